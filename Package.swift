@@ -1,0 +1,52 @@
+// swift-tools-version: 6.0
+import PackageDescription
+
+let package = Package(
+    name: "Newsdesk",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "newsdesk", targets: ["newsdesk"]),
+        .library(name: "NewsdeskCore", targets: ["NewsdeskCore"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        // libcurl: a system library plus typed wrappers for its variadic calls.
+        .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
+        // libxml2 behind an opaque C API: its headers (which pull in ICU) stay in the .c file,
+        // so no Swift module that imports Foundation ever sees them.
+        .target(
+            name: "CLibXML2",
+            cSettings: [.unsafeFlags(["-I/usr/include/libxml2"])],
+            linkerSettings: [.linkedLibrary("xml2")]
+        ),
+        .target(
+            name: "NewsdeskCore",
+            dependencies: ["CCurl", "CLibXML2"]
+        ),
+        .executableTarget(
+            name: "newsdesk",
+            dependencies: [
+                "NewsdeskCore",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(
+            name: "NewsdeskCoreTests",
+            dependencies: ["NewsdeskCore"],
+            resources: [.copy("Fixtures")]
+        ),
+        .testTarget(
+            name: "newsdeskTests",
+            dependencies: ["NewsdeskCore"]
+        ),
+    ]
+)
+
+// Strict settings for every Swift target, in one place.
+for target in package.targets where target.type != .system && target.name != "CLibXML2" {
+    target.swiftSettings = (target.swiftSettings ?? []) + [
+        .enableUpcomingFeature("ExistentialAny"),
+    ]
+}

@@ -1,0 +1,269 @@
+import Foundation
+
+/// Turns a feed's bytes, in whatever encoding they came, into UTF-8 that libxml2 can trust.
+///
+/// Order of evidence: a byte-order mark; the byte pattern of UTF-16/32 without one; then the XML
+/// declaration, then the charset the caller passes (HTTP), then UTF-8. Declarations lie often, so
+/// the bytes get the last word: text that is valid UTF-8 is read as UTF-8 whatever a Latin-1 or
+/// windows-1252 declaration says, and bytes that are not valid UTF-8 in a document declared UTF-8
+/// are read as windows-1252, one stray byte at a time. XML-illegal control characters and NULs go.
+enum CharsetDecoder {
+    /// The document as UTF-8, the encoding it was read as, and what was repaired.
+    struct Decoded {
+        var bytes: [UInt8]
+        var encoding: String
+        var warnings: [String]
+    }
+
+    static func decode(_ data: some Collection<UInt8>, httpCharset: String? = nil) -> Decoded {
+        let bytes = Array(data)
+        if let (unicode, bomLength) = unicodeEncoding(of: bytes) {
+            let text = transcodeUnicode(bytes[bomLength...], as: unicode)
+            return Decoded(bytes: cleanUTF8(Array(text.utf8)).bytes, encoding: unicode.name, warnings: [])
+        }
+        var body = bytes
+        if body.starts(with: [0xEF, 0xBB, 0xBF]) { body.removeFirst(3) }
+        let declared = declaredEncoding(in: body).map(canonicalName)
+        let http = httpCharset.map(canonicalName)
+        var warnings: [String] = []
+        let wanted = declared ?? http ?? "UTF-8"
+        if declared != nil, let http, http != declared, !(isUTF8Family(http) && isUTF8Family(wanted)) {
+            warnings.append("HTTP says charset \(http) but the document declares \(wanted); read as \(wanted)")
+        }
+        if isUTF8Family(wanted) || isLatin1Family(wanted) {
+            let cleaned = cleanUTF8(body)
+            if cleaned.invalidBytes > 0 {
+                if isUTF8Family(wanted) && wanted != "US-ASCII" {
+                    warnings.append("declared \(wanted) but \(cleaned.invalidBytes) bytes are not UTF-8; read them as windows-1252")
+                    return Decoded(bytes: cleaned.bytes, encoding: "UTF-8", warnings: warnings)
+                }
+                // Mostly UTF-8 with a few stray bytes is UTF-8 mislabelled, not Latin-1.
+                if cleaned.multibyte > cleaned.invalidBytes {
+                    warnings.append("declared \(wanted) but the text is mostly UTF-8; read as UTF-8")
+                    return Decoded(bytes: cleaned.bytes, encoding: "UTF-8", warnings: warnings)
+                }
+                return Decoded(bytes: cleanUTF8(transcode(body, from: "WINDOWS-1252") ?? cleaned.bytes).bytes,
+                               encoding: "WINDOWS-1252", warnings: warnings)
+            }
+            if isLatin1Family(wanted) && cleaned.multibyte > 0 {
+                warnings.append("declared \(wanted) but the text is valid UTF-8; read as UTF-8")
+            }
+            return Decoded(bytes: cleaned.bytes, encoding: cleaned.multibyte > 0 || isUTF8Family(wanted) ? "UTF-8" : wanted,
+                           warnings: warnings)
+        }
+        if let converted = transcode(body, from: wanted) {
+            return Decoded(bytes: cleanUTF8(converted).bytes, encoding: wanted, warnings: warnings)
+        }
+        warnings.append("cannot read the document as \(wanted); read as UTF-8 with windows-1252 repair")
+        return Decoded(bytes: cleanUTF8(body).bytes, encoding: "UTF-8", warnings: warnings)
+    }
+
+    // MARK: Unicode encodings with more than one byte per unit
+
+    enum UnicodeForm {
+        case utf16(bigEndian: Bool), utf32(bigEndian: Bool)
+        var name: String {
+            switch self {
+            case .utf16(let big): big ? "UTF-16BE" : "UTF-16LE"
+            case .utf32(let big): big ? "UTF-32BE" : "UTF-32LE"
+            }
+        }
+    }
+
+    /// The UTF-16/32 form of `bytes` from its BOM or, without one, from where the zero bytes fall
+    /// around the first `<`; with the length of the BOM to skip.
+    static func unicodeEncoding(of bytes: [UInt8]) -> (UnicodeForm, Int)? {
+        let head = Array(bytes.prefix(4)) + [UInt8](repeating: 0xAA, count: max(0, 4 - bytes.count))
+        switch (head[0], head[1], head[2], head[3]) {
+        case (0x00, 0x00, 0xFE, 0xFF): return (.utf32(bigEndian: true), 4)
+        case (0xFF, 0xFE, 0x00, 0x00): return (.utf32(bigEndian: false), 4)
+        case (0xFE, 0xFF, _, _): return (.utf16(bigEndian: true), 2)
+        case (0xFF, 0xFE, _, _): return (.utf16(bigEndian: false), 2)
+        default: break
+        }
+        // No BOM: look at the first ASCII character that is not a NUL, and the NULs around it.
+        guard let first = bytes.prefix(64).firstIndex(where: { $0 != 0 }) else { return nil }
+        let zerosBefore = first % 4 == 3 && first >= 3 ? 3 : first % 2 == 1 ? 1 : 0
+        let after = bytes.dropFirst(first + 1).prefix(3)
+        let zerosAfter = after.prefix(while: { $0 == 0 }).count
+        switch (zerosBefore, zerosAfter) {
+        case (3, _): return (.utf32(bigEndian: true), 0)
+        case (_, 3): return (.utf32(bigEndian: false), 0)
+        case (1, _): return (.utf16(bigEndian: true), 0)
+        case (0, 1...): return (.utf16(bigEndian: false), 0)
+        default: return nil
+        }
+    }
+
+    private static func transcodeUnicode(_ bytes: ArraySlice<UInt8>, as form: UnicodeForm) -> String {
+        var scalars = String.UnicodeScalarView()
+        let base = bytes.startIndex
+        switch form {
+        case .utf16(let big):
+            let units = (0..<bytes.count / 2).map { i -> UInt16 in
+                let a = UInt16(bytes[base + 2 * i]), b = UInt16(bytes[base + 2 * i + 1])
+                return big ? a << 8 | b : b << 8 | a
+            }
+            return String(decoding: units, as: UTF16.self)
+        case .utf32(let big):
+            for i in 0..<bytes.count / 4 {
+                let b = (0..<4).map { UInt32(bytes[base + 4 * i + $0]) }
+                let value = big ? b[0] << 24 | b[1] << 16 | b[2] << 8 | b[3] : b[3] << 24 | b[2] << 16 | b[1] << 8 | b[0]
+                scalars.append(Unicode.Scalar(value) ?? "\u{FFFD}")
+            }
+            return String(scalars)
+        }
+    }
+
+    // MARK: Declarations and names
+
+    /// The `encoding` of an XML declaration at the start (after white space), if any.
+    static func declaredEncoding(in bytes: [UInt8]) -> String? {
+        let head = bytes.prefix(512)
+        guard let start = head.firstIndex(where: { !isSpace($0) }),
+              head[start...].starts(with: Array("<?xml".utf8)),
+              let end = head[start...].firstIndex(of: UInt8(ascii: ">")) else { return nil }
+        let declaration = String(decoding: head[start..<end], as: UTF8.self)
+        guard let range = declaration.range(of: "encoding") else { return nil }
+        var rest = declaration[range.upperBound...].drop(while: { $0 == " " || $0 == "=" || $0 == "\t" })
+        guard let quote = rest.first, quote == "\"" || quote == "'" else { return nil }
+        rest = rest.dropFirst()
+        let value = rest.prefix(while: { $0 != quote })
+        return value.isEmpty ? nil : String(value)
+    }
+
+    /// An upper-case charset name, with the aliases the web uses folded to what iconv knows.
+    /// Latin-1 labels mean windows-1252, as browsers have always read them.
+    static func canonicalName(_ label: String) -> String {
+        let name = label.trimmingCharacters(in: .whitespaces).uppercased()
+        switch name {
+        case "UTF8", "UTF-8", "UNICODE-1-1-UTF-8", "X-UNICODE20UTF8": return "UTF-8"
+        case "ASCII", "US-ASCII", "ANSI_X3.4-1968", "ISO646-US": return "US-ASCII"
+        case "ISO-8859-1", "ISO8859-1", "LATIN1", "LATIN-1", "L1", "ISO_8859-1", "ISO-LATIN-1", "CP1252",
+             "WINDOWS-1252", "X-CP1252", "CP819", "IBM819": return "WINDOWS-1252"
+        case "GB2312", "GBK", "X-GBK", "CP936", "EUC-CN", "GB_2312-80": return "GB18030"
+        case "BIG5", "BIG-5", "X-X-BIG5", "CN-BIG5": return "BIG5-HKSCS"
+        case "SHIFT_JIS", "SHIFT-JIS", "SJIS", "X-SJIS", "MS_KANJI", "WINDOWS-31J": return "CP932"
+        case "KS_C_5601-1987", "EUC-KR", "KOREAN": return "CP949"
+        case "UTF-16", "UTF16": return "UTF-16"
+        default: return name
+        }
+    }
+
+    private static func isUTF8Family(_ name: String) -> Bool {
+        name == "UTF-8" || name == "US-ASCII" || name == "UTF-16" || name == "UTF-32"
+    }
+
+    private static func isLatin1Family(_ name: String) -> Bool { name == "WINDOWS-1252" }
+
+    static func isSpace(_ byte: UInt8) -> Bool { byte == 0x20 || byte == 0x0A || byte == 0x0D || byte == 0x09 }
+
+    // MARK: Byte work
+
+    /// `bytes` from `charset` to UTF-8 with iconv, or nil when iconv does not know the charset or
+    /// the bytes are not valid in it.
+    static func transcode(_ bytes: [UInt8], from charset: String) -> [UInt8]? {
+        let converter = iconv_open("UTF-8", charset)
+        guard let converter, Int(bitPattern: converter) != -1 else { return nil }
+        defer { iconv_close(converter) }
+        var output = [UInt8](repeating: 0, count: bytes.count * 4 + 16)
+        var input = bytes
+        let produced: Int? = input.withUnsafeMutableBufferPointer { inBuffer in
+            output.withUnsafeMutableBufferPointer { outBuffer in
+                var inPointer = UnsafeMutableRawPointer(inBuffer.baseAddress)?.assumingMemoryBound(to: CChar.self)
+                var outPointer = UnsafeMutableRawPointer(outBuffer.baseAddress)?.assumingMemoryBound(to: CChar.self)
+                var inLeft = inBuffer.count, outLeft = outBuffer.count
+                if iconv(converter, &inPointer, &inLeft, &outPointer, &outLeft) == -1 { return nil }
+                return outBuffer.count - outLeft
+            }
+        }
+        guard let produced else { return nil }
+        output.removeSubrange(produced...)
+        return output
+    }
+
+    /// `bytes` with every byte that is not part of valid UTF-8 read as windows-1252, and the
+    /// control characters XML forbids removed; with the count of bytes so repaired and of valid
+    /// multi-byte sequences kept.
+    static func cleanUTF8(_ bytes: [UInt8]) -> (bytes: [UInt8], invalidBytes: Int, multibyte: Int) {
+        // Fast path: the common case of clean text is checked without copying.
+        if let verdict = bytes.withUnsafeBufferPointer(scanClean) { return (bytes, 0, verdict) }
+        var out: [UInt8] = []
+        out.reserveCapacity(bytes.count + 64)
+        var invalid = 0, multibyte = 0
+        var i = 0
+        let n = bytes.count
+        while i < n {
+            let b = bytes[i]
+            if b < 0x80 {
+                if b >= 0x20 || b == 0x09 || b == 0x0A || b == 0x0D { out.append(b) }
+                i += 1
+                continue
+            }
+            let length = validSequenceLength(bytes, at: i)
+            if length > 0 {
+                multibyte += 1
+                out.append(contentsOf: bytes[i..<i + length])
+                i += length
+            } else {
+                invalid += 1
+                out.append(contentsOf: String(UnicodeScalar(windows1252[Int(b) - 0x80]) ?? "\u{FFFD}").utf8)
+                i += 1
+            }
+        }
+        return (out, invalid, multibyte)
+    }
+
+    /// nil when `bytes` need repair; else how many multi-byte sequences they hold.
+    private static func scanClean(_ bytes: UnsafeBufferPointer<UInt8>) -> Int? {
+        var multibyte = 0
+        var i = 0
+        let n = bytes.count
+        while i < n {
+            let b = bytes[i]
+            if b >= 0x20 && b < 0x80 { i += 1; continue }
+            if b < 0x80 {
+                guard b == 0x09 || b == 0x0A || b == 0x0D else { return nil }
+                i += 1
+                continue
+            }
+            let length = validSequenceLength(bytes, at: i)
+            guard length > 0 else { return nil }
+            multibyte += 1
+            i += length
+        }
+        return multibyte
+    }
+
+    /// The length of the valid UTF-8 sequence at `i` (excluding the non-characters U+FFFE/U+FFFF
+    /// that XML forbids), or 0.
+    private static func validSequenceLength<C: RandomAccessCollection<UInt8>>(_ bytes: C, at i: C.Index) -> Int
+    where C.Index == Int {
+        let n = bytes.endIndex
+        let b0 = bytes[i]
+        func cont(_ k: Int) -> Bool { i + k < n && bytes[i + k] & 0xC0 == 0x80 }
+        switch b0 {
+        case 0xC2...0xDF: return cont(1) ? 2 : 0
+        case 0xE0...0xEF:
+            guard cont(1), cont(2) else { return 0 }
+            let b1 = bytes[i + 1]
+            if b0 == 0xE0 && b1 < 0xA0 { return 0 }  // overlong
+            if b0 == 0xED && b1 >= 0xA0 { return 0 }  // surrogate
+            if b0 == 0xEF && b1 == 0xBF && bytes[i + 2] >= 0xBE { return 0 }  // U+FFFE, U+FFFF
+            return 3
+        case 0xF0...0xF4:
+            guard cont(1), cont(2), cont(3) else { return 0 }
+            let b1 = bytes[i + 1]
+            if b0 == 0xF0 && b1 < 0x90 { return 0 }
+            if b0 == 0xF4 && b1 >= 0x90 { return 0 }
+            return 4
+        default: return 0
+        }
+    }
+
+    /// windows-1252's 0x80-0x9F, where it differs from Latin-1; 0xA0-0xFF map to themselves.
+    private static let windows1252: [UInt32] = [
+        0x20AC, 0xFFFD, 0x201A, 0x0192, 0x201E, 0x2026, 0x2020, 0x2021, 0x02C6, 0x2030, 0x0160, 0x2039, 0x0152, 0xFFFD, 0x017D, 0xFFFD,
+        0xFFFD, 0x2018, 0x2019, 0x201C, 0x201D, 0x2022, 0x2013, 0x2014, 0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0xFFFD, 0x017E, 0x0178,
+    ] + (0xA0...0xFF).map { UInt32($0) }
+}

@@ -1,0 +1,157 @@
+import Foundation
+
+/// Turns what a feed said (`RawFeed`) into what Newsdesk uses (`Feed`): plain-text titles,
+/// sanitized HTML, absolute links, UTC dates, one identity per item.
+struct FeedNormalizer {
+    /// Dates further ahead of this than a day are reported, not trusted.
+    let now: Date
+
+    func normalize(_ raw: RawFeed, format: FeedFormat, warnings: [String]) -> Feed {
+        var feed = Feed(format: format, warnings: warnings)
+        feed.title = raw.title.map(plainText).flatMap(nonEmpty)
+        feed.link = alternate(raw.links)
+        feed.selfLink = raw.links.first(where: { $0.rel == "self" }).map(resolve)
+        feed.subtitle = raw.subtitle.map(html).flatMap(nonEmpty)
+        feed.language = raw.language.flatMap(nonEmpty)
+        feed.updated = raw.updated.flatMap { date($0, warnings: &feed.warnings, what: "feed date") }
+        feed.imageURL = raw.imageURL.map(resolve)
+        feed.ttlMinutes = raw.ttl.flatMap { Int($0) }.flatMap { $0 > 0 ? $0 : nil }
+        feed.items = raw.items.map { item(from: $0, warnings: &feed.warnings) }
+        return feed
+    }
+
+    private func item(from raw: RawItem, warnings: inout [String]) -> FeedItem {
+        var item = FeedItem()
+        item.guid = raw.guid
+        item.title = raw.title.map(plainText).flatMap(nonEmpty)
+        item.link = alternate(raw.links)
+        if item.link == nil, raw.guidIsPermaLink, let guid = raw.guid, guid.hasPrefix("http://") || guid.hasPrefix("https://") {
+            item.link = guid
+        }
+        let label = item.title.map { "item \"\($0.prefix(60))\"" } ?? "an item"
+        if let text = raw.published {
+            item.published = date(text, warnings: &warnings, what: label)
+            if item.published == nil, FeedDate.parse(text) != nil { item.futureDate = text }
+        }
+        if let text = raw.updated {
+            item.updated = date(text, warnings: &warnings, what: label)
+            if item.updated == nil, FeedDate.parse(text) != nil { item.futureDate = text }
+        }
+        item.authors = unique(raw.authors.map(Self.authorName).filter { !$0.isEmpty })
+        item.categories = unique(raw.categories.map { HTMLSanitizer.fold($0) }.filter { !$0.isEmpty })
+        item.summary = (raw.summary ?? raw.mediaDescription).map(html).flatMap(nonEmpty)
+        item.content = raw.content.map(html).flatMap(nonEmpty)
+        if let source = item.summary ?? item.content { item.excerpt = nonEmpty(HTMLSanitizer.excerpt(source)) }
+        var seen: Set<String> = []
+        item.enclosures = raw.enclosures.compactMap { link in
+            let url = resolve(link)
+            guard !url.isEmpty, seen.insert(url).inserted else { return nil }
+            return Enclosure(url: url, type: link.type.flatMap(nonEmpty), length: link.length.flatMap { Int($0.trimmingCharacters(in: .whitespaces)) })
+        }
+        item.thumbnail = raw.thumbnails.first.map(resolve)
+            ?? item.enclosures.first(where: { $0.type?.hasPrefix("image/") == true })?.url
+        item.commentsLink = raw.comments.map(resolve)
+        item.commentCount = raw.commentCount.flatMap { Int($0) }
+        item.duration = raw.duration.flatMap(Self.seconds)
+        item.identity = Self.identity(guid: raw.guid, link: item.link, title: item.title,
+                                      date: raw.published ?? raw.updated)
+        return item
+    }
+
+    // MARK: Pieces
+
+    /// The publisher's id, else the link, else a hash of title and date: stable across fetches.
+    static func identity(guid: String?, link: String?, title: String?, date: String?) -> String {
+        if let guid, !guid.isEmpty { return guid }
+        if let link, !link.isEmpty { return link }
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325  // FNV-1a, 64 bits
+        for byte in "\(title ?? "")\u{1F}\(date ?? "")".utf8 {
+            hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3
+        }
+        return "urn:newsdesk:item:" + String(hash, radix: 16)
+    }
+
+    /// The alternate link: an HTML one first, else the first without a special rel.
+    private func alternate(_ links: [RawLink]) -> String? {
+        let alternates = links.filter { $0.rel == "alternate" }
+        let best = alternates.first(where: { $0.type == nil || $0.type?.contains("html") == true }) ?? alternates.first
+        return best.map(resolve).flatMap(nonEmpty)
+    }
+
+    private func resolve(_ link: RawLink) -> String { LinkResolver.resolve(link.href, against: link.base) }
+
+    private func date(_ text: String, warnings: inout [String], what: String) -> Date? {
+        guard let date = FeedDate.parse(text) else {
+            warnings.append("\(what): unreadable date \"\(text.prefix(60))\"")
+            return nil
+        }
+        if date > now.addingTimeInterval(86_400) {
+            warnings.append("\(what): date \"\(text.prefix(60))\" is more than a day in the future; not trusted")
+            return nil
+        }
+        return date
+    }
+
+    func plainText(_ text: RawText) -> String {
+        switch text.kind {
+        case .text: Self.looksLikeHTML(text.value) ? HTMLSanitizer.plainText(text.value) : HTMLSanitizer.fold(text.value)
+        case .html, .xhtml: HTMLSanitizer.plainText(text.value)
+        case .base64: HTMLSanitizer.fold(Self.base64(text.value))
+        }
+    }
+
+    func html(_ text: RawText) -> String {
+        switch text.kind {
+        case .text: HTMLSanitizer.escapeText(text.value.trimmingCharacters(in: .whitespacesAndNewlines))
+        case .html, .xhtml: HTMLSanitizer.sanitize(text.value, base: text.base)
+        case .base64: HTMLSanitizer.escapeText(Self.base64(text.value))
+        }
+    }
+
+    private static func base64(_ text: String) -> String {
+        let compact = text.filter { !$0.isWhitespace }
+        return Data(base64Encoded: compact).map { String(decoding: $0, as: UTF8.self) } ?? ""
+    }
+
+    /// Whether plain-text-by-the-spec (an RSS title) carries markup or entities anyway.
+    static func looksLikeHTML(_ text: String) -> Bool {
+        guard text.utf8.contains(where: { $0 == UInt8(ascii: "<") || $0 == UInt8(ascii: "&") }) else { return false }
+        if HTMLEntities.decode(text) != text { return true }
+        var rest = Substring(text)
+        while let lt = rest.firstIndex(of: "<") {
+            let after = rest[rest.index(after: lt)...]
+            if let first = after.first, first.isLetter || first == "/", after.contains(">") { return true }
+            rest = after
+        }
+        return false
+    }
+
+    /// "jdoe@example.com (John Doe)" and "John Doe <jdoe@example.com>" name John Doe.
+    static func authorName(_ text: String) -> String {
+        let folded = HTMLSanitizer.fold(text)
+        if let open = folded.firstIndex(of: "("), folded.hasSuffix(")"), folded[..<open].contains("@") {
+            return String(folded[folded.index(after: open)..<folded.index(before: folded.endIndex)]).trimmingCharacters(in: .whitespaces)
+        }
+        if let open = folded.firstIndex(of: "<"), folded.hasSuffix(">"), open > folded.startIndex {
+            return folded[..<open].trimmingCharacters(in: .whitespaces)
+        }
+        return folded
+    }
+
+    /// itunes:duration as seconds: "3723", "62:03", "1:02:03".
+    static func seconds(_ text: String) -> Int? {
+        let parts = text.split(separator: ":").map { Int($0.trimmingCharacters(in: .whitespaces)) }
+        guard !parts.isEmpty, parts.count <= 3, parts.allSatisfy({ $0 != nil }) else { return nil }
+        return parts.reduce(0) { $0 * 60 + ($1 ?? 0) }
+    }
+
+    private func nonEmpty(_ text: String) -> String? {
+        let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        return trimmed.isEmpty ? nil : trimmed
+    }
+
+    private func unique(_ values: [String]) -> [String] {
+        var seen: Set<String> = []
+        return values.filter { seen.insert($0).inserted }
+    }
+}

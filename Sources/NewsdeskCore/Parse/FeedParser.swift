@@ -1,0 +1,82 @@
+import Foundation
+
+/// Reads RSS 0.9x/1.0/2.0 and Atom 0.3/1.0 into a normalized `Feed`.
+///
+/// Bytes go through `CharsetDecoder` (to UTF-8), `XMLRepair` (common defects), a streaming
+/// libxml2 parse in recovery mode (`XMLStreamParser` + `FeedBuilder`) and `FeedNormalizer`.
+/// A value type with no shared state: parse on as many threads as you like.
+public struct FeedParser: Sendable {
+    /// Limits and context for a parse.
+    public struct Options: Sendable {
+        /// Documents larger than this are refused (default 16 MiB).
+        public var maxBytes: Int
+        /// The clock dates are checked against ("more than a day in the future").
+        public var now: Date
+
+        public init(maxBytes: Int = 16 << 20, now: Date = Date()) {
+            self.maxBytes = maxBytes
+            self.now = now
+        }
+    }
+
+    public var options: Options
+
+    public init(options: Options = Options()) {
+        self.options = options
+    }
+
+    /// Parses `data`, the body fetched from `url` (relative links resolve against it), with the
+    /// `charset` of its HTTP Content-Type if there was one.
+    public func parse(_ data: some Collection<UInt8>, url: URL? = nil, charset: String? = nil) throws(FeedParseError) -> Feed {
+        guard data.count <= options.maxBytes else {
+            throw FeedParseError(.tooLarge, "document is \(data.count) bytes, larger than the \(options.maxBytes)-byte limit (max_body)")
+        }
+        let decoded = CharsetDecoder.decode(data, httpCharset: charset)
+        guard decoded.bytes.contains(where: { !CharsetDecoder.isSpace($0) }) else {
+            throw FeedParseError(.empty, "empty document: no feed in it")
+        }
+        let repaired = XMLRepair.repair(decoded.bytes)
+        let builder = FeedBuilder(documentURL: url)
+        let outcome = repaired.bytes.withUnsafeBytes { XMLStreamParser.parse($0, sink: builder) }
+        let raw = builder.feed
+
+        guard let root = builder.rootName else {
+            throw FeedParseError(.notAFeed, "not a feed: \(Self.describe(repaired.bytes)); \(outcome.firstError ?? "no XML element found")",
+                                 line: outcome.errorCount > 0 ? outcome.line : nil,
+                                 column: outcome.errorCount > 0 ? outcome.column : nil)
+        }
+        guard let format = raw.format else {
+            let what = root.lowercased() == "html" ? "an HTML page" : "an XML document"
+            throw FeedParseError(.notAFeed, "not a feed: \(what) whose root element is <\(root)>, not <rss>, <rdf:RDF> or <feed>",
+                                 line: 1, column: 1)
+        }
+        var warnings = decoded.warnings + repaired.warnings
+        if let error = outcome.firstError {
+            if raw.items.isEmpty && (outcome.stoppedEarly || builder.feed.title == nil) {
+                throw FeedParseError(.malformed, "malformed \(format.rawValue) feed, nothing recoverable: \(error)",
+                                     line: outcome.line, column: outcome.column)
+            }
+            let more = outcome.errorCount > 1 ? " and \(outcome.errorCount - 1) more errors" : ""
+            warnings.append("not well-formed XML at line \(outcome.line), column \(outcome.column): \(error)\(more); recovered \(raw.items.count) complete items")
+        }
+        if builder.truncatedFields > 0 {
+            warnings.append("\(builder.truncatedFields) elements had more than \(builder.maxFieldBytes) bytes of text; the rest was dropped")
+        }
+        return FeedNormalizer(now: options.now).normalize(raw, format: format, warnings: warnings)
+    }
+
+    /// A few words on what a body that is not XML looks like.
+    static func describe(_ bytes: [UInt8]) -> String {
+        guard let first = bytes.first(where: { !CharsetDecoder.isSpace($0) }) else { return "empty document" }
+        switch first {
+        case UInt8(ascii: "{"), UInt8(ascii: "["): return "the body looks like JSON"
+        case UInt8(ascii: "<"): return "the body is not well-formed XML"
+        default: return "the body is plain text, not XML"
+        }
+    }
+
+    /// libxml2 alone over bytes already in UTF-8: the floor a feed parse cannot go below.
+    public static func bareXMLPass(_ bytes: [UInt8]) -> Bool {
+        bytes.withUnsafeBytes { XMLStreamParser.parseWithoutEvents($0).wellFormed }
+    }
+}

@@ -1,0 +1,64 @@
+import Foundation
+
+/// How the text of a captured element is to be read.
+enum TextKind: Sendable {
+    /// Plain text.
+    case text
+    /// HTML source (escaped in the XML, or raw inline markup).
+    case html
+    /// Inline XHTML, serialized back to markup.
+    case xhtml
+    /// Base64 of something else (Atom 0.3 `mode="base64"`); decoded as text.
+    case base64
+}
+
+/// Text as the feed gave it, with how to read it and the base its links resolve against.
+struct RawText: Sendable {
+    var value: String
+    var kind: TextKind
+    var base: URL?
+}
+
+/// A link element (Atom, `atom:link` in RSS) or link text (RSS).
+struct RawLink: Sendable {
+    var href: String
+    var rel: String
+    var type: String?
+    var length: String?
+    var base: URL?
+}
+
+/// What the feed said, before normalization: strings as written, dates unparsed.
+struct RawFeed {
+    var format: FeedFormat?
+    var title: RawText?
+    var subtitle: RawText?
+    var links: [RawLink] = []
+    var language: String?
+    var updated: String?
+    var imageURL: RawLink?
+    var ttl: String?
+    var items: [RawItem] = []
+}
+
+/// One item as written.
+struct RawItem {
+    var guid: String?
+    var guidIsPermaLink = true
+    var about: String?
+    var title: RawText?
+    var links: [RawLink] = []
+    var published: String?
+    var updated: String?
+    var authors: [String] = []
+    var categories: [String] = []
+    var summary: RawText?
+    var content: RawText?
+    var mediaDescription: RawText?
+    var enclosures: [RawLink] = []
+    var thumbnails: [RawLink] = []
+    var comments: RawLink?
+    var commentCount: String?
+    var duration: String?
+    var base: URL?
+}

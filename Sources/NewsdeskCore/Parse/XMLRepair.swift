@@ -1,0 +1,267 @@
+import Foundation
+
+/// Mends the defects real feeds have most, before libxml2 sees the bytes, so that a document
+/// one step from well-formed is read as the publisher meant rather than only recovered:
+/// text before the XML declaration, HTML entities XML does not know (`&nbsp;`), bare ampersands,
+/// character references to characters XML forbids, and CDATA sections left open.
+///
+/// Works on UTF-8 (see `CharsetDecoder`) and copies only when it changes something.
+enum XMLRepair {
+    static func repair(_ input: [UInt8]) -> (bytes: [UInt8], warnings: [String]) {
+        var warnings: [String] = []
+        var bytes = stripLeadingJunk(input, warnings: &warnings)
+        let declared = declaredEntityNames(bytes)
+        var scanner = Scanner(bytes: bytes, declared: declared)
+        if scanner.run() {
+            bytes = scanner.output
+            if scanner.entitiesReplaced > 0 {
+                warnings.append("\(scanner.entitiesReplaced) HTML entities that XML does not define were decoded")
+            }
+            if scanner.ampersandsEscaped > 0 {
+                warnings.append("\(scanner.ampersandsEscaped) bare '&' characters were read as text")
+            }
+            if scanner.cdataClosed > 0 {
+                warnings.append("\(scanner.cdataClosed) unclosed CDATA sections were closed")
+            }
+        }
+        return (bytes, warnings)
+    }
+
+    /// Drops white space (and stray BOMs) before the first `<`, and any text before an XML
+    /// declaration found near the start.
+    private static func stripLeadingJunk(_ bytes: [UInt8], warnings: inout [String]) -> [UInt8] {
+        var start = 0
+        while start < bytes.count, CharsetDecoder.isSpace(bytes[start]) || bytes[start] == 0xEF
+            && bytes.count > start + 2 && bytes[start + 1] == 0xBB && bytes[start + 2] == 0xBF {
+            start += CharsetDecoder.isSpace(bytes[start]) ? 1 : 3
+        }
+        if start < bytes.count, bytes[start] != UInt8(ascii: "<") || !bytes[start...].starts(with: Array("<?xml".utf8)),
+           let declaration = firstIndex(of: Array("<?xml".utf8), in: bytes[start..<min(bytes.count, start + 4096)]),
+           declaration > start {
+            warnings.append("\(declaration) bytes of text before the XML declaration were ignored")
+            start = declaration
+        }
+        return start == 0 ? bytes : Array(bytes[start...])
+    }
+
+    /// Names of the general entities an internal DTD subset declares: references to them stay.
+    private static func declaredEntityNames(_ bytes: [UInt8]) -> Set<String> {
+        guard let doctype = firstIndex(of: Array("<!DOCTYPE".utf8), in: bytes[..<min(bytes.count, 8192)]) else { return [] }
+        var names: Set<String> = []
+        var position = doctype
+        let marker = Array("<!ENTITY".utf8)
+        while let found = firstIndex(of: marker, in: bytes[position...]) {
+            var i = found + marker.count
+            while i < bytes.count, CharsetDecoder.isSpace(bytes[i]) { i += 1 }
+            if i < bytes.count, bytes[i] != UInt8(ascii: "%") {
+                let nameStart = i
+                while i < bytes.count, !CharsetDecoder.isSpace(bytes[i]) { i += 1 }
+                names.insert(String(decoding: bytes[nameStart..<i], as: UTF8.self))
+            }
+            position = i
+        }
+        return names
+    }
+
+    /// The start of the first occurrence of `needle` in `haystack` (memchr on its first byte).
+    static func firstIndex(of needle: [UInt8], in haystack: ArraySlice<UInt8>) -> Int? {
+        guard let head = needle.first, haystack.count >= needle.count else { return nil }
+        return haystack.withUnsafeBytes { raw -> Int? in
+            guard let base = raw.baseAddress else { return nil }
+            var offset = 0
+            let last = raw.count - needle.count
+            while offset <= last {
+                guard let hit = memchr(base + offset, Int32(head), last - offset + 1) else { return nil }
+                let at = UnsafeRawPointer(hit) - base
+                if needle.withUnsafeBytes({ pattern in pattern.baseAddress.map { memcmp(base + at, $0, needle.count) == 0 } ?? false }) {
+                    return haystack.startIndex + at
+                }
+                offset = at + 1
+            }
+            return nil
+        }
+    }
+
+    /// One pass over the document; `output` is built only once a change is needed.
+    private struct Scanner {
+        let bytes: [UInt8]
+        let declared: Set<String>
+        var output: [UInt8] = []
+        var copied = 0
+        var changed = false
+        var entitiesReplaced = 0
+        var ampersandsEscaped = 0
+        var cdataClosed = 0
+
+        init(bytes: [UInt8], declared: Set<String>) {
+            self.bytes = bytes
+            self.declared = declared
+        }
+
+        static let cdataOpen = Array("<![CDATA[".utf8)
+        static let cdataEnd = Array("]]>".utf8)
+        static let commentOpen = Array("<!--".utf8)
+        static let commentEnd = Array("-->".utf8)
+
+        /// Returns whether anything changed.
+        mutating func run() -> Bool {
+            var position = 0
+            let n = bytes.count
+            var nextCDATA = XMLRepair.firstIndex(of: Self.cdataOpen, in: bytes[0...])
+            var nextComment = XMLRepair.firstIndex(of: Self.commentOpen, in: bytes[0...])
+            // The internal DTD subset holds entity values, which are left to libxml2.
+            if let doctype = XMLRepair.firstIndex(of: Array("<!DOCTYPE".utf8), in: bytes[..<min(n, 8192)]) {
+                position = endOfDoctype(from: doctype)
+                if let c = nextComment, c < position { nextComment = XMLRepair.firstIndex(of: Self.commentOpen, in: bytes[position...]) }
+                if let c = nextCDATA, c < position { nextCDATA = XMLRepair.firstIndex(of: Self.cdataOpen, in: bytes[position...]) }
+            }
+            while position < n {
+                guard let amp = nextAmpersand(from: position) else { break }
+                if let comment = nextComment, comment < amp, nextCDATA.map({ comment < $0 }) ?? true {
+                    position = (XMLRepair.firstIndex(of: Self.commentEnd, in: bytes[(comment + 4)...]) ?? n - 3) + 3
+                    nextComment = XMLRepair.firstIndex(of: Self.commentOpen, in: bytes[min(position, n)...])
+                    continue
+                }
+                if let cdata = nextCDATA, cdata < amp {
+                    position = skipCDATA(at: cdata)
+                    nextCDATA = position < n ? XMLRepair.firstIndex(of: Self.cdataOpen, in: bytes[position...]) : nil
+                    if let c = nextComment, c < position {
+                        nextComment = XMLRepair.firstIndex(of: Self.commentOpen, in: bytes[min(position, n)...])
+                    }
+                    continue
+                }
+                position = fixReference(at: amp)
+            }
+            // CDATA sections after the last ampersand still need their ends checked.
+            while let cdata = nextCDATA {
+                position = skipCDATA(at: cdata)
+                nextCDATA = position < n ? XMLRepair.firstIndex(of: Self.cdataOpen, in: bytes[position...]) : nil
+            }
+            guard changed else { return false }
+            output.append(contentsOf: bytes[copied...])
+            return true
+        }
+
+        private func nextAmpersand(from position: Int) -> Int? {
+            bytes.withUnsafeBytes { raw -> Int? in
+                guard let base = raw.baseAddress,
+                      let hit = memchr(base + position, Int32(UInt8(ascii: "&")), raw.count - position) else { return nil }
+                return UnsafeRawPointer(hit) - base
+            }
+        }
+
+        private func endOfDoctype(from start: Int) -> Int {
+            var depth = 0
+            var i = start
+            while i < bytes.count {
+                switch bytes[i] {
+                case UInt8(ascii: "["): depth += 1
+                case UInt8(ascii: "]"): depth -= 1
+                case UInt8(ascii: ">") where depth <= 0: return i + 1
+                default: break
+                }
+                i += 1
+            }
+            return bytes.count
+        }
+
+        /// Copies the unchanged bytes up to `index`, then `replacement` in place of `length` bytes.
+        private mutating func replace(at index: Int, length: Int, with replacement: some Sequence<UInt8>) {
+            if !changed {
+                changed = true
+                output.reserveCapacity(bytes.count + 1024)
+            }
+            output.append(contentsOf: bytes[copied..<index])
+            output.append(contentsOf: replacement)
+            copied = index + length
+        }
+
+        /// Handles the `&` at `amp`; returns where scanning goes on.
+        private mutating func fixReference(at amp: Int) -> Int {
+            let n = bytes.count
+            var i = amp + 1
+            if i < n, bytes[i] == UInt8(ascii: "#") {
+                i += 1
+                let hex = i < n && (bytes[i] | 0x20) == UInt8(ascii: "x")
+                if hex { i += 1 }
+                let digitsStart = i
+                var value: UInt32 = 0
+                while i < n, i - digitsStart < 8, let digit = Self.digit(bytes[i], hex: hex) {
+                    value = value &* (hex ? 16 : 10) &+ digit
+                    i += 1
+                }
+                if i > digitsStart, i < n, bytes[i] == UInt8(ascii: ";") {
+                    if Self.isXMLChar(value) { return i + 1 }
+                    // A reference to a character XML forbids is a fatal error in libxml2: drop it.
+                    replace(at: amp, length: i + 1 - amp, with: [])
+                    return i + 1
+                }
+            } else {
+                while i < n, i - amp < 40, Self.isNameByte(bytes[i]) { i += 1 }
+                if i > amp + 1, i < n, bytes[i] == UInt8(ascii: ";") {
+                    let name = String(decoding: bytes[(amp + 1)..<i], as: UTF8.self)
+                    if Self.xmlPredefined.contains(name) || declared.contains(name) { return i + 1 }
+                    if let characters = HTMLEntities.character(named: name) {
+                        let references = characters.unicodeScalars.map { "&#x\(String($0.value, radix: 16));" }.joined()
+                        replace(at: amp, length: i + 1 - amp, with: Array(references.utf8))
+                        entitiesReplaced += 1
+                        return i + 1
+                    }
+                }
+            }
+            replace(at: amp, length: 1, with: Array("&amp;".utf8))
+            ampersandsEscaped += 1
+            return amp + 1
+        }
+
+        /// Skips the CDATA section at `start`; closes it before its parent's end tag when its own
+        /// `]]>` never comes (or comes only after another section opens).
+        private mutating func skipCDATA(at start: Int) -> Int {
+            let bodyStart = start + Self.cdataOpen.count
+            let n = bytes.count
+            let end = bodyStart <= n ? XMLRepair.firstIndex(of: Self.cdataEnd, in: bytes[bodyStart...]) : nil
+            let nextOpen = bodyStart <= n ? XMLRepair.firstIndex(of: Self.cdataOpen, in: bytes[bodyStart...]) : nil
+            if let end, nextOpen.map({ end < $0 }) ?? true { return end + Self.cdataEnd.count }
+            // Unclosed: end it where the element that holds it closes.
+            let limit = nextOpen ?? n
+            var closeAt = limit
+            if let parent = enclosingElementName(before: start),
+               let close = XMLRepair.firstIndex(of: Array("</\(parent)".utf8), in: bytes[bodyStart..<limit]) {
+                closeAt = close
+            }
+            replace(at: closeAt, length: 0, with: Self.cdataEnd)
+            cdataClosed += 1
+            return closeAt
+        }
+
+        private func enclosingElementName(before index: Int) -> String? {
+            var i = index - 1
+            while i >= 0, bytes[i] != UInt8(ascii: "<") { i -= 1 }
+            guard i >= 0, i + 1 < index, Self.isNameByte(bytes[i + 1]) || bytes[i + 1] >= 0x80 else { return nil }
+            var j = i + 1
+            while j < index, !CharsetDecoder.isSpace(bytes[j]), bytes[j] != UInt8(ascii: ">"), bytes[j] != UInt8(ascii: "/") { j += 1 }
+            return String(decoding: bytes[(i + 1)..<j], as: UTF8.self)
+        }
+
+        static let xmlPredefined: Set<String> = ["amp", "lt", "gt", "quot", "apos"]
+
+        static func isNameByte(_ b: UInt8) -> Bool {
+            (b >= 0x61 && b <= 0x7A) || (b >= 0x41 && b <= 0x5A) || (b >= 0x30 && b <= 0x39)
+                || b == UInt8(ascii: "_") || b == UInt8(ascii: "-") || b == UInt8(ascii: ".") || b == UInt8(ascii: ":")
+        }
+
+        static func digit(_ b: UInt8, hex: Bool) -> UInt32? {
+            switch b {
+            case 0x30...0x39: return UInt32(b - 0x30)
+            case 0x61...0x66 where hex: return UInt32(b - 0x61 + 10)
+            case 0x41...0x46 where hex: return UInt32(b - 0x41 + 10)
+            default: return nil
+            }
+        }
+
+        static func isXMLChar(_ v: UInt32) -> Bool {
+            v == 0x9 || v == 0xA || v == 0xD || (0x20...0xD7FF).contains(v) || (0xE000...0xFFFD).contains(v)
+                || (0x10000...0x10FFFF).contains(v)
+        }
+    }
+}

@@ -1,0 +1,172 @@
+import CLibXML2
+import Foundation
+
+/// The XML namespaces feeds use, recognised once per distinct URI.
+enum XMLNamespace: UInt8, Sendable {
+    case none, atom10, atom03, rss10, rss090, rdf, content, dc, dcterms, media, itunes, slash, xhtml, xml, other
+
+    init(uri: String) {
+        switch uri {
+        case "": self = .none
+        case "http://www.w3.org/2005/Atom": self = .atom10
+        case "http://purl.org/atom/ns#": self = .atom03
+        case "http://purl.org/rss/1.0/": self = .rss10
+        case "http://my.netscape.com/rdf/simple/0.9/": self = .rss090
+        case "http://www.w3.org/1999/02/22-rdf-syntax-ns#": self = .rdf
+        case "http://purl.org/rss/1.0/modules/content/": self = .content
+        case "http://purl.org/dc/elements/1.1/", "http://purl.org/dc/elements/1.0/": self = .dc
+        case "http://purl.org/dc/terms/": self = .dcterms
+        case "http://search.yahoo.com/mrss/", "http://search.yahoo.com/mrss", "http://tools.search.yahoo.com/mrss/":
+            self = .media
+        case "http://www.itunes.com/dtds/podcast-1.0.dtd", "http://www.itunes.com/DTDs/Podcast-1.0.dtd":
+            self = .itunes
+        case "http://purl.org/rss/1.0/modules/slash/": self = .slash
+        case "http://www.w3.org/1999/xhtml": self = .xhtml
+        case "http://www.w3.org/XML/1998/namespace": self = .xml
+        // RSS 2.0 documents sometimes carry Userland's namespace; it means plain RSS.
+        case "http://backend.userland.com/rss2", "http://blogs.law.harvard.edu/tech/rss": self = .none
+        default: self = .other
+        }
+    }
+}
+
+/// An element's name: its classified namespace and local name.
+struct XMLName: Sendable, Equatable {
+    var namespace: XMLNamespace
+    var local: String
+}
+
+/// The attributes of the element being started; valid only during the `startElement` call.
+struct XMLAttributes {
+    fileprivate let count: Int
+    fileprivate let base: UnsafeMutablePointer<UnsafePointer<UInt8>?>?
+
+    var isEmpty: Bool { count == 0 }
+
+    /// The value of the attribute `local` in namespace `namespace` (no namespace by default).
+    subscript(_ local: String, namespace namespace: XMLNamespace = .none) -> String? {
+        for index in 0..<count where matches(index, local: local, namespace: namespace) {
+            return value(at: index)
+        }
+        return nil
+    }
+
+    /// Every attribute as (prefix, local name, value), for re-serializing inline markup.
+    var all: [(prefix: String?, local: String, value: String)] {
+        guard let base else { return [] }
+        return (0..<count).compactMap { index in
+            let field = base + 5 * index
+            guard let local = field[0] else { return nil }
+            return (field[1].map { String(cString: $0) }, String(cString: local), value(at: index))
+        }
+    }
+
+    private func matches(_ index: Int, local: String, namespace: XMLNamespace) -> Bool {
+        guard let field = base.map({ $0 + 5 * index }), let name = field[0] else { return false }
+        guard local.utf8.elementsEqual(UnsafeBufferPointer(start: name, count: strlen(name))) else { return false }
+        let uri = field[2].map { String(cString: $0) } ?? ""
+        return XMLNamespace(uri: uri) == namespace
+    }
+
+    private func value(at index: Int) -> String {
+        guard let field = base.map({ $0 + 5 * index }), let start = field[3], let end = field[4] else { return "" }
+        let value = String(decoding: UnsafeBufferPointer(start: start, count: end - start), as: UTF8.self)
+        // Without entity substitution, libxml2's SAX2 hands over an `&` in a value as "&#38;"
+        // (for a tree builder to decode later); it is the only reference left undecoded.
+        return value.contains("&#38;") ? value.replacingOccurrences(of: "&#38;", with: "&") : value
+    }
+}
+
+/// Receives the events of a streaming XML parse, in document order.
+protocol XMLEventSink: AnyObject {
+    func startElement(_ name: XMLName, attributes: XMLAttributes)
+    func endElement(_ name: XMLName)
+    /// Character data (CDATA included). The bytes are valid only during the call.
+    func characters(_ text: UnsafeBufferPointer<UInt8>)
+}
+
+/// How a parse went: the first error with its position, and whether libxml2 gave up early.
+struct XMLParseOutcome: Sendable {
+    var wellFormed: Bool
+    var errorCount: Int
+    var firstError: String?
+    var line: Int
+    var column: Int
+    var stoppedEarly: Bool
+}
+
+/// The one Swift file that talks to libxml2: a SAX2 parse in recovery mode over UTF-8 bytes.
+///
+/// Not `Sendable`: one parse, one thread. Safe against hostile input by construction of the C side
+/// (no external entities or DTDs, no network, libxml2's default size and depth limits).
+final class XMLStreamParser {
+    private let sink: any XMLEventSink
+    /// libxml2 interns names, so a (local name, namespace URI) pointer pair names one element.
+    private var names: [NameKey: XMLName] = [:]
+
+    private struct NameKey: Hashable {
+        let local: UnsafePointer<UInt8>
+        let uri: UnsafePointer<UInt8>?
+    }
+
+    private init(sink: any XMLEventSink) {
+        self.sink = sink
+    }
+
+    /// Parses `utf8` (already transcoded to UTF-8), reporting events to `sink`.
+    static func parse(_ utf8: UnsafeRawBufferPointer, sink: any XMLEventSink) -> XMLParseOutcome {
+        let parser = XMLStreamParser(sink: sink)
+        var handler = nd_xml_handler()
+        handler.userdata = Unmanaged.passUnretained(parser).toOpaque()
+        handler.start_element = { userdata, local, _, uri, count, attributes in
+            guard let userdata, let local else { return }
+            let parser = Unmanaged<XMLStreamParser>.fromOpaque(userdata).takeUnretainedValue()
+            let name = parser.name(local: local, uri: uri)
+            parser.sink.startElement(name, attributes: XMLAttributes(count: Int(count), base: attributes))
+        }
+        handler.end_element = { userdata, local, uri in
+            guard let userdata, let local else { return }
+            let parser = Unmanaged<XMLStreamParser>.fromOpaque(userdata).takeUnretainedValue()
+            parser.sink.endElement(parser.name(local: local, uri: uri))
+        }
+        handler.characters = { userdata, text, length in
+            guard let userdata, let text, length > 0 else { return }
+            let parser = Unmanaged<XMLStreamParser>.fromOpaque(userdata).takeUnretainedValue()
+            parser.sink.characters(UnsafeBufferPointer(start: text, count: Int(length)))
+        }
+        var result = nd_xml_result()
+        let status = withExtendedLifetime(parser) {
+            nd_xml_parse(utf8.baseAddress?.assumingMemoryBound(to: CChar.self), utf8.count, &handler, &result)
+        }
+        return XMLParseOutcome(result, status: status)
+    }
+
+    /// Parses `utf8` reporting nothing: the cost of libxml2 alone, the floor for benchmarks.
+    static func parseWithoutEvents(_ utf8: UnsafeRawBufferPointer) -> XMLParseOutcome {
+        var result = nd_xml_result()
+        let status = nd_xml_parse(utf8.baseAddress?.assumingMemoryBound(to: CChar.self), utf8.count, nil, &result)
+        return XMLParseOutcome(result, status: status)
+    }
+
+    private func name(local: UnsafePointer<UInt8>, uri: UnsafePointer<UInt8>?) -> XMLName {
+        let key = NameKey(local: local, uri: uri)
+        if let known = names[key] { return known }
+        let name = XMLName(namespace: XMLNamespace(uri: uri.map { String(cString: $0) } ?? ""),
+                           local: String(cString: local))
+        names[key] = name
+        return name
+    }
+}
+
+extension XMLParseOutcome {
+    fileprivate init(_ result: nd_xml_result, status: Int32) {
+        var result = result
+        let message = withUnsafeBytes(of: &result.first_error_message) { raw in
+            String(decoding: raw.prefix(while: { $0 != 0 }), as: UTF8.self)
+        }
+        self.init(wellFormed: status == 0, errorCount: Int(result.error_count),
+                  firstError: result.error_count > 0 ? message : nil,
+                  line: Int(result.first_error_line), column: Int(result.first_error_column),
+                  stoppedEarly: result.stopped_early != 0)
+    }
+}
