@@ -39,7 +39,7 @@ let package = Package(
         ),
         .testTarget(
             name: "newsdeskTests",
-            dependencies: ["NewsdeskCore"]
+            dependencies: ["newsdesk"]
         ),
     ]
 )

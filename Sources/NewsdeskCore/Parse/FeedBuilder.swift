@@ -171,6 +171,8 @@ final class FeedBuilder: XMLEventSink {
     }
 
     private func startChannelElement(_ name: XMLName, parent: XMLName, attributes: XMLAttributes, base: URL?, depth: Int) {
+        // RSS 0.90 shares RSS 1.0's rdf:RDF root; its channel's namespace tells them apart.
+        if feed.format == .rss10, name.local == "channel", name.namespace == .rss090 { feed.format = .rss09x }
         let inChannel = (parent.local == "channel" && Self.isRSS(parent)) || (parent.local == "feed" && Self.isAtom(parent))
         if parent.local == "image" && Self.isRSS(parent) && name.local == "url" {
             begin(.feedImageURL, kind: .text, depth: depth, base: base)

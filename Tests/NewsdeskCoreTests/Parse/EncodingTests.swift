@@ -1,0 +1,104 @@
+import Foundation
+import Testing
+@testable import NewsdeskCore
+
+@Suite("Encodings: BOMs, declarations, HTTP charsets, and declarations that lie")
+struct EncodingTests {
+    /// A one-item RSS document whose item title is `title`, declared as `declared`.
+    func document(title: String, declared: String?) -> String {
+        let declaration = declared.map { "<?xml version=\"1.0\" encoding=\"\($0)\"?>" } ?? "<?xml version=\"1.0\"?>"
+        return declaration + "<rss version=\"2.0\"><channel><title>E</title><item><title>\(title)</title></item></channel></rss>"
+    }
+
+    func title(_ bytes: [UInt8], charset: String? = nil) throws -> String? {
+        try parse(bytes, charset: charset).items.first?.title
+    }
+
+    @Test func utf8WithBOM() throws {
+        let bytes: [UInt8] = [0xEF, 0xBB, 0xBF] + Array(document(title: "Grüße", declared: "UTF-8").utf8)
+        #expect(try title(bytes) == "Grüße")
+    }
+
+    @Test(arguments: [true, false])
+    func utf16(bigEndian: Bool) throws {
+        let text = document(title: "日本語のニュース", declared: "UTF-16")
+        for withBOM in [true, false] {
+            var bytes: [UInt8] = withBOM ? (bigEndian ? [0xFE, 0xFF] : [0xFF, 0xFE]) : []
+            for unit in text.utf16 {
+                let pair = [UInt8(unit >> 8), UInt8(unit & 0xFF)]
+                bytes += bigEndian ? pair : pair.reversed()
+            }
+            #expect(try title(bytes) == "日本語のニュース", "bigEndian: \(bigEndian), BOM: \(withBOM)")
+        }
+    }
+
+    @Test(arguments: [true, false])
+    func utf32(bigEndian: Bool) throws {
+        let text = document(title: "Ελληνικά 😀", declared: "UTF-32")
+        for withBOM in [true, false] {
+            var bytes: [UInt8] = withBOM ? (bigEndian ? [0, 0, 0xFE, 0xFF] : [0xFF, 0xFE, 0, 0]) : []
+            for scalar in text.unicodeScalars {
+                let v = scalar.value
+                let be = [UInt8(v >> 24), UInt8((v >> 16) & 0xFF), UInt8((v >> 8) & 0xFF), UInt8(v & 0xFF)]
+                bytes += bigEndian ? be : be.reversed()
+            }
+            #expect(try title(bytes) == "Ελληνικά 😀", "bigEndian: \(bigEndian), BOM: \(withBOM)")
+        }
+    }
+
+    @Test func declaredLatin1() throws {
+        let bytes = Array(document(title: "Caf_ cr~me", declared: "ISO-8859-1").utf8).map {
+            $0 == UInt8(ascii: "_") ? 0xE9 : $0 == UInt8(ascii: "~") ? 0xE8 : $0
+        }
+        #expect(try title(bytes) == "Café crème")
+    }
+
+    @Test func declaredUTF8ButWindows1252Bytes() throws {
+        // "Smart “quotes” – naïve" in windows-1252, in a document that claims UTF-8.
+        var bytes = Array(document(title: "#", declared: "UTF-8").utf8)
+        let index = bytes.firstIndex(of: UInt8(ascii: "#"))!
+        bytes.replaceSubrange(index...index, with: [0x53, 0x6D, 0x61, 0x72, 0x74, 0x20, 0x93, 0x71, 0x75, 0x6F, 0x74, 0x65, 0x73,
+                                                   0x94, 0x20, 0x96, 0x20, 0x6E, 0x61, 0xEF, 0x76, 0x65])
+        #expect(try title(bytes) == "Smart “quotes” – naïve")
+    }
+
+    @Test func declaredLatin1ButUTF8Bytes() throws {
+        let bytes = Array(document(title: "Brøndby – København", declared: "ISO-8859-1").utf8)
+        #expect(try title(bytes) == "Brøndby – København")
+    }
+
+    @Test func httpCharsetWhenTheDocumentDeclaresNone() throws {
+        // "Новости" in windows-1251.
+        var bytes = Array(document(title: "#", declared: nil).utf8)
+        let index = bytes.firstIndex(of: UInt8(ascii: "#"))!
+        bytes.replaceSubrange(index...index, with: [0xCD, 0xEE, 0xE2, 0xEE, 0xF1, 0xF2, 0xE8])
+        #expect(try title(bytes, charset: "windows-1251") == "Новости")
+        #expect(try title(bytes, charset: nil) != "Новости", "without the charset the bytes are not Cyrillic")
+    }
+
+    @Test func declaredLegacyEncodingsViaIconv() throws {
+        // "新闻" in GB2312 and "Известия" in KOI8-R.
+        var gb = Array(document(title: "#", declared: "gb2312").utf8)
+        let g = gb.firstIndex(of: UInt8(ascii: "#"))!
+        gb.replaceSubrange(g...g, with: [0xD0, 0xC2, 0xCE, 0xC5])
+        #expect(try title(gb) == "新闻")
+        var koi = Array(document(title: "#", declared: "KOI8-R").utf8)
+        let k = koi.firstIndex(of: UInt8(ascii: "#"))!
+        koi.replaceSubrange(k...k, with: [0xE9, 0xDA, 0xD7, 0xC5, 0xD3, 0xD4, 0xC9, 0xD1])
+        #expect(try title(koi) == "Известия")
+    }
+
+    @Test func whitespaceAndBOMBeforeTheDeclaration() throws {
+        let text = document(title: "Leading junk", declared: "UTF-8")
+        #expect(try title(Array(("\n\n   \t" + text).utf8)) == "Leading junk")
+        #expect(try title([0x20, 0x0A, 0xEF, 0xBB, 0xBF] + Array(text.utf8)) == "Leading junk")
+        let feed = try parse("<br />\n<b>Warning</b>: PHP notice\n" + text)
+        #expect(feed.items.first?.title == "Leading junk")
+        #expect(feed.warnings.contains { $0.contains("before the XML declaration") })
+    }
+
+    @Test func controlCharactersAndNULsAreDropped() throws {
+        let bytes = Array(document(title: "Bell\u{07}and\u{00}nul\u{1B}esc", declared: "UTF-8").utf8)
+        #expect(try title(bytes) == "Bellandnulesc")
+    }
+}

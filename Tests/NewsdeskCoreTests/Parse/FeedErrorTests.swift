@@ -1,0 +1,83 @@
+import Foundation
+import Testing
+@testable import NewsdeskCore
+
+@Suite("Documents that are not feeds, and broken feeds")
+struct FeedErrorTests {
+    func failure(_ text: String) -> FeedParseError? {
+        do {
+            _ = try parse(text)
+            return nil
+        } catch let error as FeedParseError {
+            return error
+        } catch {
+            return nil
+        }
+    }
+
+    @Test func htmlPage() throws {
+        let error = try #require(failure("<!DOCTYPE html>\n<html><head><title>Home</title></head><body><p>Hi</p></body></html>"))
+        #expect(error.kind == .notAFeed)
+        #expect(error.message.contains("HTML page"))
+        #expect(error.message.contains("<html>"))
+    }
+
+    @Test func jsonBody() throws {
+        let error = try #require(failure("{\"error\": \"rate limited\"}"))
+        #expect(error.kind == .notAFeed)
+        #expect(error.message.contains("JSON"))
+        #expect(error.line == 1)
+    }
+
+    @Test func emptyBody() throws {
+        #expect(failure("")?.kind == .empty)
+        #expect(failure("  \n\t ")?.kind == .empty)
+    }
+
+    @Test func otherXML() throws {
+        let error = try #require(failure("<?xml version=\"1.0\"?><svg xmlns=\"http://www.w3.org/2000/svg\"></svg>"))
+        #expect(error.kind == .notAFeed)
+        #expect(error.message.contains("<svg>"))
+    }
+
+    @Test func plainText() throws {
+        let error = try #require(failure("Service unavailable, try later"))
+        #expect(error.kind == .notAFeed)
+        #expect(error.message.contains("plain text"))
+    }
+
+    @Test func truncatedFeedKeepsItsCompleteItems() throws {
+        let whole = rss("<item><title>One</title></item><item><title>Two</title></item><item><title>Three</title><description>cut off here")
+        let cut = String(whole.prefix(whole.count - "</channel></rss>".count))
+        let feed = try parse(cut)
+        #expect(feed.items.map(\.title) == ["One", "Two"])
+        #expect(feed.warnings.contains { $0.contains("not well-formed") && $0.contains("line") })
+    }
+
+    @Test func mismatchedTagsAreRecovered() throws {
+        let feed = try parse(rss("<item><title>A</title><description><b>bold</i></description></item><item><title>B</title></item>"))
+        #expect(feed.items.map(\.title) == ["A", "B"])
+    }
+
+    @Test func brokenFeedWithNothingRecoverableNamesTheSpot() throws {
+        let error = try #require(failure("<rss version=\"2.0\"><channel><<<<"))
+        #expect(error.kind == .malformed)
+        #expect(error.line == 1)
+        #expect(error.column != nil)
+    }
+
+    @Test func dateFarInTheFutureIsReportedNotTrusted() throws {
+        let feed = try parse(rss("<item><title>F</title><pubDate>Sat, 01 Jan 2033 00:00:00 GMT</pubDate></item><item><title>N</title><pubDate>Sun, 15 Jun 2025 20:00:00 GMT</pubDate></item>"))
+        #expect(feed.items[0].published == nil)
+        #expect(feed.items[0].futureDate == "Sat, 01 Jan 2033 00:00:00 GMT")
+        #expect(feed.warnings.contains { $0.contains("future") })
+        #expect(stamp(feed.items[1].published) == "2025-06-15T20:00:00Z", "within a day ahead is fine")
+    }
+
+    @Test func relativeLinksResolveAgainstTheFeedURL() throws {
+        let feed = try parse(rss("<item><title>L</title><link>../story/1</link></item>", channel: "<title>T</title><link>/</link>"),
+                             url: "https://news.example/feeds/main.rss")
+        #expect(feed.link == "https://news.example/")
+        #expect(feed.items.first?.link == "https://news.example/story/1")
+    }
+}

@@ -1,0 +1,49 @@
+import Foundation
+import Testing
+@testable import NewsdeskCore
+
+@Suite("HTML sanitizing and plain text")
+struct HTMLSanitizerTests {
+    let base = URL(string: "https://site.example/posts/today.html")
+
+    @Test(arguments: [
+        ("<p>ok<script>alert(1)</script></p>", "<p>ok</p>"),
+        ("<style>p{}</style><p>s</p>", "<p>s</p>"),
+        ("<iframe src=\"https://evil.example\">x</iframe>i", "i"),
+        ("<object data=\"x.swf\"><embed src=\"x.swf\"></object>o", "o"),
+        ("<form action=\"/steal\"><input name=\"p\"><button>Go</button></form>f", "Gof"),
+        ("<a href=\"javascript:alert(1)\" onclick=\"x()\">j</a>", "<a>j</a>"),
+        ("<a href=\"  JaVa\tScRiPt:alert(1)\">j</a>", "<a>j</a>"),
+        ("<a href=\"vbscript:msgbox\">v</a>", "<a>v</a>"),
+        ("<a href=\"data:text/html;base64,PHNjcmlwdD4=\">d</a>", "<a>d</a>"),
+        ("<img src=\"data:image/png;base64,iVBORw0KGgo=\">", "<img src=\"data:image/png;base64,iVBORw0KGgo=\">"),
+        ("<img src=\"pic.jpg\" onerror=\"x()\" style=\"a\" alt=\"A &amp; B\">", "<img src=\"https://site.example/posts/pic.jpg\" alt=\"A &amp; B\">"),
+        ("<a href=\"/about\" target=\"_blank\">r</a>", "<a href=\"https://site.example/about\">r</a>"),
+        ("<p>unclosed <b>bold", "<p>unclosed <b>bold</b></p>"),
+        ("stray </div> end tag", "stray  end tag"),
+        ("<!-- comment -->text<!DOCTYPE html>", "text"),
+        ("1 < 2 & 3 > 2", "1 &lt; 2 &amp; 3 &gt; 2"),
+        ("<svg><script>x</script></svg>after", "after"),
+        ("<blockquote cite=\"src.html\">q</blockquote>", "<blockquote cite=\"https://site.example/posts/src.html\">q</blockquote>"),
+    ])
+    func sanitize(input: String, expected: String) {
+        #expect(HTMLSanitizer.sanitize(input, base: base) == expected)
+    }
+
+    @Test func plainTextDropsTagsDecodesEntitiesAndFoldsSpace() {
+        #expect(HTMLSanitizer.plainText("<p>Hello&nbsp;<b>wor</b>ld</p>\n\n<p>Caf&eacute;</p><script>x</script>") == "Hello world Café")
+    }
+
+    @Test func excerptCutsAtAWord() {
+        let text = String(repeating: "word ", count: 100)
+        let excerpt = HTMLSanitizer.excerpt(text, limit: 22)
+        #expect(excerpt == "word word word word…")
+    }
+
+    @Test func sanitizedFeedContent() throws {
+        let feed = try parse(rss("<item><title>t</title><description>&lt;p onmouseover=\"evil()\"&gt;Hi &lt;iframe src=x&gt;&lt;/iframe&gt;&lt;a href=\"rel/link\"&gt;there&lt;/a&gt;&lt;/p&gt;</description></item>"),
+                             url: "https://feed.example/news/rss.xml")
+        #expect(feed.items.first?.summary == "<p>Hi <a href=\"https://feed.example/news/rel/link\">there</a></p>")
+        #expect(feed.items.first?.excerpt == "Hi there")
+    }
+}

@@ -1,0 +1,32 @@
+import Foundation
+@testable import NewsdeskCore
+
+/// The bytes of a file under Tests/NewsdeskCoreTests/Fixtures.
+func fixture(_ name: String) throws -> [UInt8] {
+    guard let url = Bundle.module.url(forResource: name, withExtension: nil, subdirectory: "Fixtures") else {
+        throw FixtureMissing(name: name)
+    }
+    return [UInt8](try Data(contentsOf: url))
+}
+
+struct FixtureMissing: Error { let name: String }
+
+/// A fixed "now" for parses, so date checks do not depend on the day the tests run.
+let testNow = Date(timeIntervalSince1970: 1_750_000_000)  // 2025-06-15T15:06:40Z
+
+/// Parses `text` (UTF-8) with the test clock.
+func parse(_ text: String, url: String? = nil, charset: String? = nil, maxBytes: Int = 16 << 20) throws -> Feed {
+    try parse(Array(text.utf8), url: url, charset: charset, maxBytes: maxBytes)
+}
+
+func parse(_ bytes: [UInt8], url: String? = nil, charset: String? = nil, maxBytes: Int = 16 << 20) throws -> Feed {
+    let parser = FeedParser(options: .init(maxBytes: maxBytes, now: testNow))
+    return try parser.parse(bytes, url: url.flatMap(URL.init(string:)), charset: charset)
+}
+
+/// An RSS 2.0 document around `items` (already XML).
+func rss(_ items: String, channel: String = "<title>T</title>") -> String {
+    "<?xml version=\"1.0\" encoding=\"UTF-8\"?><rss version=\"2.0\"><channel>\(channel)\(items)</channel></rss>"
+}
+
+func stamp(_ date: Date?) -> String? { date.map(FeedDate.rfc3339) }
