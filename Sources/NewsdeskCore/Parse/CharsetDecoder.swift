@@ -16,7 +16,16 @@ enum CharsetDecoder {
     }
 
     static func decode(_ data: some Collection<UInt8>, httpCharset: String? = nil) -> Decoded {
-        let bytes = Array(data)
+        var decoded = toUTF8(Array(data), httpCharset: httpCharset)
+        let (bytes, repaired) = DoubleEncodingRepair.repair(decoded.bytes)
+        if repaired > 0 {
+            decoded.bytes = bytes
+            decoded.warnings.append("\(repaired) characters were UTF-8 encoded twice; restored")
+        }
+        return decoded
+    }
+
+    private static func toUTF8(_ bytes: [UInt8], httpCharset: String?) -> Decoded {
         if let (unicode, bomLength) = unicodeEncoding(of: bytes) {
             let text = transcodeUnicode(bytes[bomLength...], as: unicode)
             return Decoded(bytes: cleanUTF8(Array(text.utf8)).bytes, encoding: unicode.name, warnings: [])

@@ -243,9 +243,7 @@ final class FeedBuilder: XMLEventSink {
         case (.atom10, "summary"), (.atom03, "summary"):
             begin(.summary, kind: Self.atomKind(attributes), depth: depth, base: base)
         case (.atom10, "content"), (.atom03, "content"):
-            if let source = attributes["src"], item?.links.isEmpty == true {
-                item?.links.append(RawLink(href: source, rel: "alternate", base: base))
-            }
+            if let source = attributes["src"] { item?.contentSource = RawLink(href: source, rel: "alternate", base: base) }
             begin(.content, kind: Self.atomKind(attributes), depth: depth, base: base)
         case (.content, "encoded"): begin(.content, kind: .html, depth: depth, base: base)
         case (.media, "description"), (.itunes, "summary"):

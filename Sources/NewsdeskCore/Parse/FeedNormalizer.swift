@@ -24,7 +24,7 @@ struct FeedNormalizer {
         var item = FeedItem()
         item.guid = raw.guid
         item.title = raw.title.map(plainText).flatMap(nonEmpty)
-        item.link = alternate(raw.links)
+        item.link = alternate(raw.links) ?? raw.contentSource.map(resolve)
         if item.link == nil, raw.guidIsPermaLink, let guid = raw.guid, guid.hasPrefix("http://") || guid.hasPrefix("https://") {
             item.link = guid
         }

@@ -48,6 +48,8 @@ struct RawItem {
     var about: String?
     var title: RawText?
     var links: [RawLink] = []
+    /// Atom `content src`: the link of last resort.
+    var contentSource: RawLink?
     var published: String?
     var updated: String?
     var authors: [String] = []

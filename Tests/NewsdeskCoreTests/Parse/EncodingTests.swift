@@ -102,3 +102,23 @@ struct EncodingTests {
         #expect(try title(bytes) == "Bellandnulesc")
     }
 }
+
+@Suite("Double-encoded UTF-8")
+struct DoubleEncodingTests {
+    @Test func mojibakeIsRestored() throws {
+        // "Fórmula … ¿Aquí?" encoded to UTF-8, read as windows-1252, encoded to UTF-8 again.
+        let once = Array("Fórmula … ¿Aquí?".utf8)
+        let mangled = Array(String(once.map { byte -> Character in
+            let cp1252: [UInt8: String] = [0x80: "€", 0xA6: "¦"]
+            return Character(cp1252[byte] ?? String(UnicodeScalar(byte)))
+        }).utf8)
+        let feed = try parse(rss("<item><title>\(String(decoding: mangled, as: UTF8.self))</title></item>"))
+        #expect(feed.items.first?.title == "Fórmula … ¿Aquí?")
+        #expect(feed.warnings.contains { $0.contains("encoded twice") })
+    }
+
+    @Test func ordinaryAccentsAreLeftAlone() throws {
+        let feed = try parse(rss("<item><title>SÃO PAULO, Â la carte, Ã©tude? No: Ångström</title></item>"))
+        #expect(feed.items.first?.title == "SÃO PAULO, Â la carte, étude? No: Ångström")
+    }
+}

@@ -1,0 +1,77 @@
+/// Undoes UTF-8 that was read as windows-1252 (or Latin-1) and encoded to UTF-8 again, the
+/// commonest mojibake on the web: "FÃ³rmula" back to "Fórmula", "â€¦" back to "…".
+///
+/// A sequence is rewritten only when its characters, mapped back to single bytes, form one valid
+/// UTF-8 character: "Ã" followed by the right number of characters from U+0080-U+00BF (or their
+/// windows-1252 stand-ins). Real text almost never has that shape.
+enum DoubleEncodingRepair {
+    /// `bytes` (valid UTF-8) with double-encoded characters restored, and how many were restored.
+    static func repair(_ bytes: [UInt8]) -> (bytes: [UInt8], repaired: Int) {
+        guard mayContainMojibake(bytes) else { return (bytes, 0) }
+        var out: [UInt8] = []
+        out.reserveCapacity(bytes.count)
+        var repaired = 0
+        var i = 0
+        while i < bytes.count {
+            if let (original, length) = decodeOne(bytes, at: i) {
+                out.append(contentsOf: original)
+                repaired += 1
+                i += length
+            } else {
+                out.append(bytes[i])
+                i += 1
+            }
+        }
+        return (out, repaired)
+    }
+
+    /// A cheap look for a "Ã"/"Â"/"â"-like lead (C3 82-B4) followed by C2, C5, C6, CB or E2.
+    private static func mayContainMojibake(_ bytes: [UInt8]) -> Bool {
+        var i = 0
+        let n = bytes.count - 2
+        while i < n {
+            if bytes[i] == 0xC3, (0x82...0xB4).contains(bytes[i + 1]), continuationLeads.contains(bytes[i + 2]) { return true }
+            i += 1
+        }
+        return false
+    }
+
+    private static let continuationLeads: Set<UInt8> = [0xC2, 0xC5, 0xC6, 0xCB, 0xE2]
+
+    /// The original bytes of a double-encoded character at `i`, and how many bytes it spans now.
+    private static func decodeOne(_ bytes: [UInt8], at i: Int) -> ([UInt8], Int)? {
+        guard i + 1 < bytes.count, bytes[i] == 0xC3, (0x82...0xB4).contains(bytes[i + 1]) else { return nil }
+        let lead = bytes[i + 1] + 0x40
+        let needed = lead >= 0xF0 ? 3 : lead >= 0xE0 ? 2 : 1
+        var original = [lead]
+        var j = i + 2
+        for _ in 0..<needed {
+            guard let (byte, width) = singleByte(bytes, at: j) else { return nil }
+            original.append(byte)
+            j += width
+        }
+        guard String(validating: original, as: UTF8.self) != nil else { return nil }
+        return (original, j - i)
+    }
+
+    /// The windows-1252 byte (0x80-0xBF) whose character is encoded at `i`, and its UTF-8 width.
+    private static func singleByte(_ bytes: [UInt8], at i: Int) -> (UInt8, Int)? {
+        guard i + 1 < bytes.count else { return nil }
+        if bytes[i] == 0xC2, (0x80...0xBF).contains(bytes[i + 1]) { return (bytes[i + 1], 2) }
+        for (byte, encoded) in windows1252Specials where bytes[i...].starts(with: encoded) {
+            return (byte, encoded.count)
+        }
+        return nil
+    }
+
+    /// windows-1252 bytes 0x80-0x9F and the UTF-8 of the characters they stand for.
+    private static let windows1252Specials: [(UInt8, [UInt8])] = [
+        (0x80, [0xE2, 0x82, 0xAC]), (0x82, [0xE2, 0x80, 0x9A]), (0x83, [0xC6, 0x92]), (0x84, [0xE2, 0x80, 0x9E]),
+        (0x85, [0xE2, 0x80, 0xA6]), (0x86, [0xE2, 0x80, 0xA0]), (0x87, [0xE2, 0x80, 0xA1]), (0x88, [0xCB, 0x86]),
+        (0x89, [0xE2, 0x80, 0xB0]), (0x8A, [0xC5, 0xA0]), (0x8B, [0xE2, 0x80, 0xB9]), (0x8C, [0xC5, 0x92]),
+        (0x8E, [0xC5, 0xBD]), (0x91, [0xE2, 0x80, 0x98]), (0x92, [0xE2, 0x80, 0x99]), (0x93, [0xE2, 0x80, 0x9C]),
+        (0x94, [0xE2, 0x80, 0x9D]), (0x95, [0xE2, 0x80, 0xA2]), (0x96, [0xE2, 0x80, 0x93]), (0x97, [0xE2, 0x80, 0x94]),
+        (0x98, [0xCB, 0x9C]), (0x99, [0xE2, 0x84, 0xA2]), (0x9A, [0xC5, 0xA1]), (0x9B, [0xE2, 0x80, 0xBA]),
+        (0x9C, [0xC5, 0x93]), (0x9E, [0xC5, 0xBE]), (0x9F, [0xC5, 0xB8]),
+    ]
+}
