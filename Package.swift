@@ -1,4 +1,4 @@
-// swift-tools-version: 6.0
+// swift-tools-version: 6.2
 import PackageDescription
 
 let package = Package(
@@ -18,7 +18,7 @@ let package = Package(
         // so no Swift module that imports Foundation ever sees them.
         .target(
             name: "CLibXML2",
-            cSettings: [.unsafeFlags(["-I/usr/include/libxml2"])],
+            cSettings: [.unsafeFlags(["-I/usr/include/libxml2", "-Wall", "-Wextra", "-Werror"])],
             linkerSettings: [.linkedLibrary("xml2")]
         ),
         .target(
@@ -44,9 +44,10 @@ let package = Package(
     ]
 )
 
-// Strict settings for every Swift target, in one place.
+// Strict settings for every Swift target, in one place: warnings are errors in every build.
 for target in package.targets where target.type != .system && target.name != "CLibXML2" {
     target.swiftSettings = (target.swiftSettings ?? []) + [
         .enableUpcomingFeature("ExistentialAny"),
+        .treatAllWarnings(as: .error),
     ]
 }
