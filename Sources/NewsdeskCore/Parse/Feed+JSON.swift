@@ -8,6 +8,10 @@ extension Feed {
             "title": title ?? NSNull(),
             "link": link ?? NSNull(),
             "self": selfLink ?? NSNull(),
+            "subtitle": subtitle ?? NSNull(),
+            "language": language ?? NSNull(),
+            "updated": updated.map(FeedDate.rfc3339) ?? NSNull(),
+            "encoding": encoding ?? NSNull(),
             "warnings": warnings,
             "items": items.map { $0.jsonObject() },
         ]

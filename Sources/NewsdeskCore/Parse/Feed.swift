@@ -27,6 +27,8 @@ public struct Feed: Sendable, Equatable {
     public var imageURL: String?
     /// RSS `<ttl>`: minutes the publisher asks readers to cache the feed.
     public var ttlMinutes: Int?
+    /// The character encoding the document was read as ("UTF-8", "WINDOWS-1252", ...).
+    public var encoding: String?
     public var items: [FeedItem]
     /// Things that were wrong but recovered from, in words a user can act on.
     public var warnings: [String]

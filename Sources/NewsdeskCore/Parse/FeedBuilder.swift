@@ -290,7 +290,7 @@ final class FeedBuilder: XMLEventSink {
     private func finish(_ capture: Capture) {
         let value = String(decoding: capture.buffer, as: UTF8.self)
         let text = RawText(value: value, kind: capture.kind, base: capture.base)
-        let trimmed = value.trimmingCharacters(in: .whitespacesAndNewlines)
+        let trimmed = UTF8Text.trim(value)
         switch capture.target {
         case .feedTitle: if feed.title == nil { feed.title = text }
         case .feedSubtitle: if feed.subtitle == nil { feed.subtitle = text }

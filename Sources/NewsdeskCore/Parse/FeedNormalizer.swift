@@ -46,7 +46,7 @@ struct FeedNormalizer {
         item.enclosures = raw.enclosures.compactMap { link in
             let url = resolve(link)
             guard !url.isEmpty, seen.insert(url).inserted else { return nil }
-            return Enclosure(url: url, type: link.type.flatMap(nonEmpty), length: link.length.flatMap { Int($0.trimmingCharacters(in: .whitespaces)) })
+            return Enclosure(url: url, type: link.type.flatMap(nonEmpty), length: link.length.flatMap { Int(UTF8Text.trim($0)) })
         }
         item.thumbnail = raw.thumbnails.first.map(resolve)
             ?? item.enclosures.first(where: { $0.type?.hasPrefix("image/") == true })?.url
@@ -102,7 +102,7 @@ struct FeedNormalizer {
 
     func html(_ text: RawText) -> String {
         switch text.kind {
-        case .text: HTMLSanitizer.escapeText(text.value.trimmingCharacters(in: .whitespacesAndNewlines))
+        case .text: HTMLSanitizer.escapeText(UTF8Text.trim(text.value))
         case .html, .xhtml: HTMLSanitizer.sanitize(text.value, base: text.base)
         case .base64: HTMLSanitizer.escapeText(Self.base64(text.value))
         }
@@ -116,7 +116,7 @@ struct FeedNormalizer {
     /// Whether plain-text-by-the-spec (an RSS title) carries markup or entities anyway.
     static func looksLikeHTML(_ text: String) -> Bool {
         guard text.utf8.contains(where: { $0 == UInt8(ascii: "<") || $0 == UInt8(ascii: "&") }) else { return false }
-        if HTMLEntities.decode(text) != text { return true }
+        if text.utf8.contains(UInt8(ascii: "&")), HTMLEntities.decode(text) != text { return true }
         var rest = Substring(text)
         while let lt = rest.firstIndex(of: "<") {
             let after = rest[rest.index(after: lt)...]
@@ -140,13 +140,13 @@ struct FeedNormalizer {
 
     /// itunes:duration as seconds: "3723", "62:03", "1:02:03".
     static func seconds(_ text: String) -> Int? {
-        let parts = text.split(separator: ":").map { Int($0.trimmingCharacters(in: .whitespaces)) }
+        let parts = text.split(separator: ":").map { Int(UTF8Text.trim(String($0))) }
         guard !parts.isEmpty, parts.count <= 3, parts.allSatisfy({ $0 != nil }) else { return nil }
         return parts.reduce(0) { $0 * 60 + ($1 ?? 0) }
     }
 
     private func nonEmpty(_ text: String) -> String? {
-        let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        let trimmed = UTF8Text.trim(text)
         return trimmed.isEmpty ? nil : trimmed
     }
 

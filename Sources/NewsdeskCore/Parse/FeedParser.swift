@@ -62,7 +62,9 @@ public struct FeedParser: Sendable {
         if builder.truncatedFields > 0 {
             warnings.append("\(builder.truncatedFields) elements had more than \(builder.maxFieldBytes) bytes of text; the rest was dropped")
         }
-        return FeedNormalizer(now: options.now).normalize(raw, format: format, warnings: warnings)
+        var feed = FeedNormalizer(now: options.now).normalize(raw, format: format, warnings: warnings)
+        feed.encoding = decoded.encoding
+        return feed
     }
 
     /// A few words on what a body that is not XML looks like.

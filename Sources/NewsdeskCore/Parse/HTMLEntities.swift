@@ -21,23 +21,12 @@ enum HTMLEntities {
     /// unknown references stay as written.
     static func decode(_ text: String) -> String {
         guard text.utf8.contains(UInt8(ascii: "&")) else { return text }
-        var out = ""
-        out.reserveCapacity(text.utf8.count)
-        var rest = Substring(text)
-        while let amp = rest.firstIndex(of: "&") {
-            out += rest[..<amp]
-            let after = rest[rest.index(after: amp)...]
-            if let semicolon = after.prefix(40).firstIndex(of: ";"),
-               let decoded = reference(after[..<semicolon]) {
-                out += decoded
-                rest = after[after.index(after: semicolon)...]
-            } else {
-                out += "&"
-                rest = after
-            }
+        return UTF8Text.withBytes(text) { bytes in
+            var out: [UInt8] = []
+            out.reserveCapacity(bytes.count)
+            UTF8Text.appendDecoded(bytes, escape: false, to: &out)
+            return String(decoding: out, as: UTF8.self)
         }
-        out += rest
-        return out
     }
 
     /// The characters a reference body (between `&` and `;`) stands for.
@@ -46,9 +35,18 @@ enum HTMLEntities {
             let digits = body.dropFirst()
             let value: UInt32? = digits.first == "x" || digits.first == "X"
                 ? UInt32(digits.dropFirst(), radix: 16) : UInt32(digits, radix: 10)
-            guard let value, value != 0, let scalar = Unicode.Scalar(value) else { return nil }
+            guard let value, value != 0 else { return nil }
+            if (0x80...0x9F).contains(value), let mapped = windows1252[value] { return mapped }
+            guard let scalar = Unicode.Scalar(value) else { return nil }
             return String(scalar)
         }
         return character(named: body)
     }
+
+    /// HTML reads numeric references to 0x80-0x9F as windows-1252 characters, as browsers do.
+    private static let windows1252: [UInt32: String] = [
+        0x80: "€", 0x82: "‚", 0x83: "ƒ", 0x84: "„", 0x85: "…", 0x86: "†", 0x87: "‡", 0x88: "ˆ", 0x89: "‰", 0x8A: "Š",
+        0x8B: "‹", 0x8C: "Œ", 0x8E: "Ž", 0x91: "‘", 0x92: "’", 0x93: "“", 0x94: "”", 0x95: "•", 0x96: "–", 0x97: "—",
+        0x98: "˜", 0x99: "™", 0x9A: "š", 0x9B: "›", 0x9C: "œ", 0x9E: "ž", 0x9F: "Ÿ",
+    ]
 }

@@ -2,54 +2,52 @@ import Foundation
 
 /// Makes feed HTML safe to show and plain text from it.
 ///
-/// A tokenizer, not a full HTML parser: tags on an allow-list are rebuilt from their allowed
-/// attributes, everything else is dropped (script, style, iframe, object, embed and the like with
-/// their content), URLs are made absolute and `javascript:`, `vbscript:` and `data:` (but for
-/// images) refused, text is re-escaped, and open tags are closed at the end.
+/// A tokenizer (`HTMLTokenizer`), not a full HTML parser: tags on an allow-list are rebuilt from
+/// their allowed attributes, everything else is dropped (script, style, iframe, object, embed and
+/// the like with their content), URLs are made absolute and `javascript:`, `vbscript:` and `data:`
+/// (but for images) refused, text is re-escaped, and open tags are closed at the end.
 enum HTMLSanitizer {
     /// Sanitized HTML, relative URLs resolved against `base`.
     static func sanitize(_ html: String, base: URL?) -> String {
-        var writer = SanitizingWriter(base: base)
-        HTMLTokenizer.run(html, into: &writer)
-        return writer.finish()
+        UTF8Text.withBytes(html) { bytes in
+            var writer = SanitizingWriter(base: base, capacity: bytes.count)
+            HTMLTokenizer.run(bytes, into: &writer)
+            return UTF8Text.trim(writer.finish())
+        }
     }
 
-    /// The text of `html` with tags dropped, entities decoded and white space folded.
-    static func plainText(_ html: String) -> String {
-        guard html.utf8.contains(where: { $0 == UInt8(ascii: "<") || $0 == UInt8(ascii: "&") }) else {
-            return fold(html)
+    /// The text of `html` with tags dropped, entities decoded and white space folded; with a
+    /// `limit`, reading stops once about that many bytes of text are in.
+    static func plainText(_ html: String, limit: Int = .max) -> String {
+        UTF8Text.withBytes(html) { bytes in
+            var folded: [UInt8] = []
+            guard bytes.contains(where: { $0 == UInt8(ascii: "<") || $0 == UInt8(ascii: "&") }) else {
+                UTF8Text.fold(UnsafeBufferPointer(rebasing: bytes.prefix(limit)), into: &folded)
+                return String(decoding: folded, as: UTF8.self)
+            }
+            var writer = TextWriter(limit: limit)
+            HTMLTokenizer.run(bytes, into: &writer)
+            writer.text.withUnsafeBufferPointer { UTF8Text.fold($0, into: &folded) }
+            return String(decoding: folded, as: UTF8.self)
         }
-        var writer = TextWriter()
-        HTMLTokenizer.run(html, into: &writer)
-        return fold(writer.text)
     }
 
     /// Plain text cut to at most `limit` characters at a word boundary, with an ellipsis when cut.
     static func excerpt(_ html: String, limit: Int = 280) -> String {
-        let text = plainText(html)
-        guard text.count > limit else { return text }
+        let text = plainText(html, limit: limit * 4 + 64)
+        guard text.utf8.count > limit, text.count > limit else { return text }
         let cut = text.prefix(limit)
         let atWord = cut.lastIndex(of: " ").map { cut[..<$0] } ?? cut
-        return atWord.trimmingCharacters(in: .whitespaces) + "…"
+        return UTF8Text.trim(String(atWord)) + "…"
     }
 
-    static func fold(_ text: String) -> String {
-        text.split(whereSeparator: { $0.isWhitespace }).joined(separator: " ")
-    }
+    static func fold(_ text: String) -> String { UTF8Text.fold(text) }
 
     static func escapeText(_ text: some StringProtocol) -> String {
-        var out = ""
+        var out: [UInt8] = []
         out.reserveCapacity(text.utf8.count)
-        for character in text.unicodeScalars {
-            switch character {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            default: out.unicodeScalars.append(character)
-            }
-        }
-        return out
+        UTF8Text.appendEscaped(text.utf8, to: &out)
+        return String(decoding: out, as: UTF8.self)
     }
 
     // MARK: The allow-list
@@ -75,195 +73,112 @@ enum HTMLSanitizer {
     ]
     static let urlAttributes: Set<String> = ["href", "src", "cite", "poster"]
 
-    /// `value` as an absolute URL safe to put in a page, or nil when its scheme is not.
-    static func safeURL(_ value: String, base: URL?) -> String? {
-        let link = LinkResolver.resolve(HTMLEntities.decode(value), against: base)
+    /// `link` (entities already decoded) as an absolute URL safe to put in a page, or nil when
+    /// its scheme is not on the allow-list.
+    static func safeURL(_ link: String, base: URL?) -> String? {
         // Browsers ignore control characters and white space inside a scheme ("java\tscript:").
-        let compact = String(String.UnicodeScalarView(link.unicodeScalars.filter { $0.value > 0x20 })).lowercased()
-        guard LinkResolver.hasScheme(compact), let colon = compact.firstIndex(of: ":") else { return link }
-        switch compact[..<colon] {
-        case "http", "https", "mailto", "ftp", "tel", "magnet", "urn": return link
-        case "data": return compact.hasPrefix("data:image/") && !compact.hasPrefix("data:image/svg") ? link : nil
+        var scheme: [UInt8] = []
+        var sawColon = false
+        for byte in link.utf8 {
+            if byte <= 0x20 { continue }
+            if byte == UInt8(ascii: ":") { sawColon = true; break }
+            if byte == UInt8(ascii: "/") || byte == UInt8(ascii: "?") || byte == UInt8(ascii: "#") || scheme.count > 16 { break }
+            scheme.append(byte >= 0x41 && byte <= 0x5A ? byte | 0x20 : byte)
+        }
+        guard sawColon else { return LinkResolver.resolve(link, against: base) }
+        switch String(decoding: scheme, as: UTF8.self) {
+        case "http", "https", "mailto", "ftp", "tel", "magnet", "urn": return UTF8Text.trim(link)
+        case "data":
+            let lower = UTF8Text.trim(link).lowercased()
+            return lower.hasPrefix("data:image/") && !lower.hasPrefix("data:image/svg") ? UTF8Text.trim(link) : nil
         default: return nil
         }
-    }
-}
-
-/// Receives tokens from `HTMLTokenizer`.
-protocol HTMLTokenSink {
-    mutating func text(_ text: Substring)
-    mutating func startTag(_ name: String, attributes: [(name: String, value: String)], selfClosing: Bool)
-    mutating func endTag(_ name: String)
-}
-
-/// Splits HTML into text, start tags and end tags; comments, doctypes and processing instructions
-/// vanish, and the content of script-like elements is reported as nothing at all.
-enum HTMLTokenizer {
-    static func run(_ html: String, into sink: inout some HTMLTokenSink) {
-        var rest = Substring(html)
-        while !rest.isEmpty {
-            guard let lt = rest.firstIndex(of: "<") else {
-                sink.text(rest)
-                return
-            }
-            if lt > rest.startIndex { sink.text(rest[..<lt]) }
-            let after = rest[rest.index(after: lt)...]
-            guard let first = after.first else {
-                sink.text(rest[lt...])
-                return
-            }
-            if first == "!" || first == "?" {
-                rest = skipDeclaration(after)
-            } else if first == "/" {
-                let body = after.dropFirst()
-                guard body.first?.isLetter == true else {
-                    rest = after.firstIndex(of: ">").map { after[after.index(after: $0)...] } ?? ""
-                    continue
-                }
-                let end = body.firstIndex(of: ">") ?? body.endIndex
-                let name = body[..<end].prefix(while: { !$0.isWhitespace && $0 != "/" }).lowercased()
-                sink.endTag(name)
-                rest = end < body.endIndex ? body[body.index(after: end)...] : ""
-            } else if first.isLetter {
-                let (name, attributes, selfClosing, remainder) = parseTag(after)
-                if HTMLSanitizer.droppedWithContent.contains(name) && !selfClosing {
-                    rest = skipRawText(remainder, closing: name)
-                } else {
-                    sink.startTag(name, attributes: attributes, selfClosing: selfClosing)
-                    rest = remainder
-                }
-            } else {
-                sink.text(rest[lt..<after.startIndex])
-                rest = after
-            }
-        }
-    }
-
-    private static func skipDeclaration(_ after: Substring) -> Substring {
-        if after.hasPrefix("!--") {
-            guard let end = after.range(of: "-->") else { return "" }
-            return after[end.upperBound...]
-        }
-        guard let end = after.firstIndex(of: ">") else { return "" }
-        return after[after.index(after: end)...]
-    }
-
-    private static func skipRawText(_ rest: Substring, closing name: String) -> Substring {
-        var search = rest
-        while let lt = search.range(of: "</") {
-            let tail = search[lt.upperBound...]
-            if tail.prefix(name.count).lowercased() == name {
-                let end = tail.firstIndex(of: ">") ?? tail.endIndex
-                return end < tail.endIndex ? tail[tail.index(after: end)...] : ""
-            }
-            search = tail
-        }
-        return ""
-    }
-
-    /// Reads `name attr="v" attr2=v2 flag>` from just after the `<`.
-    private static func parseTag(_ input: Substring)
-        -> (String, [(name: String, value: String)], Bool, Substring) {
-        var i = input.startIndex
-        while i < input.endIndex, !input[i].isWhitespace, input[i] != ">", input[i] != "/" { i = input.index(after: i) }
-        let name = input[..<i].lowercased()
-        var attributes: [(name: String, value: String)] = []
-        var selfClosing = false
-        while i < input.endIndex {
-            let c = input[i]
-            if c == ">" { return (name, attributes, selfClosing, input[input.index(after: i)...]) }
-            if c.isWhitespace || c == "/" {
-                selfClosing = c == "/"
-                i = input.index(after: i)
-                continue
-            }
-            selfClosing = false
-            let nameStart = i
-            while i < input.endIndex, !input[i].isWhitespace, input[i] != "=", input[i] != ">", input[i] != "/" {
-                i = input.index(after: i)
-            }
-            let attributeName = input[nameStart..<i].lowercased()
-            while i < input.endIndex, input[i].isWhitespace { i = input.index(after: i) }
-            var value = ""
-            if i < input.endIndex, input[i] == "=" {
-                i = input.index(after: i)
-                while i < input.endIndex, input[i].isWhitespace { i = input.index(after: i) }
-                if i < input.endIndex, input[i] == "\"" || input[i] == "'" {
-                    let quote = input[i]
-                    let valueStart = input.index(after: i)
-                    let valueEnd = input[valueStart...].firstIndex(of: quote) ?? input.endIndex
-                    value = String(input[valueStart..<valueEnd])
-                    i = valueEnd < input.endIndex ? input.index(after: valueEnd) : valueEnd
-                } else {
-                    let valueStart = i
-                    while i < input.endIndex, !input[i].isWhitespace, input[i] != ">" { i = input.index(after: i) }
-                    value = String(input[valueStart..<i])
-                }
-            }
-            if !attributeName.isEmpty { attributes.append((attributeName, value)) }
-        }
-        return (name, attributes, selfClosing, "")
     }
 }
 
 /// Rebuilds allowed markup.
 private struct SanitizingWriter: HTMLTokenSink {
     let base: URL?
-    var out = ""
+    var out: [UInt8] = []
     var open: [String] = []
 
-    init(base: URL?) { self.base = base }
-
-    mutating func text(_ text: Substring) {
-        out += HTMLSanitizer.escapeText(HTMLEntities.decode(String(text)))
+    init(base: URL?, capacity: Int) {
+        self.base = base
+        out.reserveCapacity(capacity)
     }
 
-    mutating func startTag(_ name: String, attributes: [(name: String, value: String)], selfClosing: Bool) {
+    mutating func text(_ text: UnsafeBufferPointer<UInt8>) {
+        UTF8Text.appendDecoded(text, escape: true, to: &out)
+    }
+
+    mutating func startTag(_ name: String, attributes: [HTMLTokenizer.Attribute], selfClosing: Bool) {
         guard HTMLSanitizer.allowedTags.contains(name) else { return }
-        out += "<" + name
-        var seen: Set<String> = []
-        for (attribute, value) in attributes where HTMLSanitizer.allowedAttributes.contains(attribute) {
-            guard seen.insert(attribute).inserted else { continue }
-            var clean = HTMLEntities.decode(value)
-            if HTMLSanitizer.urlAttributes.contains(attribute) {
-                guard let url = HTMLSanitizer.safeURL(value, base: base) else { continue }
+        out.append(UInt8(ascii: "<"))
+        out.append(contentsOf: name.utf8)
+        var seen: [String] = []
+        for attribute in attributes where HTMLSanitizer.allowedAttributes.contains(attribute.name) {
+            guard !seen.contains(attribute.name) else { continue }
+            seen.append(attribute.name)
+            var decoded: [UInt8] = []
+            UTF8Text.appendDecoded(attribute.value, escape: false, to: &decoded)
+            var clean = String(decoding: decoded, as: UTF8.self)
+            if HTMLSanitizer.urlAttributes.contains(attribute.name) {
+                guard let url = HTMLSanitizer.safeURL(clean, base: base) else { continue }
                 clean = url
-            } else if attribute == "srcset" {
+            } else if attribute.name == "srcset" {
                 clean = clean.split(separator: ",").compactMap { candidate -> String? in
                     let parts = candidate.split(separator: " ", omittingEmptySubsequences: true)
                     guard let first = parts.first, let url = HTMLSanitizer.safeURL(String(first), base: base) else { return nil }
                     return ([url] + parts.dropFirst().map(String.init)).joined(separator: " ")
                 }.joined(separator: ", ")
             }
-            out += " " + attribute + "=\"" + HTMLSanitizer.escapeText(clean) + "\""
+            out.append(UInt8(ascii: " "))
+            out.append(contentsOf: attribute.name.utf8)
+            out.append(contentsOf: [UInt8(ascii: "="), UInt8(ascii: "\"")])
+            UTF8Text.appendEscaped(clean.utf8, to: &out)
+            out.append(UInt8(ascii: "\""))
         }
-        out += ">"
-        if !HTMLSanitizer.voidTags.contains(name) && !selfClosing { open.append(name) }
-        else if !HTMLSanitizer.voidTags.contains(name) { out += "</" + name + ">" }
+        out.append(UInt8(ascii: ">"))
+        if HTMLSanitizer.voidTags.contains(name) { return }
+        if selfClosing { closeTag(name) } else { open.append(name) }
     }
 
     mutating func endTag(_ name: String) {
         guard let index = open.lastIndex(of: name) else { return }
-        for tag in open[index...].reversed() { out += "</" + tag + ">" }
+        for tag in open[index...].reversed() { closeTag(tag) }
         open.removeSubrange(index...)
     }
 
+    private mutating func closeTag(_ name: String) {
+        out.append(contentsOf: [UInt8(ascii: "<"), UInt8(ascii: "/")])
+        out.append(contentsOf: name.utf8)
+        out.append(UInt8(ascii: ">"))
+    }
+
     mutating func finish() -> String {
-        for tag in open.reversed() { out += "</" + tag + ">" }
+        for tag in open.reversed() { closeTag(tag) }
         open = []
-        return out.trimmingCharacters(in: .whitespacesAndNewlines)
+        return String(decoding: out, as: UTF8.self)
     }
 }
 
 /// Collects text, with a space where a tag could separate words.
 private struct TextWriter: HTMLTokenSink {
-    var text = ""
-    mutating func text(_ piece: Substring) { text += HTMLEntities.decode(String(piece)) }
-    mutating func startTag(_ name: String, attributes: [(name: String, value: String)], selfClosing: Bool) {
-        if !HTMLSanitizer.inline.contains(name) { text += " " }
+    let limit: Int
+    var text: [UInt8] = []
+
+    init(limit: Int) { self.limit = limit }
+
+    var isFull: Bool { text.count >= limit }
+
+    mutating func text(_ piece: UnsafeBufferPointer<UInt8>) { UTF8Text.appendDecoded(piece, escape: false, to: &text) }
+
+    mutating func startTag(_ name: String, attributes: [HTMLTokenizer.Attribute], selfClosing: Bool) {
+        if !HTMLSanitizer.inline.contains(name) { text.append(0x20) }
     }
+
     mutating func endTag(_ name: String) {
-        if !HTMLSanitizer.inline.contains(name) { text += " " }
+        if !HTMLSanitizer.inline.contains(name) { text.append(0x20) }
     }
 }
 

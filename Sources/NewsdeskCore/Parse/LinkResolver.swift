@@ -5,7 +5,7 @@ enum LinkResolver {
     /// `reference` made absolute against `base`; unchanged when there is no base or it cannot be
     /// resolved. White space around a link is dropped and inside it percent-encoded.
     static func resolve(_ reference: String, against base: URL?) -> String {
-        let trimmed = reference.trimmingCharacters(in: .whitespacesAndNewlines)
+        let trimmed = UTF8Text.trim(reference)
         guard !trimmed.isEmpty else { return trimmed }
         if hasScheme(trimmed) || base == nil { return trimmed }
         guard let base, let url = URL(string: escaped(trimmed), relativeTo: base) else { return trimmed }

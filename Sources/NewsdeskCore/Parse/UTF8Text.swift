@@ -1,0 +1,138 @@
+import Foundation
+
+/// Byte-level text helpers for the hot paths of parsing: Foundation's and `Character`'s
+/// Unicode-aware versions cost more than the XML parse itself.
+///
+/// White space here is ASCII white space plus U+00A0 (no-break space), which feeds use as a space.
+enum UTF8Text {
+    typealias Bytes = UnsafeBufferPointer<UInt8>
+
+    @inline(__always)
+    static func isASCIISpace(_ byte: UInt8) -> Bool {
+        byte == 0x20 || (byte >= 0x09 && byte <= 0x0D)
+    }
+
+    /// The length of the white space at `i` (0 when there is none).
+    @inline(__always)
+    static func spaceLength(_ bytes: Bytes, at i: Int) -> Int {
+        let b = bytes[i]
+        if isASCIISpace(b) { return 1 }
+        if b == 0xC2, i + 1 < bytes.count, bytes[i + 1] == 0xA0 { return 2 }
+        return 0
+    }
+
+    /// Runs `body` over the UTF-8 of `text` without copying when the string is native.
+    @inline(__always)
+    static func withBytes<R>(_ text: String, _ body: (Bytes) -> R) -> R {
+        if let result = text.utf8.withContiguousStorageIfAvailable(body) { return result }
+        return Array(text.utf8).withUnsafeBufferPointer(body)
+    }
+
+    /// `text` without leading and trailing white space.
+    static func trim(_ text: String) -> String {
+        withBytes(text) { bytes in
+            var start = 0, end = bytes.count
+            while start < end, case let length = spaceLength(bytes, at: start), length > 0 { start += length }
+            while end > start {
+                if isASCIISpace(bytes[end - 1]) { end -= 1 }
+                else if end - start >= 2, bytes[end - 2] == 0xC2, bytes[end - 1] == 0xA0 { end -= 2 }
+                else { break }
+            }
+            return start == 0 && end == bytes.count ? text : String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<end]), as: UTF8.self)
+        }
+    }
+
+    /// `text` with runs of white space folded to one space and the ends trimmed.
+    static func fold(_ text: String) -> String {
+        withBytes(text) { bytes in
+            var out: [UInt8] = []
+            fold(bytes, into: &out)
+            return String(decoding: out, as: UTF8.self)
+        }
+    }
+
+    static func fold(_ bytes: Bytes, into out: inout [UInt8]) {
+        out.reserveCapacity(out.count + bytes.count)
+        var pendingSpace = false
+        var i = 0
+        while i < bytes.count {
+            let space = spaceLength(bytes, at: i)
+            if space > 0 {
+                pendingSpace = !out.isEmpty
+                i += space
+                continue
+            }
+            if pendingSpace {
+                out.append(0x20)
+                pendingSpace = false
+            }
+            out.append(bytes[i])
+            i += 1
+        }
+    }
+
+    /// Appends `byte`, escaped for HTML text and attribute values when it is `&`, `<`, `>` or `"`.
+    @inline(__always)
+    static func appendEscaped(_ byte: UInt8, to out: inout [UInt8]) {
+        switch byte {
+        case UInt8(ascii: "&"): out.append(contentsOf: [0x26, 0x61, 0x6D, 0x70, 0x3B])  // &amp;
+        case UInt8(ascii: "<"): out.append(contentsOf: [0x26, 0x6C, 0x74, 0x3B])  // &lt;
+        case UInt8(ascii: ">"): out.append(contentsOf: [0x26, 0x67, 0x74, 0x3B])  // &gt;
+        case UInt8(ascii: "\""): out.append(contentsOf: [0x26, 0x71, 0x75, 0x6F, 0x74, 0x3B])  // &quot;
+        default: out.append(byte)
+        }
+    }
+
+    static func appendEscaped(_ bytes: some Sequence<UInt8>, to out: inout [UInt8]) {
+        for byte in bytes { appendEscaped(byte, to: &out) }
+    }
+
+    @inline(__always)
+    private static func needsWork(_ b: UInt8) -> Bool {
+        b == UInt8(ascii: "&") || b == UInt8(ascii: "<") || b == UInt8(ascii: ">") || b == UInt8(ascii: "\"")
+    }
+
+    /// Appends `bytes` with character references decoded; `escape` re-escapes the result for HTML.
+    /// Runs with nothing to change are copied whole.
+    static func appendDecoded(_ bytes: Bytes, escape: Bool, to out: inout [UInt8]) {
+        var i = 0
+        var runStart = 0
+        let n = bytes.count
+        while i < n {
+            let b = bytes[i]
+            guard escape ? needsWork(b) : b == UInt8(ascii: "&") else {
+                i += 1
+                continue
+            }
+            if i > runStart { out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<i])) }
+            if b == UInt8(ascii: "&"), let (decoded, length) = reference(bytes, at: i) {
+                if escape { appendEscaped(decoded.utf8, to: &out) } else { out.append(contentsOf: decoded.utf8) }
+                i += length
+            } else {
+                if escape { appendEscaped(b, to: &out) } else { out.append(b) }
+                i += 1
+            }
+            runStart = i
+        }
+        if n > runStart { out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<n])) }
+    }
+
+    /// The reference at `i` (which holds `&`): its characters and its length including `;`.
+    private static func reference(_ bytes: Bytes, at i: Int) -> (String, Int)? {
+        var j = i + 1
+        let limit = min(bytes.count, i + 40)
+        while j < limit, bytes[j] != UInt8(ascii: ";"), bytes[j] != UInt8(ascii: "&"), !isASCIISpace(bytes[j]) { j += 1 }
+        guard j < limit, bytes[j] == UInt8(ascii: ";"), j > i + 1 else { return nil }
+        let body = String(decoding: UnsafeBufferPointer(rebasing: bytes[(i + 1)..<j]), as: UTF8.self)
+        guard let decoded = HTMLEntities.reference(Substring(body)) else { return nil }
+        return (decoded, j + 1 - i)
+    }
+
+    /// The first index at or after `start` holding `byte` (memchr), or nil.
+    @inline(__always)
+    static func index(of byte: UInt8, in bytes: Bytes, from start: Int) -> Int? {
+        guard start < bytes.count, let base = bytes.baseAddress,
+              let hit = memchr(base + start, Int32(byte), bytes.count - start) else { return nil }
+        return UnsafeRawPointer(hit) - UnsafeRawPointer(base)
+    }
+}
