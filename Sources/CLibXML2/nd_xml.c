@@ -1,6 +1,7 @@
 #include "nd_xml.h"
 
 #include <pthread.h>
+#include <stdlib.h>
 #include <string.h>
 #include <libxml/parser.h>
 #include <libxml/parserInternals.h>
@@ -12,7 +13,14 @@
 typedef struct nd_state {
     const nd_xml_handler *handler;
     nd_xml_result *result;
+    /// Character data gathered since the last tag, while the handler wants it.
+    unsigned char *text;
+    size_t length, capacity;
+    int want_text;
 } nd_state;
+
+/// Pieces of text are handed over at this size even before a tag comes, to bound the buffer.
+enum { ND_FLUSH_AT = 1 << 20 };
 
 static nd_state *state_of(void *ctx) { return (nd_state *)((xmlParserCtxtPtr)ctx)->_private; }
 
@@ -30,23 +38,52 @@ static void init_libxml(void) {
 }
 void nd_xml_init(void) { pthread_once(&init_once, init_libxml); }
 
+static void flush_text(nd_state *state) {
+    if (state->length == 0) return;
+    state->handler->characters(state->handler->userdata, state->text, state->length);
+    state->length = 0;
+}
+
 static void on_start(void *ctx, const xmlChar *localname, const xmlChar *prefix, const xmlChar *uri,
                      int nb_namespaces, const xmlChar **namespaces, int nb_attributes, int nb_defaulted,
                      const xmlChar **attributes) {
     (void)nb_namespaces; (void)namespaces; (void)nb_defaulted;
-    const nd_xml_handler *h = state_of(ctx)->handler;
-    h->start_element(h->userdata, localname, prefix, uri, nb_attributes, attributes);
+    nd_state *state = state_of(ctx);
+    flush_text(state);
+    const nd_xml_handler *h = state->handler;
+    state->want_text = h->start_element(h->userdata, localname, prefix, uri, nb_attributes, attributes);
 }
 
 static void on_end(void *ctx, const xmlChar *localname, const xmlChar *prefix, const xmlChar *uri) {
     (void)prefix;
-    const nd_xml_handler *h = state_of(ctx)->handler;
-    h->end_element(h->userdata, localname, uri);
+    nd_state *state = state_of(ctx);
+    flush_text(state);
+    const nd_xml_handler *h = state->handler;
+    state->want_text = h->end_element(h->userdata, localname, uri);
 }
 
 static void on_characters(void *ctx, const xmlChar *text, int length) {
-    const nd_xml_handler *h = state_of(ctx)->handler;
-    h->characters(h->userdata, text, length);
+    nd_state *state = state_of(ctx);
+    if (!state->want_text || length <= 0) return;
+    size_t needed = state->length + (size_t)length;
+    if (needed > ND_FLUSH_AT) {
+        flush_text(state);
+        needed = (size_t)length;
+    }
+    if (needed > state->capacity) {
+        size_t capacity = state->capacity ? state->capacity : 4096;
+        while (capacity < needed) capacity *= 2;
+        unsigned char *grown = realloc(state->text, capacity);
+        if (grown == NULL) {
+            flush_text(state);
+            state->handler->characters(state->handler->userdata, text, (size_t)length);
+            return;
+        }
+        state->text = grown;
+        state->capacity = capacity;
+    }
+    memcpy(state->text + state->length, text, (size_t)length);
+    state->length += (size_t)length;
 }
 
 // Declarations of external entities are dropped, so a reference to one is an undeclared
@@ -115,7 +152,7 @@ int nd_xml_parse(const char *buffer, size_t length, const nd_xml_handler *handle
     sax.serror = on_error;
     memcpy(ctxt->sax, &sax, sizeof sax);
 
-    nd_state state = { handler, result };
+    nd_state state = { handler, result, NULL, 0, 0, 0 };
     ctxt->_private = &state;
     // Input is always UTF-8 by now (Newsdesk transcodes first), so the declaration is ignored.
     xmlCtxtUseOptions(ctxt, XML_PARSE_RECOVER | XML_PARSE_NONET | XML_PARSE_NOCDATA |
@@ -123,6 +160,8 @@ int nd_xml_parse(const char *buffer, size_t length, const nd_xml_handler *handle
     xmlSwitchEncoding(ctxt, XML_CHAR_ENCODING_UTF8);
 
     xmlParseDocument(ctxt);
+    if (handler != NULL) flush_text(&state);
+    free(state.text);
 
     if (ctxt->instate == XML_PARSER_EOF && ctxt->input != NULL && ctxt->input->cur != NULL &&
         ctxt->input->end != NULL && ctxt->input->cur < ctxt->input->end && result->error_count > 0)

@@ -22,6 +22,9 @@ struct BenchParse: ParsableCommand {
     @Option(help: "How many times to parse every file.")
     var rounds = 5
 
+    @Flag(help: "Also print the time spent in each stage of the parse.")
+    var stages = false
+
     func run() throws {
         let files = ParseBenchmark.feedFiles(paths)
         guard !files.isEmpty else {
@@ -32,5 +35,10 @@ struct BenchParse: ParsableCommand {
         print("files: \(result.files), \(result.bytes) bytes, \(result.items) items, \(result.failures) not feeds, \(result.rounds) rounds")
         print(String(format: "newsdesk: %.1f MB/s, %.0f items/s", result.megabytesPerSecond, result.itemsPerSecond))
         print(String(format: "libxml2 floor: %.1f MB/s", result.floorMegabytesPerSecond))
+        if stages {
+            for (stage, seconds) in ParseBenchmark.stages(files: files, rounds: max(1, rounds)) {
+                print(String(format: "  %@: %.1f ms per round", stage, seconds * 1000 / Double(max(1, rounds))))
+            }
+        }
     }
 }

@@ -10,12 +10,16 @@
 /// Streaming callbacks, called in document order. Strings are UTF-8 and valid only during the call.
 /// `attributes` holds 5 pointers per attribute: local name, prefix, namespace URI, value start, value end.
 /// Element names and namespace URIs are interned by libxml2: equal strings usually share a pointer.
+///
+/// Character data is gathered on the C side and delivered in one piece before the next start or
+/// end tag (libxml2 reports it in many small pieces, one per entity reference), and only while the
+/// last start or end callback returned non-zero ("I want the text that follows").
 typedef struct nd_xml_handler {
     void *userdata;
-    void (*start_element)(void *userdata, const unsigned char *localname, const unsigned char *prefix,
-                          const unsigned char *uri, int nb_attributes, const unsigned char **attributes);
-    void (*end_element)(void *userdata, const unsigned char *localname, const unsigned char *uri);
-    void (*characters)(void *userdata, const unsigned char *text, int length);
+    int (*start_element)(void *userdata, const unsigned char *localname, const unsigned char *prefix,
+                         const unsigned char *uri, int nb_attributes, const unsigned char **attributes);
+    int (*end_element)(void *userdata, const unsigned char *localname, const unsigned char *uri);
+    void (*characters)(void *userdata, const unsigned char *text, size_t length);
 } nd_xml_handler;
 
 /// What a parse found wrong. Only the first error is described in full.

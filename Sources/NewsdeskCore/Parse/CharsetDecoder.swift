@@ -223,12 +223,25 @@ enum CharsetDecoder {
         return (out, invalid, multibyte)
     }
 
-    /// nil when `bytes` need repair; else how many multi-byte sequences they hold.
+    /// nil when `bytes` need repair; else how many multi-byte sequences they hold. Eight bytes at
+    /// a time while they are plain ASCII text, which is most of most feeds.
     private static func scanClean(_ bytes: UnsafeBufferPointer<UInt8>) -> Int? {
         var multibyte = 0
         var i = 0
         let n = bytes.count
+        guard let base = bytes.baseAddress else { return 0 }
+        let raw = UnsafeRawPointer(base)
         while i < n {
+            if i + 8 <= n {
+                let word = raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)
+                // No byte with the high bit set, and none below 0x20 (bits 5 and 6 both clear).
+                let low = word & 0x6060_6060_6060_6060
+                let hasControl = (low &- 0x0101_0101_0101_0101) & ~low & 0x8080_8080_8080_8080
+                if word & 0x8080_8080_8080_8080 == 0 && hasControl == 0 {
+                    i += 8
+                    continue
+                }
+            }
             let b = bytes[i]
             if b >= 0x20 && b < 0x80 { i += 1; continue }
             if b < 0x80 {

@@ -25,15 +25,19 @@ enum DoubleEncodingRepair {
         return (out, repaired)
     }
 
-    /// A cheap look for a "Ã"/"Â"/"â"-like lead (C3 82-B4) followed by C2, C5, C6, CB or E2.
+    /// A cheap look (memchr for 0xC3) for a "Ã"/"Â"/"â"-like lead (C3 82-B4) followed by C2, C5,
+    /// C6, CB or E2.
     private static func mayContainMojibake(_ bytes: [UInt8]) -> Bool {
-        var i = 0
-        let n = bytes.count - 2
-        while i < n {
-            if bytes[i] == 0xC3, (0x82...0xB4).contains(bytes[i + 1]), continuationLeads.contains(bytes[i + 2]) { return true }
-            i += 1
+        bytes.withUnsafeBufferPointer { buffer in
+            var i = 0
+            while let hit = UTF8Text.index(of: 0xC3, in: buffer, from: i) {
+                if hit + 2 < buffer.count, (0x82...0xB4).contains(buffer[hit + 1]), continuationLeads.contains(buffer[hit + 2]) {
+                    return true
+                }
+                i = hit + 1
+            }
+            return false
         }
-        return false
     }
 
     private static let continuationLeads: Set<UInt8> = [0xC2, 0xC5, 0xC6, 0xCB, 0xE2]

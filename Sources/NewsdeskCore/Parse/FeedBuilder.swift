@@ -13,18 +13,13 @@ final class FeedBuilder: XMLEventSink {
     let maxFieldBytes: Int
     private(set) var truncatedFields = 0
 
-    private struct Frame {
-        var name: XMLName
-        var base: URL?
-    }
 
-    /// The element whose text is being collected, and where it goes.
+    /// The element whose text is being collected (into `buffer`), and where it goes.
     private struct Capture {
         var target: Target
         var kind: TextKind
         var depth: Int
         var base: URL?
-        var buffer: [UInt8] = []
     }
 
     private enum Target {
@@ -33,8 +28,13 @@ final class FeedBuilder: XMLEventSink {
         case mediaDescription, comments, commentCount, duration
     }
 
-    private var stack: [Frame] = []
+    /// The open elements, innermost last.
+    private var stack: [FeedElement] = []
+    /// The xml:base in force and the depth it was set at, innermost last.
+    private var bases: [(depth: Int, url: URL?)] = []
     private var capture: Capture?
+    /// The text of the capture, kept apart from it so that appending never copies.
+    private var buffer: [UInt8] = []
     private var item: RawItem?
     private var itemDepth = 0
     /// Depth of an Atom author/contributor element being read, and the name found in it.
@@ -44,35 +44,46 @@ final class FeedBuilder: XMLEventSink {
 
     init(documentURL: URL?, maxFieldBytes: Int = 4 << 20) {
         self.maxFieldBytes = maxFieldBytes
-        stack.reserveCapacity(32)
-        stack.append(Frame(name: XMLName(namespace: .none, local: ""), base: documentURL))
+        stack.reserveCapacity(64)
+        stack.append(.other)
+        bases.append((0, documentURL))
     }
 
     // MARK: XMLEventSink
 
-    func startElement(_ name: XMLName, attributes: XMLAttributes) {
+    func startElement(_ name: XMLName, attributes: XMLAttributes) -> Bool {
+        start(name, attributes: attributes)
+        return capture != nil
+    }
+
+    func endElement(_ name: XMLName) -> Bool {
+        end(name)
+        return capture != nil
+    }
+
+    private func start(_ name: XMLName, attributes: XMLAttributes) {
         let name = atomWithoutNamespace && name.namespace == .none ? XMLName(namespace: feed.format == .atom03 ? .atom03 : .atom10, local: name.local) : name
-        var base = stack[stack.count - 1].base
+        let parent = stack[stack.count - 1]
+        stack.append(name.element)
+        let depth = stack.count
+        var base = bases[bases.count - 1].url
         if !attributes.isEmpty, let xmlBase = attributes["base", namespace: .xml] {
             base = LinkResolver.base(xmlBase, against: base) ?? base
+            bases.append((depth, base))
         }
-        let parent = stack[stack.count - 1].name
-        stack.append(Frame(name: name, base: base))
-        let depth = stack.count
 
-        if var active = capture {
+        if let active = capture {
             if active.kind == .html || active.kind == .xhtml {
                 // Inline markup inside a text construct; the wrapper div of Atom xhtml is not content.
-                if !(active.kind == .xhtml && depth == active.depth + 1 && name.local == "div" && name.namespace == .xhtml) {
-                    append("<" + name.local, to: &active)
+                if !(active.kind == .xhtml && depth == active.depth + 1 && name.element == .xhtmlDiv) {
+                    append("<" + name.local)
                     for attribute in attributes.all {
                         let qualified = attribute.prefix.map { "\($0):\(attribute.local)" } ?? attribute.local
-                        append(" \(qualified)=\"\(HTMLSanitizer.escapeText(attribute.value))\"", to: &active)
+                        append(" \(qualified)=\"\(HTMLSanitizer.escapeText(attribute.value))\"")
                     }
-                    append(">", to: &active)
+                    append(">")
                 }
             }
-            capture = active
             return
         }
         if feed.format == nil {
@@ -83,7 +94,7 @@ final class FeedBuilder: XMLEventSink {
             return
         }
         if item == nil {
-            if Self.isItem(name) {
+            if name.element == .item || name.element == .entry {
                 item = RawItem(base: base)
                 itemDepth = depth
                 if let about = attributes["about", namespace: .rdf] { item?.about = about }
@@ -95,17 +106,19 @@ final class FeedBuilder: XMLEventSink {
         startItemElement(name, parent: parent, attributes: attributes, base: base, depth: depth)
     }
 
-    func endElement(_ name: XMLName) {
+    private func end(_ name: XMLName) {
         let name = atomWithoutNamespace && name.namespace == .none ? XMLName(namespace: feed.format == .atom03 ? .atom03 : .atom10, local: name.local) : name
         let depth = stack.count
-        defer { stack.removeLast() }
-        if var active = capture {
+        defer {
+            stack.removeLast()
+            if bases[bases.count - 1].depth == depth { bases.removeLast() }
+        }
+        if let active = capture {
             if depth > active.depth {
                 if (active.kind == .html || active.kind == .xhtml)
-                    && !(active.kind == .xhtml && depth == active.depth + 1 && name.local == "div" && name.namespace == .xhtml) {
-                    append("</\(name.local)>", to: &active)
+                    && !(active.kind == .xhtml && depth == active.depth + 1 && name.element == .xhtmlDiv) {
+                    append("</\(name.local)>")
                 }
-                capture = active
                 return
             }
             capture = nil
@@ -121,21 +134,19 @@ final class FeedBuilder: XMLEventSink {
     }
 
     func characters(_ text: UnsafeBufferPointer<UInt8>) {
-        guard var active = capture else { return }
-        capture = nil  // keep the buffer uniquely referenced while it grows
-        if active.buffer.count + text.count > maxFieldBytes {
-            truncatedFields += active.buffer.count < maxFieldBytes ? 1 : 0
-            active.buffer.append(contentsOf: text.prefix(max(0, maxFieldBytes - active.buffer.count)))
+        guard let active = capture else { return }
+        if buffer.count + text.count > maxFieldBytes {
+            truncatedFields += buffer.count < maxFieldBytes ? 1 : 0
+            buffer.append(contentsOf: text.prefix(max(0, maxFieldBytes - buffer.count)))
         } else if active.kind == .xhtml {
-            active.buffer.append(contentsOf: HTMLSanitizer.escapeText(String(decoding: text, as: UTF8.self)).utf8)
+            UTF8Text.appendEscaped(text, to: &buffer)
         } else {
-            active.buffer.append(contentsOf: text)
+            buffer.append(contentsOf: text)
         }
-        capture = active
     }
 
-    private func append(_ markup: String, to capture: inout Capture) {
-        if capture.buffer.count < maxFieldBytes { capture.buffer.append(contentsOf: markup.utf8) }
+    private func append(_ markup: String) {
+        if buffer.count < maxFieldBytes { buffer.append(contentsOf: markup.utf8) }
     }
 
     // MARK: Where elements stand
@@ -153,117 +164,86 @@ final class FeedBuilder: XMLEventSink {
         }
     }
 
-    private static func isItem(_ name: XMLName) -> Bool {
-        switch name.namespace {
-        case .none, .rss10, .rss090: name.local == "item"
-        case .atom10, .atom03: name.local == "entry"
-        default: false
-        }
-    }
-
-    private static func isAtom(_ name: XMLName) -> Bool { name.namespace == .atom10 || name.namespace == .atom03 }
-    private static func isRSS(_ name: XMLName) -> Bool {
-        name.namespace == .none || name.namespace == .rss10 || name.namespace == .rss090
-    }
-
     private func begin(_ target: Target, kind: TextKind, depth: Int, base: URL?) {
         capture = Capture(target: target, kind: kind, depth: depth, base: base)
+        buffer.removeAll(keepingCapacity: true)
     }
 
-    private func startChannelElement(_ name: XMLName, parent: XMLName, attributes: XMLAttributes, base: URL?, depth: Int) {
+    private func startChannelElement(_ name: XMLName, parent: FeedElement, attributes: XMLAttributes, base: URL?, depth: Int) {
         // RSS 0.90 shares RSS 1.0's rdf:RDF root; its channel's namespace tells them apart.
-        if feed.format == .rss10, name.local == "channel", name.namespace == .rss090 { feed.format = .rss09x }
-        let inChannel = (parent.local == "channel" && Self.isRSS(parent)) || (parent.local == "feed" && Self.isAtom(parent))
-        if parent.local == "image" && Self.isRSS(parent) && name.local == "url" {
+        if feed.format == .rss10, name.element == .channel, name.namespace == .rss090 { feed.format = .rss09x }
+        if parent == .image && name.element == .url {
             begin(.feedImageURL, kind: .text, depth: depth, base: base)
             return
         }
-        guard inChannel else { return }
-        switch (name.namespace, name.local) {
-        case (.none, "title"), (.rss10, "title"), (.rss090, "title"):
-            begin(.feedTitle, kind: .text, depth: depth, base: base)
-        case (.atom10, "title"), (.atom03, "title"):
-            begin(.feedTitle, kind: Self.atomKind(attributes), depth: depth, base: base)
-        case (.none, "description"), (.rss10, "description"):
-            begin(.feedSubtitle, kind: .html, depth: depth, base: base)
-        case (.atom10, "subtitle"), (.atom03, "tagline"):
-            begin(.feedSubtitle, kind: Self.atomKind(attributes), depth: depth, base: base)
-        case (.none, "link"), (.rss10, "link"), (.rss090, "link"):
-            begin(.feedLink, kind: .text, depth: depth, base: base)
-        case (.atom10, "link"), (.atom03, "link"):
-            if let link = Self.atomLink(attributes, base: base) { feed.links.append(link) }
-        case (.none, "language"), (.dc, "language"): begin(.feedLanguage, kind: .text, depth: depth, base: base)
-        case (.none, "lastBuildDate"), (.atom10, "updated"), (.atom03, "modified"), (.dc, "date"):
-            begin(.feedUpdated, kind: .text, depth: depth, base: base)
-        case (.none, "ttl"): begin(.feedTTL, kind: .text, depth: depth, base: base)
-        case (.atom10, "logo"), (.atom10, "icon"): if feed.imageURL == nil { begin(.feedImageURL, kind: .text, depth: depth, base: base) }
-        case (.itunes, "image"):
+        guard parent == .channel || parent == .atomRoot else { return }
+        switch name.element {
+        case .rssTitle: begin(.feedTitle, kind: .text, depth: depth, base: base)
+        case .atomTitle: begin(.feedTitle, kind: Self.atomKind(attributes), depth: depth, base: base)
+        case .rssDescription: begin(.feedSubtitle, kind: .html, depth: depth, base: base)
+        case .atomSubtitle: begin(.feedSubtitle, kind: Self.atomKind(attributes), depth: depth, base: base)
+        case .rssLink: begin(.feedLink, kind: .text, depth: depth, base: base)
+        case .atomLink: if let link = Self.atomLink(attributes, base: base) { feed.links.append(link) }
+        case .language: begin(.feedLanguage, kind: .text, depth: depth, base: base)
+        case .lastBuildDate, .updated: begin(.feedUpdated, kind: .text, depth: depth, base: base)
+        case .ttl: begin(.feedTTL, kind: .text, depth: depth, base: base)
+        case .logo: if feed.imageURL == nil { begin(.feedImageURL, kind: .text, depth: depth, base: base) }
+        case .itunesImage:
             if let href = attributes["href"] { feed.imageURL = RawLink(href: href, rel: "image", base: base) }
         default: break
         }
     }
 
-    private func startItemElement(_ name: XMLName, parent: XMLName, attributes: XMLAttributes, base: URL?, depth: Int) {
+    private func startItemElement(_ name: XMLName, parent: FeedElement, attributes: XMLAttributes, base: URL?, depth: Int) {
         if let authorDepth, depth == authorDepth + 1 {
-            if name.local == "name" && Self.isAtom(name) { begin(.authorName, kind: .text, depth: depth, base: base) }
+            if name.element == .atomName { begin(.authorName, kind: .text, depth: depth, base: base) }
             return
         }
         // media:content and media:group hold their own title, description and thumbnails.
-        let inMedia = parent.namespace == .media && (parent.local == "group" || parent.local == "content")
+        let inMedia = parent == .mediaGroup || parent == .mediaContent
         guard depth == itemDepth + 1 || inMedia else { return }
-        switch (name.namespace, name.local) {
-        case (.none, "title"), (.rss10, "title"), (.rss090, "title"):
-            begin(.title, kind: .text, depth: depth, base: base)
-        case (.atom10, "title"), (.atom03, "title"):
-            begin(.title, kind: Self.atomKind(attributes), depth: depth, base: base)
-        case (.none, "link"), (.rss10, "link"), (.rss090, "link"):
-            begin(.link, kind: .text, depth: depth, base: base)
-        case (.atom10, "link"), (.atom03, "link"):
+        switch name.element {
+        case .rssTitle: begin(.title, kind: .text, depth: depth, base: base)
+        case .atomTitle: begin(.title, kind: Self.atomKind(attributes), depth: depth, base: base)
+        case .rssLink: begin(.link, kind: .text, depth: depth, base: base)
+        case .atomLink:
             guard let link = Self.atomLink(attributes, base: base) else { return }
             if link.rel == "enclosure" { item?.enclosures.append(link) } else { item?.links.append(link) }
-        case (.none, "guid"):
+        case .guid:
             item?.guidIsPermaLink = attributes["isPermaLink"]?.lowercased() != "false"
             begin(.guid, kind: .text, depth: depth, base: base)
-        case (.atom10, "id"), (.atom03, "id"): begin(.guid, kind: .text, depth: depth, base: base)
-        case (.none, "pubDate"), (.atom10, "published"), (.atom03, "issued"), (.dcterms, "issued"), (.dcterms, "created"),
-             (.atom03, "created"):
-            begin(.published, kind: .text, depth: depth, base: base)
-        case (.atom10, "updated"), (.atom03, "modified"), (.dc, "date"), (.dcterms, "modified"):
-            begin(.updated, kind: .text, depth: depth, base: base)
-        case (.none, "author"), (.dc, "creator"), (.itunes, "author"):
-            begin(.author, kind: .text, depth: depth, base: base)
-        case (.atom10, "author"), (.atom03, "author"), (.atom10, "contributor"):
-            if name.local == "author" { authorDepth = depth }
-        case (.none, "category"), (.dc, "subject"):
-            begin(.category, kind: .text, depth: depth, base: base)
-        case (.atom10, "category"), (.atom03, "category"):
+        case .atomID: begin(.guid, kind: .text, depth: depth, base: base)
+        case .published: begin(.published, kind: .text, depth: depth, base: base)
+        case .updated: begin(.updated, kind: .text, depth: depth, base: base)
+        case .authorText: begin(.author, kind: .text, depth: depth, base: base)
+        case .atomAuthor: authorDepth = depth
+        case .categoryText: begin(.category, kind: .text, depth: depth, base: base)
+        case .atomCategory:
             if let term = attributes["term"] ?? attributes["label"], !term.isEmpty { item?.categories.append(term) }
-        case (.none, "description"), (.rss10, "description"), (.rss090, "description"):
-            begin(.summary, kind: .html, depth: depth, base: base)
-        case (.atom10, "summary"), (.atom03, "summary"):
-            begin(.summary, kind: Self.atomKind(attributes), depth: depth, base: base)
-        case (.atom10, "content"), (.atom03, "content"):
+        case .rssDescription: begin(.summary, kind: .html, depth: depth, base: base)
+        case .atomSummary: begin(.summary, kind: Self.atomKind(attributes), depth: depth, base: base)
+        case .atomContent:
             if let source = attributes["src"] { item?.contentSource = RawLink(href: source, rel: "alternate", base: base) }
             begin(.content, kind: Self.atomKind(attributes), depth: depth, base: base)
-        case (.content, "encoded"): begin(.content, kind: .html, depth: depth, base: base)
-        case (.media, "description"), (.itunes, "summary"):
+        case .contentEncoded: begin(.content, kind: .html, depth: depth, base: base)
+        case .mediaDescription:
             begin(.mediaDescription, kind: attributes["type"] == "html" ? .html : .text, depth: depth, base: base)
-        case (.none, "enclosure"):
+        case .enclosure:
             if let url = attributes["url"] {
                 item?.enclosures.append(RawLink(href: url, rel: "enclosure", type: attributes["type"],
                                                 length: attributes["length"], base: base))
             }
-        case (.media, "content"):
+        case .mediaContent:
             guard let url = attributes["url"] else { return }
             let type = attributes["type"]
             let link = RawLink(href: url, rel: "enclosure", type: type, length: attributes["fileSize"], base: base)
             if attributes["medium"] == "image" || type?.hasPrefix("image/") == true { item?.thumbnails.append(link) }
             else { item?.enclosures.append(link) }
-        case (.media, "thumbnail"), (.itunes, "image"):
+        case .mediaThumbnail, .itunesImage:
             if let url = attributes["url"] ?? attributes["href"] { item?.thumbnails.insert(RawLink(href: url, rel: "thumbnail", base: base), at: 0) }
-        case (.none, "comments"): begin(.comments, kind: .text, depth: depth, base: base)
-        case (.slash, "comments"): begin(.commentCount, kind: .text, depth: depth, base: base)
-        case (.itunes, "duration"): begin(.duration, kind: .text, depth: depth, base: base)
+        case .comments: begin(.comments, kind: .text, depth: depth, base: base)
+        case .slashComments: begin(.commentCount, kind: .text, depth: depth, base: base)
+        case .duration: begin(.duration, kind: .text, depth: depth, base: base)
         default: break
         }
     }
@@ -288,7 +268,7 @@ final class FeedBuilder: XMLEventSink {
     // MARK: Captured text
 
     private func finish(_ capture: Capture) {
-        let value = String(decoding: capture.buffer, as: UTF8.self)
+        let value = String(decoding: buffer, as: UTF8.self)
         let text = RawText(value: value, kind: capture.kind, base: capture.base)
         let trimmed = UTF8Text.trim(value)
         switch capture.target {

@@ -46,7 +46,7 @@ enum HTMLSanitizer {
     static func escapeText(_ text: some StringProtocol) -> String {
         var out: [UInt8] = []
         out.reserveCapacity(text.utf8.count)
-        UTF8Text.appendEscaped(text.utf8, to: &out)
+        UTF8Text.appendEscaped(String(text), to: &out)
         return String(decoding: out, as: UTF8.self)
     }
 
@@ -135,7 +135,7 @@ private struct SanitizingWriter: HTMLTokenSink {
             out.append(UInt8(ascii: " "))
             out.append(contentsOf: attribute.name.utf8)
             out.append(contentsOf: [UInt8(ascii: "="), UInt8(ascii: "\"")])
-            UTF8Text.appendEscaped(clean.utf8, to: &out)
+            UTF8Text.appendEscaped(clean, to: &out)
             out.append(UInt8(ascii: "\""))
         }
         out.append(UInt8(ascii: ">"))

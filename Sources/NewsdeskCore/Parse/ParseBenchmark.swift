@@ -69,6 +69,42 @@ public struct ParseBenchmark: Sendable {
     }
 }
 
+extension ParseBenchmark {
+    /// Seconds spent in each stage of the parse over all files and rounds: where the time goes.
+    public static func stages(files: [String], rounds: Int) -> [(stage: String, seconds: Double)] {
+        let documents = files.compactMap { FileManager.default.contents(atPath: $0).map { [UInt8]($0) } }
+        let clock = ContinuousClock()
+        var decodeTime = Duration.zero, repairTime = Duration.zero, xmlTime = Duration.zero, normalizeTime = Duration.zero
+        var sinkTime = Duration.zero
+        for _ in 0..<rounds {
+            for document in documents {
+                var decoded: CharsetDecoder.Decoded?
+                decodeTime += clock.measure { decoded = CharsetDecoder.decode(document) }
+                var repaired: [UInt8] = []
+                repairTime += clock.measure { repaired = XMLRepair.repair(decoded?.bytes ?? []).bytes }
+                let null = NullSink()
+                sinkTime += clock.measure { _ = repaired.withUnsafeBytes { XMLStreamParser.parse($0, sink: null) } }
+                let builder = FeedBuilder(documentURL: nil)
+                xmlTime += clock.measure { _ = repaired.withUnsafeBytes { XMLStreamParser.parse($0, sink: builder) } }
+                guard let format = builder.feed.format else { continue }
+                normalizeTime += clock.measure {
+                    _ = FeedNormalizer(now: Date()).normalize(builder.feed, format: format, warnings: [])
+                }
+            }
+        }
+        print("starts \(NullSink.starts / rounds) chars \(NullSink.chars / rounds) bytes \(NullSink.charBytes / rounds)")
+        return [("decode", decodeTime.seconds), ("repair", repairTime.seconds), ("xml+build", xmlTime.seconds), ("xml+nullsink", sinkTime.seconds),
+                ("normalize", normalizeTime.seconds)]
+    }
+}
+
+final class NullSink: XMLEventSink {
+    nonisolated(unsafe) static var starts = 0, chars = 0, charBytes = 0
+    func startElement(_ name: XMLName, attributes: XMLAttributes) -> Bool { Self.starts += 1; return true }
+    func endElement(_ name: XMLName) -> Bool { true }
+    func characters(_ text: UnsafeBufferPointer<UInt8>) { Self.chars += 1; Self.charBytes += text.count }
+}
+
 extension Duration {
     var seconds: Double {
         let (whole, fraction) = components

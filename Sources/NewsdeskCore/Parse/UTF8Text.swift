@@ -83,8 +83,18 @@ enum UTF8Text {
         }
     }
 
-    static func appendEscaped(_ bytes: some Sequence<UInt8>, to out: inout [UInt8]) {
-        for byte in bytes { appendEscaped(byte, to: &out) }
+    static func appendEscaped(_ bytes: Bytes, to out: inout [UInt8]) {
+        var runStart = 0
+        for i in 0..<bytes.count where needsWork(bytes[i]) {
+            if i > runStart { out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<i])) }
+            appendEscaped(bytes[i], to: &out)
+            runStart = i + 1
+        }
+        if bytes.count > runStart { out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart...])) }
+    }
+
+    static func appendEscaped(_ text: String, to out: inout [UInt8]) {
+        withBytes(text) { appendEscaped($0, to: &out) }
     }
 
     @inline(__always)
@@ -106,7 +116,7 @@ enum UTF8Text {
             }
             if i > runStart { out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<i])) }
             if b == UInt8(ascii: "&"), let (decoded, length) = reference(bytes, at: i) {
-                if escape { appendEscaped(decoded.utf8, to: &out) } else { out.append(contentsOf: decoded.utf8) }
+                if escape { appendEscaped(decoded, to: &out) } else { out.append(contentsOf: decoded.utf8) }
                 i += length
             } else {
                 if escape { appendEscaped(b, to: &out) } else { out.append(b) }

@@ -63,20 +63,22 @@ enum XMLRepair {
         return names
     }
 
-    /// The start of the first occurrence of `needle` in `haystack` (memchr on its first byte).
+    /// The start of the first occurrence of `needle` in `haystack`. memchr looks for the needle's
+    /// rarest byte (`[`, `]`, `!` or `?` when it has one: rare in feed text, unlike `<`).
     static func firstIndex(of needle: [UInt8], in haystack: ArraySlice<UInt8>) -> Int? {
-        guard let head = needle.first, haystack.count >= needle.count else { return nil }
+        guard !needle.isEmpty, haystack.count >= needle.count else { return nil }
+        let anchor = needle.firstIndex(where: { $0 == 0x5B || $0 == 0x5D || $0 == 0x21 || $0 == 0x3F }) ?? 0
         return haystack.withUnsafeBytes { raw -> Int? in
             guard let base = raw.baseAddress else { return nil }
-            var offset = 0
-            let last = raw.count - needle.count
+            var offset = anchor
+            let last = raw.count - needle.count + anchor
             while offset <= last {
-                guard let hit = memchr(base + offset, Int32(head), last - offset + 1) else { return nil }
-                let at = UnsafeRawPointer(hit) - base
+                guard let hit = memchr(base + offset, Int32(needle[anchor]), last - offset + 1) else { return nil }
+                let at = UnsafeRawPointer(hit) - base - anchor
                 if needle.withUnsafeBytes({ pattern in pattern.baseAddress.map { memcmp(base + at, $0, needle.count) == 0 } ?? false }) {
                     return haystack.startIndex + at
                 }
-                offset = at + 1
+                offset = at + anchor + 1
             }
             return nil
         }
@@ -199,8 +201,9 @@ enum XMLRepair {
             } else {
                 while i < n, i - amp < 40, Self.isNameByte(bytes[i]) { i += 1 }
                 if i > amp + 1, i < n, bytes[i] == UInt8(ascii: ";") {
+                    if Self.isPredefined(bytes[(amp + 1)..<i]) { return i + 1 }
                     let name = String(decoding: bytes[(amp + 1)..<i], as: UTF8.self)
-                    if Self.xmlPredefined.contains(name) || declared.contains(name) { return i + 1 }
+                    if declared.contains(name) { return i + 1 }
                     if let characters = HTMLEntities.character(named: name) {
                         let references = characters.unicodeScalars.map { "&#x\(String($0.value, radix: 16));" }.joined()
                         replace(at: amp, length: i + 1 - amp, with: Array(references.utf8))
@@ -220,8 +223,9 @@ enum XMLRepair {
             let bodyStart = start + Self.cdataOpen.count
             let n = bytes.count
             let end = bodyStart <= n ? XMLRepair.firstIndex(of: Self.cdataEnd, in: bytes[bodyStart...]) : nil
-            let nextOpen = bodyStart <= n ? XMLRepair.firstIndex(of: Self.cdataOpen, in: bytes[bodyStart...]) : nil
-            if let end, nextOpen.map({ end < $0 }) ?? true { return end + Self.cdataEnd.count }
+            // Another section opening before this one ends means this one was never closed.
+            let nextOpen = bodyStart <= n ? XMLRepair.firstIndex(of: Self.cdataOpen, in: bytes[bodyStart..<(end ?? n)]) : nil
+            if let end, nextOpen == nil { return end + Self.cdataEnd.count }
             // Unclosed: end it where the element that holds it closes.
             let limit = nextOpen ?? n
             var closeAt = limit
@@ -243,7 +247,15 @@ enum XMLRepair {
             return String(decoding: bytes[(i + 1)..<j], as: UTF8.self)
         }
 
-        static let xmlPredefined: Set<String> = ["amp", "lt", "gt", "quot", "apos"]
+        /// amp, lt, gt, quot, apos: the references XML itself defines.
+        static func isPredefined(_ name: ArraySlice<UInt8>) -> Bool {
+            switch name.count {
+            case 2: return name.last == UInt8(ascii: "t") && (name.first == UInt8(ascii: "l") || name.first == UInt8(ascii: "g"))
+            case 3: return name.elementsEqual("amp".utf8)
+            case 4: return name.elementsEqual("quot".utf8) || name.elementsEqual("apos".utf8)
+            default: return false
+            }
+        }
 
         static func isNameByte(_ b: UInt8) -> Bool {
             (b >= 0x61 && b <= 0x7A) || (b >= 0x41 && b <= 0x5A) || (b >= 0x30 && b <= 0x39)

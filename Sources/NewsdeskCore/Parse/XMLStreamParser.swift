@@ -30,10 +30,17 @@ enum XMLNamespace: UInt8, Sendable {
     }
 }
 
-/// An element's name: its classified namespace and local name.
+/// An element's name: its classified namespace and local name, and what it is to a feed.
 struct XMLName: Sendable, Equatable {
     var namespace: XMLNamespace
     var local: String
+    var element: FeedElement
+
+    init(namespace: XMLNamespace, local: String) {
+        self.namespace = namespace
+        self.local = local
+        self.element = FeedElement(namespace: namespace, local: local)
+    }
 }
 
 /// The attributes of the element being started; valid only during the `startElement` call.
@@ -44,8 +51,12 @@ struct XMLAttributes {
     var isEmpty: Bool { count == 0 }
 
     /// The value of the attribute `local` in namespace `namespace` (no namespace by default).
-    subscript(_ local: String, namespace namespace: XMLNamespace = .none) -> String? {
-        for index in 0..<count where matches(index, local: local, namespace: namespace) {
+    /// Names are compared as bytes: this runs for many elements of every feed.
+    subscript(_ local: StaticString, namespace namespace: XMLNamespace = .none) -> String? {
+        guard let base else { return nil }
+        for index in 0..<count {
+            let field = base + 5 * index
+            guard let name = field[0], Self.equal(name, local), Self.inNamespace(field[2], namespace) else { continue }
             return value(at: index)
         }
         return nil
@@ -61,27 +72,50 @@ struct XMLAttributes {
         }
     }
 
-    private func matches(_ index: Int, local: String, namespace: XMLNamespace) -> Bool {
-        guard let field = base.map({ $0 + 5 * index }), let name = field[0] else { return false }
-        guard local.utf8.elementsEqual(UnsafeBufferPointer(start: name, count: strlen(name))) else { return false }
-        let uri = field[2].map { String(cString: $0) } ?? ""
-        return XMLNamespace(uri: uri) == namespace
+    /// Whether the NUL-terminated `name` is `literal`.
+    private static func equal(_ name: UnsafePointer<UInt8>, _ literal: StaticString) -> Bool {
+        let count = literal.utf8CodeUnitCount
+        return memcmp(name, literal.utf8Start, count) == 0 && name[count] == 0
+    }
+
+    private static func inNamespace(_ uri: UnsafePointer<UInt8>?, _ namespace: XMLNamespace) -> Bool {
+        switch namespace {
+        case .none: return uri == nil
+        case .xml: return uri.map { equal($0, "http://www.w3.org/XML/1998/namespace") } ?? false
+        case .rdf: return uri.map { equal($0, "http://www.w3.org/1999/02/22-rdf-syntax-ns#") } ?? false
+        default: return uri.map { XMLNamespace(uri: String(cString: $0)) == namespace } ?? false
+        }
     }
 
     private func value(at index: Int) -> String {
         guard let field = base.map({ $0 + 5 * index }), let start = field[3], let end = field[4] else { return "" }
-        let value = String(decoding: UnsafeBufferPointer(start: start, count: end - start), as: UTF8.self)
+        let bytes = UnsafeBufferPointer(start: start, count: end - start)
         // Without entity substitution, libxml2's SAX2 hands over an `&` in a value as "&#38;"
         // (for a tree builder to decode later); it is the only reference left undecoded.
-        return value.contains("&#38;") ? value.replacingOccurrences(of: "&#38;", with: "&") : value
+        guard bytes.contains(UInt8(ascii: "&")) else { return String(decoding: bytes, as: UTF8.self) }
+        var out: [UInt8] = []
+        var i = 0
+        while i < bytes.count {
+            if bytes[i] == UInt8(ascii: "&"), i + 4 < bytes.count, bytes[i + 1] == UInt8(ascii: "#"), bytes[i + 2] == UInt8(ascii: "3"),
+               bytes[i + 3] == UInt8(ascii: "8"), bytes[i + 4] == UInt8(ascii: ";") {
+                out.append(UInt8(ascii: "&"))
+                i += 5
+            } else {
+                out.append(bytes[i])
+                i += 1
+            }
+        }
+        return String(decoding: out, as: UTF8.self)
     }
 }
 
 /// Receives the events of a streaming XML parse, in document order.
 protocol XMLEventSink: AnyObject {
-    func startElement(_ name: XMLName, attributes: XMLAttributes)
-    func endElement(_ name: XMLName)
-    /// Character data (CDATA included). The bytes are valid only during the call.
+    /// Returns whether the sink wants the character data that follows (until the next tag).
+    func startElement(_ name: XMLName, attributes: XMLAttributes) -> Bool
+    /// Returns whether the sink wants the character data that follows (until the next tag).
+    func endElement(_ name: XMLName) -> Bool
+    /// Character data (CDATA included), gathered between two tags. Valid only during the call.
     func characters(_ text: UnsafeBufferPointer<UInt8>)
 }
 
@@ -119,20 +153,20 @@ final class XMLStreamParser {
         var handler = nd_xml_handler()
         handler.userdata = Unmanaged.passUnretained(parser).toOpaque()
         handler.start_element = { userdata, local, _, uri, count, attributes in
-            guard let userdata, let local else { return }
+            guard let userdata, let local else { return 0 }
             let parser = Unmanaged<XMLStreamParser>.fromOpaque(userdata).takeUnretainedValue()
             let name = parser.name(local: local, uri: uri)
-            parser.sink.startElement(name, attributes: XMLAttributes(count: Int(count), base: attributes))
+            return parser.sink.startElement(name, attributes: XMLAttributes(count: Int(count), base: attributes)) ? 1 : 0
         }
         handler.end_element = { userdata, local, uri in
-            guard let userdata, let local else { return }
+            guard let userdata, let local else { return 0 }
             let parser = Unmanaged<XMLStreamParser>.fromOpaque(userdata).takeUnretainedValue()
-            parser.sink.endElement(parser.name(local: local, uri: uri))
+            return parser.sink.endElement(parser.name(local: local, uri: uri)) ? 1 : 0
         }
         handler.characters = { userdata, text, length in
             guard let userdata, let text, length > 0 else { return }
             let parser = Unmanaged<XMLStreamParser>.fromOpaque(userdata).takeUnretainedValue()
-            parser.sink.characters(UnsafeBufferPointer(start: text, count: Int(length)))
+            parser.sink.characters(UnsafeBufferPointer(start: text, count: length))
         }
         var result = nd_xml_result()
         let status = withExtendedLifetime(parser) {
