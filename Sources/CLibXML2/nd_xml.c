@@ -102,6 +102,7 @@ static xmlParserInputPtr on_resolve_entity(void *ctx, const xmlChar *public_id, 
 static void on_error(void *ctx, xmlErrorPtr error) {
     if (error == NULL || error->level < XML_ERR_ERROR) return;
     nd_xml_result *r = state_of(ctx)->result;
+    if (error->code == XML_ERR_ENTITY_LOOP) r->entity_bomb = 1;
     if (r->error_count++ == 0) {
         r->first_error_code = error->code;
         r->first_error_line = error->line;

@@ -30,6 +30,8 @@ typedef struct nd_xml_result {
     int first_error_column;
     /// libxml2 gave up before the end (depth or amplification limits, a fatal encoding error).
     int stopped_early;
+    /// An entity expanded in a loop or beyond libxml2's amplification limits: a hostile document.
+    int entity_bomb;
     char first_error_message[240];
 } nd_xml_result;
 

@@ -20,6 +20,8 @@ final class FeedBuilder: XMLEventSink {
         var kind: TextKind
         var depth: Int
         var base: URL?
+        /// Atom content that is base64 (0.3's `mode="base64"`, 1.0's non-text media types).
+        var base64 = false
     }
 
     private enum Target {
@@ -90,6 +92,7 @@ final class FeedBuilder: XMLEventSink {
             // The first feed element is the feed, even inside something else (an HTML page).
             if rootName == nil { rootName = name.local }
             feed.format = Self.format(of: name, attributes: attributes)
+            if feed.format != nil { feed.rootLanguage = attributes["lang", namespace: .xml] }
             atomWithoutNamespace = name.namespace == .none && name.local == "feed"
             return
         }
@@ -164,8 +167,8 @@ final class FeedBuilder: XMLEventSink {
         }
     }
 
-    private func begin(_ target: Target, kind: TextKind, depth: Int, base: URL?) {
-        capture = Capture(target: target, kind: kind, depth: depth, base: base)
+    private func begin(_ target: Target, kind: TextKind, depth: Int, base: URL?, base64: Bool = false) {
+        capture = Capture(target: target, kind: kind, depth: depth, base: base, base64: base64)
         buffer.removeAll(keepingCapacity: true)
     }
 
@@ -179,13 +182,13 @@ final class FeedBuilder: XMLEventSink {
         guard parent == .channel || parent == .atomRoot else { return }
         switch name.element {
         case .rssTitle: begin(.feedTitle, kind: .text, depth: depth, base: base)
-        case .atomTitle: begin(.feedTitle, kind: Self.atomKind(attributes), depth: depth, base: base)
+        case .atomTitle: beginAtomText(.feedTitle, attributes: attributes, depth: depth, base: base)
         case .rssDescription: begin(.feedSubtitle, kind: .html, depth: depth, base: base)
-        case .atomSubtitle: begin(.feedSubtitle, kind: Self.atomKind(attributes), depth: depth, base: base)
+        case .atomSubtitle: beginAtomText(.feedSubtitle, attributes: attributes, depth: depth, base: base)
         case .rssLink: begin(.feedLink, kind: .text, depth: depth, base: base)
         case .atomLink: if let link = Self.atomLink(attributes, base: base) { feed.links.append(link) }
         case .language: begin(.feedLanguage, kind: .text, depth: depth, base: base)
-        case .lastBuildDate, .updated: begin(.feedUpdated, kind: .text, depth: depth, base: base)
+        case .lastBuildDate, .updated, .published: begin(.feedUpdated, kind: .text, depth: depth, base: base)
         case .ttl: begin(.feedTTL, kind: .text, depth: depth, base: base)
         case .logo: if feed.imageURL == nil { begin(.feedImageURL, kind: .text, depth: depth, base: base) }
         case .itunesImage:
@@ -204,7 +207,7 @@ final class FeedBuilder: XMLEventSink {
         guard depth == itemDepth + 1 || inMedia else { return }
         switch name.element {
         case .rssTitle: begin(.title, kind: .text, depth: depth, base: base)
-        case .atomTitle: begin(.title, kind: Self.atomKind(attributes), depth: depth, base: base)
+        case .atomTitle: beginAtomText(.title, attributes: attributes, depth: depth, base: base)
         case .rssLink: begin(.link, kind: .text, depth: depth, base: base)
         case .atomLink:
             guard let link = Self.atomLink(attributes, base: base) else { return }
@@ -221,10 +224,10 @@ final class FeedBuilder: XMLEventSink {
         case .atomCategory:
             if let term = attributes["term"] ?? attributes["label"], !term.isEmpty { item?.categories.append(term) }
         case .rssDescription: begin(.summary, kind: .html, depth: depth, base: base)
-        case .atomSummary: begin(.summary, kind: Self.atomKind(attributes), depth: depth, base: base)
+        case .atomSummary: beginAtomText(.summary, attributes: attributes, depth: depth, base: base)
         case .atomContent:
             if let source = attributes["src"] { item?.contentSource = RawLink(href: source, rel: "alternate", base: base) }
-            begin(.content, kind: Self.atomKind(attributes), depth: depth, base: base)
+            beginAtomText(.content, attributes: attributes, depth: depth, base: base)
         case .contentEncoded: begin(.content, kind: .html, depth: depth, base: base)
         case .mediaDescription:
             begin(.mediaDescription, kind: attributes["type"] == "html" ? .html : .text, depth: depth, base: base)
@@ -248,15 +251,23 @@ final class FeedBuilder: XMLEventSink {
         }
     }
 
-    /// Atom's `type` (and 0.3's `mode`) as a TextKind.
-    static func atomKind(_ attributes: XMLAttributes) -> TextKind {
-        if attributes["mode"] == "base64" { return .base64 }
+    /// Starts capturing an Atom text construct, read as its `type` (and 0.3's `mode`) say.
+    private func beginAtomText(_ target: Target, attributes: XMLAttributes, depth: Int, base: URL?) {
+        let mode = attributes["mode"]
+        let kind: TextKind
+        var base64 = mode == "base64"
         switch attributes["type"]?.lowercased() {
-        case nil, "text", "text/plain": return attributes["mode"] == "escaped" ? .html : .text
-        case "html", "text/html": return .html
-        case "xhtml", "application/xhtml+xml": return attributes["mode"] == "escaped" ? .html : .xhtml
-        default: return attributes["mode"] == "xml" ? .xhtml : .text
+        case nil, "text", "text/plain": kind = mode == "escaped" ? .html : .text
+        case "html", "text/html": kind = .html
+        case "xhtml", "application/xhtml+xml": kind = mode == "escaped" ? .html : .xhtml
+        case let type? where type.hasPrefix("text/"): kind = .text
+        case let type? where type.hasSuffix("+xml") || type.hasSuffix("/xml"): kind = mode == "escaped" ? .html : .xhtml
+        default:
+            // RFC 4287 4.1.3.3: any other media type is base64; shown as the text it decodes to.
+            kind = .text
+            base64 = true
         }
+        begin(target, kind: kind, depth: depth, base: base, base64: base64)
     }
 
     private static func atomLink(_ attributes: XMLAttributes, base: URL?) -> RawLink? {
@@ -268,7 +279,11 @@ final class FeedBuilder: XMLEventSink {
     // MARK: Captured text
 
     private func finish(_ capture: Capture) {
-        let value = String(decoding: buffer, as: UTF8.self)
+        var value = String(decoding: buffer, as: UTF8.self)
+        if capture.base64 {
+            let compact = String(value.unicodeScalars.filter { $0.value > 0x20 })
+            value = Data(base64Encoded: compact).flatMap { String(validating: $0, as: UTF8.self) } ?? ""
+        }
         let text = RawText(value: value, kind: capture.kind, base: capture.base)
         let trimmed = UTF8Text.trim(value)
         switch capture.target {

@@ -28,11 +28,11 @@ enum FeedElement: UInt8, Sendable {
         case "url" where rss: self = .url
         case "div" where namespace == .xhtml: self = .xhtmlDiv
         case "group" where namespace == .media: self = .mediaGroup
-        case "title" where rss: self = .rssTitle
+        case "title" where rss || namespace == .dc: self = .rssTitle
         case "title" where atom: self = .atomTitle
         case "link" where rss: self = .rssLink
         case "link" where atom: self = .atomLink
-        case "description" where rss: self = .rssDescription
+        case "description" where rss || namespace == .dc: self = .rssDescription
         case "description" where namespace == .media: self = .mediaDescription
         case "summary" where namespace == .itunes: self = .mediaDescription
         case "subtitle" where namespace == .atom10, "tagline" where namespace == .atom03: self = .atomSubtitle

@@ -12,7 +12,7 @@ struct FeedNormalizer {
         feed.link = alternate(raw.links)
         feed.selfLink = raw.links.first(where: { $0.rel == "self" }).map(resolve)
         feed.subtitle = raw.subtitle.map(html).flatMap(nonEmpty)
-        feed.language = raw.language.flatMap(nonEmpty)
+        feed.language = (raw.language ?? raw.rootLanguage).flatMap(nonEmpty)
         feed.updated = raw.updated.flatMap { date($0, warnings: &feed.warnings, what: "feed date") }
         feed.imageURL = raw.imageURL.map(resolve)
         feed.ttlMinutes = raw.ttl.flatMap { Int($0) }.flatMap { $0 > 0 ? $0 : nil }
@@ -96,7 +96,6 @@ struct FeedNormalizer {
         switch text.kind {
         case .text: Self.looksLikeHTML(text.value) ? HTMLSanitizer.plainText(text.value) : HTMLSanitizer.fold(text.value)
         case .html, .xhtml: HTMLSanitizer.plainText(text.value)
-        case .base64: HTMLSanitizer.fold(Self.base64(text.value))
         }
     }
 
@@ -104,13 +103,7 @@ struct FeedNormalizer {
         switch text.kind {
         case .text: HTMLSanitizer.escapeText(UTF8Text.trim(text.value))
         case .html, .xhtml: HTMLSanitizer.sanitize(text.value, base: text.base)
-        case .base64: HTMLSanitizer.escapeText(Self.base64(text.value))
         }
-    }
-
-    private static func base64(_ text: String) -> String {
-        let compact = text.filter { !$0.isWhitespace }
-        return Data(base64Encoded: compact).map { String(decoding: $0, as: UTF8.self) } ?? ""
     }
 
     /// Whether plain-text-by-the-spec (an RSS title) carries markup or entities anyway.
@@ -126,11 +119,15 @@ struct FeedNormalizer {
         return false
     }
 
-    /// "jdoe@example.com (John Doe)" and "John Doe <jdoe@example.com>" name John Doe.
+    /// "jdoe@example.com (John Doe)", "John Doe (jdoe@example.com)" and "John Doe <jdoe@example.com>"
+    /// all name John Doe.
     static func authorName(_ text: String) -> String {
         let folded = HTMLSanitizer.fold(text)
-        if let open = folded.firstIndex(of: "("), folded.hasSuffix(")"), folded[..<open].contains("@") {
-            return String(folded[folded.index(after: open)..<folded.index(before: folded.endIndex)]).trimmingCharacters(in: .whitespaces)
+        if let open = folded.firstIndex(of: "("), folded.hasSuffix(")") {
+            let inside = UTF8Text.trim(String(folded[folded.index(after: open)..<folded.index(before: folded.endIndex)]))
+            let outside = UTF8Text.trim(String(folded[..<open]))
+            if outside.contains("@") && !inside.isEmpty { return inside }
+            if inside.contains("@") && !outside.isEmpty { return outside }
         }
         if let open = folded.firstIndex(of: "<"), folded.hasSuffix(">"), open > folded.startIndex {
             return folded[..<open].trimmingCharacters(in: .whitespaces)

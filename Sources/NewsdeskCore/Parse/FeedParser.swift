@@ -51,8 +51,12 @@ public struct FeedParser: Sendable {
                                  line: 1, column: 1)
         }
         var warnings = decoded.warnings + repaired.warnings
+        if outcome.entityBomb {
+            throw FeedParseError(.malformed, "rejected: entities expand in a loop or without bound (an entity bomb)",
+                                 line: outcome.line, column: outcome.column)
+        }
         if let error = outcome.firstError {
-            if raw.items.isEmpty && (outcome.stoppedEarly || builder.feed.title == nil) {
+            if raw.items.isEmpty && (outcome.stoppedEarly || (raw.title == nil && raw.links.isEmpty)) {
                 throw FeedParseError(.malformed, "malformed \(format.rawValue) feed, nothing recoverable: \(error)",
                                      line: outcome.line, column: outcome.column)
             }

@@ -60,9 +60,9 @@ enum HTMLSanitizer {
         "section", "small", "source", "span", "strike", "strong", "sub", "summary", "sup", "table", "tbody", "td",
         "tfoot", "th", "thead", "time", "tr", "tt", "u", "ul", "var", "video", "wbr",
     ]
-    /// Dropped together with everything inside them.
+    /// Dropped together with everything inside them (`embed` is void in HTML5: only the tag goes).
     static let droppedWithContent: Set<String> = [
-        "script", "style", "iframe", "object", "embed", "applet", "frameset", "frame", "noframes", "noembed",
+        "script", "style", "iframe", "object", "applet", "frameset", "frame", "noframes", "noembed",
         "template", "title", "head", "svg", "math", "textarea", "select", "xmp", "plaintext", "noscript",
     ]
     static let voidTags: Set<String> = ["br", "hr", "img", "wbr", "source", "col"]

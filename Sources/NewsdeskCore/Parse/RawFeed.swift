@@ -8,8 +8,6 @@ enum TextKind: Sendable {
     case html
     /// Inline XHTML, serialized back to markup.
     case xhtml
-    /// Base64 of something else (Atom 0.3 `mode="base64"`); decoded as text.
-    case base64
 }
 
 /// Text as the feed gave it, with how to read it and the base its links resolve against.
@@ -35,6 +33,8 @@ struct RawFeed {
     var subtitle: RawText?
     var links: [RawLink] = []
     var language: String?
+    /// xml:lang on the root element, used when no language element says otherwise.
+    var rootLanguage: String?
     var updated: String?
     var imageURL: RawLink?
     var ttl: String?

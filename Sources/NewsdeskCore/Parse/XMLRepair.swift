@@ -193,9 +193,16 @@ enum XMLRepair {
                     i += 1
                 }
                 if i > digitsStart, i < n, bytes[i] == UInt8(ascii: ";") {
-                    if Self.isXMLChar(value) { return i + 1 }
-                    // A reference to a character XML forbids is a fatal error in libxml2: drop it.
-                    replace(at: amp, length: i + 1 - amp, with: [])
+                    // XML wants a lower-case x; 0x80-0x9F mean windows-1252 characters, as in HTML;
+                    // a reference to a character XML forbids is a fatal error in libxml2: drop it.
+                    if (0x80...0x9F).contains(value), let mapped = HTMLEntities.reference("#\(value)") {
+                        let references = mapped.unicodeScalars.map { "&#x\(String($0.value, radix: 16));" }.joined()
+                        replace(at: amp, length: i + 1 - amp, with: Array(references.utf8))
+                    } else if !Self.isXMLChar(value) {
+                        replace(at: amp, length: i + 1 - amp, with: [])
+                    } else if hex && bytes[amp + 2] == UInt8(ascii: "X") {
+                        replace(at: amp, length: i + 1 - amp, with: Array("&#x\(String(value, radix: 16));".utf8))
+                    }
                     return i + 1
                 }
             } else {

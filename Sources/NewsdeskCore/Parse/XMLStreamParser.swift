@@ -127,6 +127,7 @@ struct XMLParseOutcome: Sendable {
     var line: Int
     var column: Int
     var stoppedEarly: Bool
+    var entityBomb: Bool
 }
 
 /// The one Swift file that talks to libxml2: a SAX2 parse in recovery mode over UTF-8 bytes.
@@ -201,6 +202,6 @@ extension XMLParseOutcome {
         self.init(wellFormed: status == 0, errorCount: Int(result.error_count),
                   firstError: result.error_count > 0 ? message : nil,
                   line: Int(result.first_error_line), column: Int(result.first_error_column),
-                  stoppedEarly: result.stopped_early != 0)
+                  stoppedEarly: result.stopped_early != 0, entityBomb: result.entity_bomb != 0)
     }
 }

@@ -1,0 +1,60 @@
+import Foundation
+import Testing
+@testable import NewsdeskCore
+
+@Suite("Details found by the feedparser conformance suite")
+struct FeedDetailTests {
+    @Test func atom03Base64HTMLIsDecodedThenSanitized() throws {
+        // "Example <b>Atom</b>" in base64, declared as HTML.
+        let feed = try parse("""
+            <feed version="0.3" xmlns="http://purl.org/atom/ns#"><entry><id>e</id>
+            <summary type="text/html" mode="base64">RXhhbXBsZSA8Yj5BdG9tPC9iPg==</summary></entry></feed>
+            """)
+        #expect(feed.items.first?.summary == "Example <b>Atom</b>")
+    }
+
+    @Test func atom10OtherMediaTypesAreBase64Text() throws {
+        let feed = try parse("""
+            <feed xmlns="http://www.w3.org/2005/Atom"><entry><id>e</id>
+            <content type="application/octet-stream">SGVsbG8=</content></entry></feed>
+            """)
+        #expect(feed.items.first?.content == "Hello")
+    }
+
+    @Test func unclosedEmbedDoesNotSwallowTheText() {
+        #expect(HTMLSanitizer.sanitize("safe <embed src=\"x.swf\"> description", base: nil) == "safe  description")
+    }
+
+    @Test func channelPubDateAndDublinCoreFallbacks() throws {
+        let feed = try parse("""
+            <rss version="2.0" xmlns:dc="http://purl.org/dc/elements/1.1/"><channel><dc:title>DC title</dc:title>
+            <pubDate>Thu, 01 Jan 2004 19:48:21 GMT</pubDate>
+            <item><dc:title>Item via DC</dc:title><dc:description>Said in DC</dc:description></item></channel></rss>
+            """)
+        #expect(feed.title == "DC title")
+        #expect(stamp(feed.updated) == "2004-01-01T19:48:21Z")
+        #expect(feed.items.first?.title == "Item via DC")
+        #expect(feed.items.first?.summary == "Said in DC")
+    }
+
+    @Test func rootXMLLangIsTheLanguageWhenNoElementSaysOtherwise() throws {
+        #expect(try parse("<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"fr\"><title>t</title></feed>").language == "fr")
+        let rss = try parse("<rss version=\"2.0\" xml:lang=\"fr\"><channel><title>t</title><language>de</language></channel></rss>")
+        #expect(rss.language == "de")
+    }
+
+    @Test(arguments: [
+        ("editor@example.com (Example Editor)", "Example Editor"),
+        ("Example Editor (editor@example.com)", "Example Editor"),
+        ("Example Editor <editor@example.com>", "Example Editor"),
+        ("Plain Name", "Plain Name"),
+    ])
+    func authorNames(raw: String, name: String) {
+        #expect(FeedNormalizer.authorName(raw) == name)
+    }
+
+    @Test func characterReferencesXMLWouldRefuse() throws {
+        let feed = try parse(rss("<item><title>&#X41;&#x42; don&#146;t &#150; ok</title></item>"))
+        #expect(feed.items.first?.title == "AB don’t – ok")
+    }
+}
