@@ -229,6 +229,7 @@ final class FeedBuilder: XMLEventSink {
             if let source = attributes["src"] { item?.contentSource = RawLink(href: source, rel: "alternate", base: base) }
             beginAtomText(.content, attributes: attributes, depth: depth, base: base)
         case .contentEncoded: begin(.content, kind: .html, depth: depth, base: base)
+        case .xhtmlBody: begin(.content, kind: .xhtml, depth: depth, base: base)
         case .mediaDescription:
             begin(.mediaDescription, kind: attributes["type"] == "html" ? .html : .text, depth: depth, base: base)
         case .enclosure:

@@ -6,7 +6,7 @@ enum FeedElement: UInt8, Sendable {
     case rssRoot, rdfRoot, atomRoot, channel, item, entry, image, url, xhtmlDiv, mediaGroup
     // Text in RSS's vocabulary, and in Atom's (which carries a `type`)
     case rssTitle, atomTitle, rssLink, atomLink, rssDescription, atomSubtitle, atomSummary, atomContent
-    case contentEncoded, mediaDescription, language, ttl, logo, itunesImage
+    case contentEncoded, xhtmlBody, mediaDescription, language, ttl, logo, itunesImage
     // Identity, dates, people, topics
     case guid, atomID, lastBuildDate, published, updated, authorText, atomAuthor, atomContributor, atomName
     case categoryText, atomCategory
@@ -32,7 +32,8 @@ enum FeedElement: UInt8, Sendable {
         case "title" where atom: self = .atomTitle
         case "link" where rss: self = .rssLink
         case "link" where atom: self = .atomLink
-        case "description" where rss || namespace == .dc: self = .rssDescription
+        case "description" where rss || namespace == .dc, "fullitem" where namespace == .none: self = .rssDescription
+        case "body" where namespace == .xhtml: self = .xhtmlBody
         case "description" where namespace == .media: self = .mediaDescription
         case "summary" where namespace == .itunes: self = .mediaDescription
         case "subtitle" where namespace == .atom10, "tagline" where namespace == .atom03: self = .atomSubtitle

@@ -57,4 +57,13 @@ struct FeedDetailTests {
         let feed = try parse(rss("<item><title>&#X41;&#x42; don&#146;t &#150; ok</title></item>"))
         #expect(feed.items.first?.title == "AB don’t – ok")
     }
+
+    @Test func xhtmlBodyAndFullitemInRSS() throws {
+        let feed = try parse(rss("""
+            <item><title>x</title><body xmlns="http://www.w3.org/1999/xhtml"><p>Example <b>content</b></p></body>
+            <fullitem>safe&lt;applet code="foo.class"&gt;&lt;/applet&gt; description</fullitem></item>
+            """))
+        #expect(feed.items.first?.content == "<p>Example <b>content</b></p>")
+        #expect(feed.items.first?.summary == "safe description")
+    }
 }
