@@ -209,6 +209,11 @@ enum CharsetDecoder {
                 i += 1
                 continue
             }
+            // U+FDD0-U+FDEF are noncharacters; Newsdesk uses them internally (see XMLRepair).
+            if b == 0xEF, i + 2 < n, bytes[i + 1] == 0xB7, (0x90...0xAF).contains(bytes[i + 2]) {
+                i += 3
+                continue
+            }
             let length = validSequenceLength(bytes, at: i)
             if length > 0 {
                 multibyte += 1
@@ -272,6 +277,7 @@ enum CharsetDecoder {
             if b0 == 0xE0 && b1 < 0xA0 { return 0 }  // overlong
             if b0 == 0xED && b1 >= 0xA0 { return 0 }  // surrogate
             if b0 == 0xEF && b1 == 0xBF && bytes[i + 2] >= 0xBE { return 0 }  // U+FFFE, U+FFFF
+            if b0 == 0xEF && b1 == 0xB7 && bytes[i + 2] >= 0x90 && bytes[i + 2] <= 0xAF { return 0 }  // U+FDD0-U+FDEF
             return 3
         case 0xF0...0xF4:
             guard cont(1), cont(2), cont(3) else { return 0 }

@@ -44,8 +44,14 @@ final class FeedBuilder: XMLEventSink {
     /// A `<feed>` root in no namespace: its children are read as Atom.
     private var atomWithoutNamespace = false
 
-    init(documentURL: URL?, maxFieldBytes: Int = 4 << 20) {
+    /// The CDATA sections `XMLRepair` lifted out of the document, by placeholder number.
+    private let cdataSource: [UInt8]
+    private let cdata: [Range<Int>]
+
+    init(documentURL: URL?, cdata repaired: XMLRepair.Repaired? = nil, maxFieldBytes: Int = 4 << 20) {
         self.maxFieldBytes = maxFieldBytes
+        self.cdataSource = repaired?.source ?? []
+        self.cdata = repaired?.cdata ?? []
         stack.reserveCapacity(64)
         stack.append(.other)
         bases.append((0, documentURL))
@@ -138,10 +144,41 @@ final class FeedBuilder: XMLEventSink {
 
     func characters(_ text: UnsafeBufferPointer<UInt8>) {
         guard let active = capture else { return }
+        var start = 0
+        // Swap CDATA placeholders (U+FDD0 number U+FDD1) back for the sections' content.
+        while let lead = UTF8Text.index(of: 0xEF, in: text, from: start) {
+            guard let (index, end) = placeholder(in: text, at: lead) else {
+                append(UnsafeBufferPointer(rebasing: text[start...lead]), escape: active.kind == .xhtml)
+                start = lead + 1
+                continue
+            }
+            append(UnsafeBufferPointer(rebasing: text[start..<lead]), escape: active.kind == .xhtml)
+            cdataSource.withUnsafeBufferPointer {
+                append(UnsafeBufferPointer(rebasing: $0[cdata[index]]), escape: active.kind == .xhtml)
+            }
+            start = end
+        }
+        append(UnsafeBufferPointer(rebasing: text[start...]), escape: active.kind == .xhtml)
+    }
+
+    /// The section number and end of the placeholder at `i`, if one starts there.
+    private func placeholder(in text: UnsafeBufferPointer<UInt8>, at i: Int) -> (Int, Int)? {
+        guard i + 2 < text.count, text[i + 1] == 0xB7, text[i + 2] == 0x90 else { return nil }
+        var j = i + 3, number = 0
+        while j < text.count, text[j] >= 0x30, text[j] <= 0x39 {
+            number = number * 10 + Int(text[j] - 0x30)
+            j += 1
+        }
+        guard j + 2 < text.count, text[j] == 0xEF, text[j + 1] == 0xB7, text[j + 2] == 0x91, number < cdata.count else { return nil }
+        return (number, j + 3)
+    }
+
+    /// Appends captured text, escaped when the capture is XHTML markup, up to the field cap.
+    private func append(_ text: UnsafeBufferPointer<UInt8>, escape: Bool) {
         if buffer.count + text.count > maxFieldBytes {
             truncatedFields += buffer.count < maxFieldBytes ? 1 : 0
             buffer.append(contentsOf: text.prefix(max(0, maxFieldBytes - buffer.count)))
-        } else if active.kind == .xhtml {
+        } else if escape {
             UTF8Text.appendEscaped(text, to: &buffer)
         } else {
             buffer.append(contentsOf: text)
@@ -280,13 +317,16 @@ final class FeedBuilder: XMLEventSink {
     // MARK: Captured text
 
     private func finish(_ capture: Capture) {
-        var value = String(decoding: buffer, as: UTF8.self)
+        var bytes = buffer
         if capture.base64 {
-            let compact = String(value.unicodeScalars.filter { $0.value > 0x20 })
-            value = Data(base64Encoded: compact).flatMap { String(validating: $0, as: UTF8.self) } ?? ""
+            let compact = String(decoding: bytes.filter { $0 > 0x20 }, as: UTF8.self)
+            bytes = Data(base64Encoded: compact).flatMap { String(validating: $0, as: UTF8.self) }.map { Array($0.utf8) } ?? []
         }
-        let text = RawText(value: value, kind: capture.kind, base: capture.base)
-        let trimmed = UTF8Text.trim(value)
+        let text = RawText(value: bytes, kind: capture.kind, base: capture.base)
+        // Short values (ids, links, dates) are wanted as trimmed strings; long text stays bytes.
+        var trimmed: String {
+            bytes.withUnsafeBufferPointer { UTF8Text.trimmed($0) }
+        }
         switch capture.target {
         case .feedTitle: if feed.title == nil { feed.title = text }
         case .feedSubtitle: if feed.subtitle == nil { feed.subtitle = text }

@@ -28,7 +28,7 @@ struct FeedNormalizer {
         if item.link == nil, raw.guidIsPermaLink, let guid = raw.guid, guid.hasPrefix("http://") || guid.hasPrefix("https://") {
             item.link = guid
         }
-        let label = item.title.map { "item \"\($0.prefix(60))\"" } ?? "an item"
+        var label: String { item.title.map { "item \"\($0.prefix(60))\"" } ?? "an item" }
         if let text = raw.published {
             item.published = date(text, warnings: &warnings, what: label)
             if item.published == nil, FeedDate.parse(text) != nil { item.futureDate = text }
@@ -41,7 +41,9 @@ struct FeedNormalizer {
         item.categories = unique(raw.categories.map { HTMLSanitizer.fold($0) }.filter { !$0.isEmpty })
         item.summary = (raw.summary ?? raw.mediaDescription).map(html).flatMap(nonEmpty)
         item.content = raw.content.map(html).flatMap(nonEmpty)
-        if let source = item.summary ?? item.content { item.excerpt = nonEmpty(HTMLSanitizer.excerpt(source)) }
+        if let source = item.summary ?? item.content {
+            item.excerpt = nonEmpty(UTF8Text.withBytes(source) { HTMLSanitizer.excerpt($0) })
+        }
         var seen: Set<String> = []
         item.enclosures = raw.enclosures.compactMap { link in
             let url = resolve(link)
@@ -80,41 +82,55 @@ struct FeedNormalizer {
 
     private func resolve(_ link: RawLink) -> String { LinkResolver.resolve(link.href, against: link.base) }
 
-    private func date(_ text: String, warnings: inout [String], what: String) -> Date? {
+    private func date(_ text: String, warnings: inout [String], what: @autoclosure () -> String) -> Date? {
         guard let date = FeedDate.parse(text) else {
-            warnings.append("\(what): unreadable date \"\(text.prefix(60))\"")
+            warnings.append("\(what()): unreadable date \"\(text.prefix(60))\"")
             return nil
         }
         if date > now.addingTimeInterval(86_400) {
-            warnings.append("\(what): date \"\(text.prefix(60))\" is more than a day in the future; not trusted")
+            warnings.append("\(what()): date \"\(text.prefix(60))\" is more than a day in the future; not trusted")
             return nil
         }
         return date
     }
 
     func plainText(_ text: RawText) -> String {
-        switch text.kind {
-        case .text: Self.looksLikeHTML(text.value) ? HTMLSanitizer.plainText(text.value) : HTMLSanitizer.fold(text.value)
-        case .html, .xhtml: HTMLSanitizer.plainText(text.value)
+        text.value.withUnsafeBufferPointer { bytes in
+            switch text.kind {
+            case .text where !Self.looksLikeHTML(bytes):
+                var folded: [UInt8] = []
+                UTF8Text.fold(bytes, into: &folded)
+                return String(decoding: folded, as: UTF8.self)
+            case .text, .html, .xhtml: return HTMLSanitizer.plainText(bytes)
+            }
         }
     }
 
     func html(_ text: RawText) -> String {
-        switch text.kind {
-        case .text: HTMLSanitizer.escapeText(UTF8Text.trim(text.value))
-        case .html, .xhtml: HTMLSanitizer.sanitize(text.value, base: text.base)
+        text.value.withUnsafeBufferPointer { bytes in
+            switch text.kind {
+            case .text: HTMLSanitizer.escapeText(UTF8Text.trimmed(bytes))
+            case .html, .xhtml: HTMLSanitizer.sanitize(bytes, base: text.base)
+            }
         }
     }
 
-    /// Whether plain-text-by-the-spec (an RSS title) carries markup or entities anyway.
-    static func looksLikeHTML(_ text: String) -> Bool {
-        guard text.utf8.contains(where: { $0 == UInt8(ascii: "<") || $0 == UInt8(ascii: "&") }) else { return false }
-        if text.utf8.contains(UInt8(ascii: "&")), HTMLEntities.decode(text) != text { return true }
-        var rest = Substring(text)
-        while let lt = rest.firstIndex(of: "<") {
-            let after = rest[rest.index(after: lt)...]
-            if let first = after.first, first.isLetter || first == "/", after.contains(">") { return true }
-            rest = after
+    /// Whether plain-text-by-the-spec (an RSS title) carries markup or entities anyway: a tag
+    /// (`<` then a letter or `/`, closed later) or a character reference HTML knows.
+    static func looksLikeHTML(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        var i = 0
+        while i < bytes.count {
+            let b = bytes[i]
+            if b == UInt8(ascii: "<"), i + 1 < bytes.count, bytes[i + 1] == UInt8(ascii: "/") || (bytes[i + 1] | 0x20 >= 0x61 && bytes[i + 1] | 0x20 <= 0x7A),
+               UTF8Text.index(of: UInt8(ascii: ">"), in: bytes, from: i + 1) != nil {
+                return true
+            }
+            if b == UInt8(ascii: "&") {
+                var decoded: [UInt8] = []
+                UTF8Text.appendDecoded(UnsafeBufferPointer(rebasing: bytes[i..<min(bytes.count, i + 40)]), escape: false, to: &decoded)
+                if decoded.first != UInt8(ascii: "&") || decoded.count < min(bytes.count, i + 40) - i { return true }
+            }
+            i += 1
         }
         return false
     }

@@ -36,7 +36,7 @@ public struct FeedParser: Sendable {
             throw FeedParseError(.empty, "empty document: no feed in it")
         }
         let repaired = XMLRepair.repair(decoded.bytes)
-        let builder = FeedBuilder(documentURL: url)
+        let builder = FeedBuilder(documentURL: url, cdata: repaired)
         let outcome = repaired.bytes.withUnsafeBytes { XMLStreamParser.parse($0, sink: builder) }
         let raw = builder.feed
 

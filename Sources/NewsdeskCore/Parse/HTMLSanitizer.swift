@@ -9,36 +9,55 @@ import Foundation
 enum HTMLSanitizer {
     /// Sanitized HTML, relative URLs resolved against `base`.
     static func sanitize(_ html: String, base: URL?) -> String {
-        UTF8Text.withBytes(html) { bytes in
-            var writer = SanitizingWriter(base: base, capacity: bytes.count)
-            HTMLTokenizer.run(bytes, into: &writer)
-            return UTF8Text.trim(writer.finish())
-        }
+        UTF8Text.withBytes(html) { sanitize($0, base: base) }
     }
 
-    /// The text of `html` with tags dropped, entities decoded and white space folded; with a
-    /// `limit`, reading stops once about that many bytes of text are in.
-    static func plainText(_ html: String, limit: Int = .max) -> String {
-        UTF8Text.withBytes(html) { bytes in
-            var folded: [UInt8] = []
-            guard bytes.contains(where: { $0 == UInt8(ascii: "<") || $0 == UInt8(ascii: "&") }) else {
-                UTF8Text.fold(UnsafeBufferPointer(rebasing: bytes.prefix(limit)), into: &folded)
-                return String(decoding: folded, as: UTF8.self)
-            }
-            var writer = TextWriter(limit: limit)
-            HTMLTokenizer.run(bytes, into: &writer)
-            writer.text.withUnsafeBufferPointer { UTF8Text.fold($0, into: &folded) }
-            return String(decoding: folded, as: UTF8.self)
-        }
+    static func sanitize(_ bytes: UnsafeBufferPointer<UInt8>, base: URL?) -> String {
+        var writer = SanitizingWriter(base: base, capacity: bytes.count)
+        HTMLTokenizer.run(bytes, into: &writer)
+        writer.closeAll()
+        return writer.out.withUnsafeBufferPointer { UTF8Text.trimmed($0) }
     }
 
-    /// Plain text cut to at most `limit` characters at a word boundary, with an ellipsis when cut.
+    /// The text of `html` with tags dropped, entities decoded and white space folded.
+    static func plainText(_ html: String) -> String {
+        UTF8Text.withBytes(html) { plainText($0) }
+    }
+
+    static func plainText(_ bytes: UnsafeBufferPointer<UInt8>, limit: Int = .max) -> String {
+        String(decoding: plainTextBytes(bytes, limit: limit), as: UTF8.self)
+    }
+
+    /// Folded plain text as bytes; with a `limit`, reading stops once that many bytes are in.
+    private static func plainTextBytes(_ bytes: UnsafeBufferPointer<UInt8>, limit: Int) -> [UInt8] {
+        var writer = TextWriter(limit: limit)
+        HTMLTokenizer.run(bytes, into: &writer)
+        var folded: [UInt8] = []
+        writer.text.withUnsafeBufferPointer { UTF8Text.fold($0, into: &folded) }
+        return folded
+    }
+
+    /// Plain text cut to at most `limit` characters (Unicode scalars) at a word boundary, with an
+    /// ellipsis when cut. Reads no more of `html` than it needs.
     static func excerpt(_ html: String, limit: Int = 280) -> String {
-        let text = plainText(html, limit: limit * 4 + 64)
-        guard text.utf8.count > limit, text.count > limit else { return text }
-        let cut = text.prefix(limit)
-        let atWord = cut.lastIndex(of: " ").map { cut[..<$0] } ?? cut
-        return UTF8Text.trim(String(atWord)) + "…"
+        UTF8Text.withBytes(html) { excerpt($0, limit: limit) }
+    }
+
+    static func excerpt(_ bytes: UnsafeBufferPointer<UInt8>, limit: Int = 280) -> String {
+        let text = plainTextBytes(bytes, limit: limit * 4 + 64)
+        // Where the limit-th scalar starts, if the text is longer than that.
+        var scalars = 0
+        var cut: Int?
+        for (index, byte) in text.enumerated() where byte & 0xC0 != 0x80 {
+            if scalars == limit {
+                cut = index
+                break
+            }
+            scalars += 1
+        }
+        guard let cut else { return String(decoding: text, as: UTF8.self) }
+        let end = text[..<cut].lastIndex(of: 0x20) ?? cut
+        return String(decoding: text[..<end], as: UTF8.self) + "…"
     }
 
     static func fold(_ text: String) -> String { UTF8Text.fold(text) }
@@ -50,28 +69,7 @@ enum HTMLSanitizer {
         return String(decoding: out, as: UTF8.self)
     }
 
-    // MARK: The allow-list
-
-    static let allowedTags: Set<String> = [
-        "a", "abbr", "acronym", "address", "article", "aside", "audio", "b", "bdi", "bdo", "big", "blockquote", "br",
-        "caption", "center", "cite", "code", "col", "colgroup", "dd", "del", "details", "dfn", "div", "dl", "dt",
-        "em", "figcaption", "figure", "font", "footer", "h1", "h2", "h3", "h4", "h5", "h6", "header", "hr", "i",
-        "img", "ins", "kbd", "li", "mark", "ol", "p", "picture", "pre", "q", "rp", "rt", "ruby", "s", "samp",
-        "section", "small", "source", "span", "strike", "strong", "sub", "summary", "sup", "table", "tbody", "td",
-        "tfoot", "th", "thead", "time", "tr", "tt", "u", "ul", "var", "video", "wbr",
-    ]
-    /// Dropped together with everything inside them (`embed` is void in HTML5: only the tag goes).
-    static let droppedWithContent: Set<String> = [
-        "script", "style", "iframe", "object", "applet", "frameset", "frame", "noframes", "noembed",
-        "template", "title", "head", "svg", "math", "textarea", "select", "xmp", "plaintext", "noscript",
-    ]
-    static let voidTags: Set<String> = ["br", "hr", "img", "wbr", "source", "col"]
-    static let allowedAttributes: Set<String> = [
-        "href", "src", "srcset", "alt", "title", "width", "height", "colspan", "rowspan", "cite", "datetime",
-        "lang", "dir", "start", "reversed", "value", "type", "controls", "poster", "align", "valign", "span",
-        "abbr", "scope", "headers", "open", "summary",
-    ]
-    static let urlAttributes: Set<String> = ["href", "src", "cite", "poster"]
+    // MARK: The allow-list lives in HTMLVocabulary.
 
     /// `link` (entities already decoded) as an absolute URL safe to put in a page, or nil when
     /// its scheme is not on the allow-list.
@@ -100,7 +98,8 @@ enum HTMLSanitizer {
 private struct SanitizingWriter: HTMLTokenSink {
     let base: URL?
     var out: [UInt8] = []
-    var open: [String] = []
+    /// Ids of the open allowed tags, innermost last.
+    var open: [UInt8] = []
 
     init(base: URL?, capacity: Int) {
         self.base = base
@@ -111,54 +110,63 @@ private struct SanitizingWriter: HTMLTokenSink {
         UTF8Text.appendDecoded(text, escape: true, to: &out)
     }
 
-    mutating func startTag(_ name: String, attributes: [HTMLTokenizer.Attribute], selfClosing: Bool) {
-        guard HTMLSanitizer.allowedTags.contains(name) else { return }
+    mutating func startTag(_ tag: HTMLName?, attributes: [HTMLTokenizer.Attribute], selfClosing: Bool) {
+        guard let tag, tag.flags.contains(.allowed) else { return }
         out.append(UInt8(ascii: "<"))
-        out.append(contentsOf: name.utf8)
-        var seen: [String] = []
-        for attribute in attributes where HTMLSanitizer.allowedAttributes.contains(attribute.name) {
-            guard !seen.contains(attribute.name) else { continue }
-            seen.append(attribute.name)
-            var decoded: [UInt8] = []
-            UTF8Text.appendDecoded(attribute.value, escape: false, to: &decoded)
-            var clean = String(decoding: decoded, as: UTF8.self)
-            if HTMLSanitizer.urlAttributes.contains(attribute.name) {
-                guard let url = HTMLSanitizer.safeURL(clean, base: base) else { continue }
-                clean = url
-            } else if attribute.name == "srcset" {
-                clean = clean.split(separator: ",").compactMap { candidate -> String? in
-                    let parts = candidate.split(separator: " ", omittingEmptySubsequences: true)
-                    guard let first = parts.first, let url = HTMLSanitizer.safeURL(String(first), base: base) else { return nil }
-                    return ([url] + parts.dropFirst().map(String.init)).joined(separator: " ")
-                }.joined(separator: ", ")
+        out.append(contentsOf: HTMLVocabulary.tags.bytes[Int(tag.id)])
+        var seen: UInt64 = 0
+        for attribute in attributes {
+            guard let name = attribute.name, name.flags.contains(.allowed), seen & (1 << name.id) == 0 else { continue }
+            seen |= 1 << name.id
+            if name.flags.contains(.url) || name.flags.contains(.srcset) {
+                var decoded: [UInt8] = []
+                UTF8Text.appendDecoded(attribute.value, escape: false, to: &decoded)
+                guard let clean = safeURLs(String(decoding: decoded, as: UTF8.self), srcset: name.flags.contains(.srcset)) else { continue }
+                appendAttribute(name, { UTF8Text.appendEscaped(clean, to: &$0) })
+            } else {
+                appendAttribute(name, { UTF8Text.appendDecoded(attribute.value, escape: true, to: &$0) })
             }
-            out.append(UInt8(ascii: " "))
-            out.append(contentsOf: attribute.name.utf8)
-            out.append(contentsOf: [UInt8(ascii: "="), UInt8(ascii: "\"")])
-            UTF8Text.appendEscaped(clean, to: &out)
-            out.append(UInt8(ascii: "\""))
         }
         out.append(UInt8(ascii: ">"))
-        if HTMLSanitizer.voidTags.contains(name) { return }
-        if selfClosing { closeTag(name) } else { open.append(name) }
+        if tag.flags.contains(.void) { return }
+        if selfClosing { closeTag(tag.id) } else { open.append(tag.id) }
     }
 
-    mutating func endTag(_ name: String) {
-        guard let index = open.lastIndex(of: name) else { return }
-        for tag in open[index...].reversed() { closeTag(tag) }
+    private mutating func appendAttribute(_ name: HTMLName, _ value: (inout [UInt8]) -> Void) {
+        out.append(UInt8(ascii: " "))
+        out.append(contentsOf: HTMLVocabulary.attributes.bytes[Int(name.id)])
+        out.append(contentsOf: [UInt8(ascii: "="), UInt8(ascii: "\"")])
+        value(&out)
+        out.append(UInt8(ascii: "\""))
+    }
+
+    /// A URL (or a srcset's URLs) made absolute and checked; nil when nothing safe is left.
+    private func safeURLs(_ value: String, srcset: Bool) -> String? {
+        guard srcset else { return HTMLSanitizer.safeURL(value, base: base) }
+        let candidates = value.split(separator: ",").compactMap { candidate -> String? in
+            let parts = candidate.split(separator: " ", omittingEmptySubsequences: true)
+            guard let first = parts.first, let url = HTMLSanitizer.safeURL(String(first), base: base) else { return nil }
+            return ([url] + parts.dropFirst().map(String.init)).joined(separator: " ")
+        }
+        return candidates.isEmpty ? nil : candidates.joined(separator: ", ")
+    }
+
+    mutating func endTag(_ tag: HTMLName?) {
+        guard let tag, let index = open.lastIndex(of: tag.id) else { return }
+        for id in open[index...].reversed() { closeTag(id) }
         open.removeSubrange(index...)
     }
 
-    private mutating func closeTag(_ name: String) {
+    private mutating func closeTag(_ id: UInt8) {
         out.append(contentsOf: [UInt8(ascii: "<"), UInt8(ascii: "/")])
-        out.append(contentsOf: name.utf8)
+        out.append(contentsOf: HTMLVocabulary.tags.bytes[Int(id)])
         out.append(UInt8(ascii: ">"))
     }
 
-    mutating func finish() -> String {
-        for tag in open.reversed() { closeTag(tag) }
+    /// Closes the tags left open at the end of the input.
+    mutating func closeAll() {
+        for id in open.reversed() { closeTag(id) }
         open = []
-        return String(decoding: out, as: UTF8.self)
     }
 }
 
@@ -171,21 +179,16 @@ private struct TextWriter: HTMLTokenSink {
 
     var isFull: Bool { text.count >= limit }
 
-    mutating func text(_ piece: UnsafeBufferPointer<UInt8>) { UTF8Text.appendDecoded(piece, escape: false, to: &text) }
-
-    mutating func startTag(_ name: String, attributes: [HTMLTokenizer.Attribute], selfClosing: Bool) {
-        if !HTMLSanitizer.inline.contains(name) { text.append(0x20) }
+    mutating func text(_ piece: UnsafeBufferPointer<UInt8>) {
+        let room = max(0, limit - text.count)
+        UTF8Text.appendDecoded(UnsafeBufferPointer(rebasing: piece.prefix(room)), escape: false, to: &text)
     }
 
-    mutating func endTag(_ name: String) {
-        if !HTMLSanitizer.inline.contains(name) { text.append(0x20) }
+    mutating func startTag(_ tag: HTMLName?, attributes: [HTMLTokenizer.Attribute], selfClosing: Bool) {
+        if tag?.flags.contains(.inline) != true { text.append(0x20) }
     }
-}
 
-extension HTMLSanitizer {
-    /// Tags that do not separate words in rendered text.
-    static let inline: Set<String> = [
-        "a", "abbr", "acronym", "b", "bdi", "bdo", "big", "cite", "code", "del", "dfn", "em", "font", "i", "ins",
-        "kbd", "mark", "q", "s", "samp", "small", "span", "strike", "strong", "sub", "sup", "time", "tt", "u", "var",
-    ]
+    mutating func endTag(_ tag: HTMLName?) {
+        if tag?.flags.contains(.inline) != true { text.append(0x20) }
+    }
 }

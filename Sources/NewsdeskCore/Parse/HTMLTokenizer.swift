@@ -1,9 +1,9 @@
-/// Receives tokens from `HTMLTokenizer`. Tag and attribute names come lower-cased; byte buffers
-/// are valid only during the call.
+/// Receives tokens from `HTMLTokenizer`. Tags and attributes come as entries of
+/// `HTMLVocabulary` (nil for names it does not know); byte buffers are valid only during the call.
 protocol HTMLTokenSink {
     mutating func text(_ text: UnsafeBufferPointer<UInt8>)
-    mutating func startTag(_ name: String, attributes: [HTMLTokenizer.Attribute], selfClosing: Bool)
-    mutating func endTag(_ name: String)
+    mutating func startTag(_ tag: HTMLName?, attributes: [HTMLTokenizer.Attribute], selfClosing: Bool)
+    mutating func endTag(_ tag: HTMLName?)
     /// Whether the sink has all it wants; the tokenizer then stops.
     var isFull: Bool { get }
 }
@@ -14,10 +14,10 @@ extension HTMLTokenSink {
 
 /// Splits HTML (UTF-8 bytes) into text, start tags and end tags; comments, doctypes and
 /// processing instructions vanish, and the content of script-like elements (those
-/// `HTMLSanitizer.droppedWithContent` lists) is skipped whole.
+/// `HTMLVocabulary` marks `droppedWithContent`) is skipped whole.
 enum HTMLTokenizer {
     struct Attribute {
-        var name: String
+        var name: HTMLName?
         var value: UnsafeBufferPointer<UInt8>
     }
 
@@ -46,16 +46,16 @@ enum HTMLTokenizer {
                 if nameStart < n, isLetter(bytes[nameStart]) {
                     var nameEnd = nameStart
                     while nameEnd < close, !UTF8Text.isASCIISpace(bytes[nameEnd]), bytes[nameEnd] != UInt8(ascii: "/") { nameEnd += 1 }
-                    sink.endTag(lowercased(bytes, nameStart, nameEnd))
+                    sink.endTag(HTMLVocabulary.tags.lookup(slice(bytes, nameStart, nameEnd)))
                 }
                 i = min(n, close + 1)
             } else if isLetter(first) {
                 attributes.removeAll(keepingCapacity: true)
-                let (name, selfClosing, next) = parseTag(bytes, from: lt + 1, attributes: &attributes)
-                if HTMLSanitizer.droppedWithContent.contains(name) && !selfClosing {
-                    i = skipRawText(bytes, from: next, closing: name)
+                let (tag, selfClosing, next) = parseTag(bytes, from: lt + 1, attributes: &attributes)
+                if let tag, tag.flags.contains(.droppedWithContent), !selfClosing {
+                    i = skipRawText(bytes, from: next, closing: HTMLVocabulary.tags.bytes[Int(tag.id)])
                 } else {
-                    sink.startTag(name, attributes: attributes, selfClosing: selfClosing)
+                    sink.startTag(tag, attributes: attributes, selfClosing: selfClosing)
                     i = next
                 }
             } else {
@@ -73,16 +73,6 @@ enum HTMLTokenizer {
     @inline(__always)
     private static func isLetter(_ b: UInt8) -> Bool { (b | 0x20) >= 0x61 && (b | 0x20) <= 0x7A }
 
-    private static func lowercased(_ bytes: Bytes, _ start: Int, _ end: Int) -> String {
-        String(unsafeUninitializedCapacity: end - start) { buffer in
-            for k in start..<end {
-                let b = bytes[k]
-                buffer[k - start] = b >= 0x41 && b <= 0x5A ? b | 0x20 : b
-            }
-            return end - start
-        }
-    }
-
     private static func skipDeclaration(_ bytes: Bytes, from start: Int) -> Int {
         let n = bytes.count
         if start + 2 < n, bytes[start + 1] == UInt8(ascii: "-"), bytes[start + 2] == UInt8(ascii: "-") {
@@ -97,8 +87,7 @@ enum HTMLTokenizer {
     }
 
     /// Where the text after `</name>` starts (the end when it never closes).
-    private static func skipRawText(_ bytes: Bytes, from start: Int, closing name: String) -> Int {
-        let nameBytes = Array(name.utf8)
+    private static func skipRawText(_ bytes: Bytes, from start: Int, closing nameBytes: [UInt8]) -> Int {
         let n = bytes.count
         var i = start
         while let lt = UTF8Text.index(of: UInt8(ascii: "<"), in: bytes, from: i) {
@@ -113,11 +102,11 @@ enum HTMLTokenizer {
     }
 
     /// Reads `name attr="v" attr2=v2 flag>` from just after the `<`; returns where text resumes.
-    private static func parseTag(_ bytes: Bytes, from start: Int, attributes: inout [Attribute]) -> (String, Bool, Int) {
+    private static func parseTag(_ bytes: Bytes, from start: Int, attributes: inout [Attribute]) -> (HTMLName?, Bool, Int) {
         let n = bytes.count
         var i = start
         while i < n, !UTF8Text.isASCIISpace(bytes[i]), bytes[i] != UInt8(ascii: ">"), bytes[i] != UInt8(ascii: "/") { i += 1 }
-        let name = lowercased(bytes, start, i)
+        let name = HTMLVocabulary.tags.lookup(slice(bytes, start, i))
         var selfClosing = false
         while i < n {
             let c = bytes[i]
@@ -132,7 +121,7 @@ enum HTMLTokenizer {
             i += 1
             while i < n, !UTF8Text.isASCIISpace(bytes[i]), bytes[i] != UInt8(ascii: "="), bytes[i] != UInt8(ascii: ">"),
                   bytes[i] != UInt8(ascii: "/") { i += 1 }
-            let attributeName = lowercased(bytes, nameStart, i)
+            let attributeName = HTMLVocabulary.attributes.lookup(slice(bytes, nameStart, i))
             while i < n, UTF8Text.isASCIISpace(bytes[i]) { i += 1 }
             var value = slice(bytes, i, i)
             if i < n, bytes[i] == UInt8(ascii: "=") {

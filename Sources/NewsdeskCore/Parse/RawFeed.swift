@@ -10,9 +10,10 @@ enum TextKind: Sendable {
     case xhtml
 }
 
-/// Text as the feed gave it, with how to read it and the base its links resolve against.
+/// Text as the feed gave it (UTF-8 bytes, kept as bytes so that large content is never turned into
+/// a String before it is sanitized), with how to read it and the base its links resolve against.
 struct RawText: Sendable {
-    var value: String
+    var value: [UInt8]
     var kind: TextKind
     var base: URL?
 }

@@ -42,6 +42,18 @@ enum UTF8Text {
         }
     }
 
+    /// `bytes` as a String without leading and trailing white space.
+    static func trimmed(_ bytes: Bytes) -> String {
+        var start = 0, end = bytes.count
+        while start < end, case let length = spaceLength(bytes, at: start), length > 0 { start += length }
+        while end > start {
+            if isASCIISpace(bytes[end - 1]) { end -= 1 }
+            else if end - start >= 2, bytes[end - 2] == 0xC2, bytes[end - 1] == 0xA0 { end -= 2 }
+            else { break }
+        }
+        return String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<end]), as: UTF8.self)
+    }
+
     /// `text` with runs of white space folded to one space and the ends trimmed.
     static func fold(_ text: String) -> String {
         withBytes(text) { bytes in
@@ -97,9 +109,12 @@ enum UTF8Text {
         withBytes(text) { appendEscaped($0, to: &out) }
     }
 
+    /// Bits 0x22 (`"`), 0x26 (`&`), 0x3C (`<`) and 0x3E (`>`): the bytes HTML escaping touches.
+    private static let escapedMask: UInt64 = 1 << 0x22 | 1 << 0x26 | 1 << 0x3C | 1 << 0x3E
+
     @inline(__always)
     private static func needsWork(_ b: UInt8) -> Bool {
-        b == UInt8(ascii: "&") || b == UInt8(ascii: "<") || b == UInt8(ascii: ">") || b == UInt8(ascii: "\"")
+        b < 64 && (escapedMask >> UInt64(b)) & 1 != 0
     }
 
     /// Appends `bytes` with character references decoded; `escape` re-escapes the result for HTML.
@@ -108,9 +123,11 @@ enum UTF8Text {
         var i = 0
         var runStart = 0
         let n = bytes.count
+        // Only `&` starts a reference; escaping also stops at `"`, `<` and `>`.
+        let mask: UInt64 = escape ? escapedMask : 1 << 0x26
         while i < n {
             let b = bytes[i]
-            guard escape ? needsWork(b) : b == UInt8(ascii: "&") else {
+            guard b < 64, (mask >> UInt64(b)) & 1 != 0 else {
                 i += 1
                 continue
             }

@@ -5,11 +5,29 @@ import Foundation
 /// text before the XML declaration, HTML entities XML does not know (`&nbsp;`), bare ampersands,
 /// character references to characters XML forbids, and CDATA sections left open.
 ///
+/// It also lifts CDATA sections out of the document: libxml2 reads their content a character at a
+/// time (the slowest thing it does), while their content needs no parsing at all. Each section
+/// becomes a placeholder, U+FDD0 + its number + U+FDD1 (noncharacters `CharsetDecoder` removes from
+/// input, so they cannot be forged), which `FeedBuilder` swaps back for the content.
+///
 /// Works on UTF-8 (see `CharsetDecoder`) and copies only when it changes something.
 enum XMLRepair {
-    static func repair(_ input: [UInt8]) -> (bytes: [UInt8], warnings: [String]) {
+    /// The document for libxml2, and the CDATA contents its placeholders stand for.
+    struct Repaired {
+        var bytes: [UInt8]
+        /// The array the `cdata` ranges index into.
+        var source: [UInt8]
+        var cdata: [Range<Int>]
+        var warnings: [String]
+    }
+
+    static let placeholderOpen: [UInt8] = [0xEF, 0xB7, 0x90]  // U+FDD0
+    static let placeholderClose: [UInt8] = [0xEF, 0xB7, 0x91]  // U+FDD1
+
+    static func repair(_ input: [UInt8]) -> Repaired {
         var warnings: [String] = []
         var bytes = stripLeadingJunk(input, warnings: &warnings)
+        let source = bytes
         let declared = declaredEntityNames(bytes)
         var scanner = Scanner(bytes: bytes, declared: declared)
         if scanner.run() {
@@ -24,7 +42,7 @@ enum XMLRepair {
                 warnings.append("\(scanner.cdataClosed) unclosed CDATA sections were closed")
             }
         }
-        return (bytes, warnings)
+        return Repaired(bytes: bytes, source: source, cdata: scanner.cdata, warnings: warnings)
     }
 
     /// Drops white space (and stray BOMs) before the first `<`, and any text before an XML
@@ -94,6 +112,8 @@ enum XMLRepair {
         var entitiesReplaced = 0
         var ampersandsEscaped = 0
         var cdataClosed = 0
+        /// Where each lifted CDATA section's content is in `bytes`.
+        var cdata: [Range<Int>] = []
 
         init(bytes: [UInt8], declared: Set<String>) {
             self.bytes = bytes
@@ -224,25 +244,34 @@ enum XMLRepair {
             return amp + 1
         }
 
-        /// Skips the CDATA section at `start`; closes it before its parent's end tag when its own
-        /// `]]>` never comes (or comes only after another section opens).
+        /// Lifts out the CDATA section at `start`; one whose `]]>` never comes (or comes only after
+        /// another section opens) ends where its parent element closes. Returns where to go on.
         private mutating func skipCDATA(at start: Int) -> Int {
             let bodyStart = start + Self.cdataOpen.count
             let n = bytes.count
             let end = bodyStart <= n ? XMLRepair.firstIndex(of: Self.cdataEnd, in: bytes[bodyStart...]) : nil
             // Another section opening before this one ends means this one was never closed.
             let nextOpen = bodyStart <= n ? XMLRepair.firstIndex(of: Self.cdataOpen, in: bytes[bodyStart..<(end ?? n)]) : nil
-            if let end, nextOpen == nil { return end + Self.cdataEnd.count }
-            // Unclosed: end it where the element that holds it closes.
+            if let end, nextOpen == nil {
+                lift(start, body: bodyStart..<end, next: end + Self.cdataEnd.count)
+                return end + Self.cdataEnd.count
+            }
             let limit = nextOpen ?? n
             var closeAt = limit
             if let parent = enclosingElementName(before: start),
-               let close = XMLRepair.firstIndex(of: Array("</\(parent)".utf8), in: bytes[bodyStart..<limit]) {
+               let close = XMLRepair.firstIndex(of: Array("</\(parent)".utf8), in: bytes[min(bodyStart, n)..<limit]) {
                 closeAt = close
             }
-            replace(at: closeAt, length: 0, with: Self.cdataEnd)
+            lift(start, body: min(bodyStart, closeAt)..<closeAt, next: closeAt)
             cdataClosed += 1
             return closeAt
+        }
+
+        /// Replaces the section from `start` to `next` with the placeholder for `body`.
+        private mutating func lift(_ start: Int, body: Range<Int>, next: Int) {
+            let placeholder = XMLRepair.placeholderOpen + Array(String(cdata.count).utf8) + XMLRepair.placeholderClose
+            cdata.append(body)
+            replace(at: start, length: next - start, with: placeholder)
         }
 
         private func enclosingElementName(before index: Int) -> String? {
