@@ -200,31 +200,42 @@ enum CharsetDecoder {
         var out: [UInt8] = []
         out.reserveCapacity(bytes.count + 64)
         var invalid = 0, multibyte = 0
-        var i = 0
+        var i = 0, runStart = 0
         let n = bytes.count
+        // Good bytes are copied in runs; a run ends at each byte that is dropped or replaced.
+        func flush(to end: Int) {
+            if end > runStart { out.append(contentsOf: bytes[runStart..<end]) }
+        }
         while i < n {
             let b = bytes[i]
             if b < 0x80 {
-                if b >= 0x20 || b == 0x09 || b == 0x0A || b == 0x0D { out.append(b) }
+                if b < 0x20 && b != 0x09 && b != 0x0A && b != 0x0D {
+                    flush(to: i)
+                    runStart = i + 1
+                }
                 i += 1
                 continue
             }
             // U+FDD0-U+FDEF are noncharacters; Newsdesk uses them internally (see XMLRepair).
             if b == 0xEF, i + 2 < n, bytes[i + 1] == 0xB7, (0x90...0xAF).contains(bytes[i + 2]) {
+                flush(to: i)
                 i += 3
+                runStart = i
                 continue
             }
             let length = validSequenceLength(bytes, at: i)
             if length > 0 {
                 multibyte += 1
-                out.append(contentsOf: bytes[i..<i + length])
                 i += length
             } else {
+                flush(to: i)
                 invalid += 1
                 out.append(contentsOf: String(UnicodeScalar(windows1252[Int(b) - 0x80]) ?? "\u{FFFD}").utf8)
                 i += 1
+                runStart = i
             }
         }
+        flush(to: n)
         return (out, invalid, multibyte)
     }
 

@@ -11,17 +11,19 @@ enum DoubleEncodingRepair {
         var out: [UInt8] = []
         out.reserveCapacity(bytes.count)
         var repaired = 0
-        var i = 0
-        while i < bytes.count {
-            if let (original, length) = decodeOne(bytes, at: i) {
+        var i = 0, runStart = 0
+        while let lead = bytes.withUnsafeBufferPointer({ UTF8Text.index(of: 0xC3, in: $0, from: i) }) {
+            if let (original, length) = decodeOne(bytes, at: lead) {
+                out.append(contentsOf: bytes[runStart..<lead])
                 out.append(contentsOf: original)
                 repaired += 1
-                i += length
+                i = lead + length
+                runStart = i
             } else {
-                out.append(bytes[i])
-                i += 1
+                i = lead + 1
             }
         }
+        out.append(contentsOf: bytes[runStart...])
         return (out, repaired)
     }
 

@@ -118,7 +118,10 @@ private struct SanitizingWriter: HTMLTokenSink {
         for attribute in attributes {
             guard let name = attribute.name, name.flags.contains(.allowed), seen & (1 << name.id) == 0 else { continue }
             seen |= 1 << name.id
-            if name.flags.contains(.url) || name.flags.contains(.srcset) {
+            if name.flags.contains(.url), Self.isPlainHTTPURL(attribute.value) {
+                // The common case, an absolute http(s) URL with nothing to decode: copied as is.
+                appendAttribute(name, { UTF8Text.appendEscaped(attribute.value, to: &$0) })
+            } else if name.flags.contains(.url) || name.flags.contains(.srcset) {
                 var decoded: [UInt8] = []
                 UTF8Text.appendDecoded(attribute.value, escape: false, to: &decoded)
                 guard let clean = safeURLs(String(decoding: decoded, as: UTF8.self), srcset: name.flags.contains(.srcset)) else { continue }
@@ -130,6 +133,18 @@ private struct SanitizingWriter: HTMLTokenSink {
         out.append(UInt8(ascii: ">"))
         if tag.flags.contains(.void) { return }
         if selfClosing { closeTag(tag.id) } else { open.append(tag.id) }
+    }
+
+    /// Whether `value` starts with http:// or https:// and holds no white space, control
+    /// characters or references that could change what it means.
+    private static func isPlainHTTPURL(_ value: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard value.count > 8, value[0] | 0x20 == UInt8(ascii: "h"), value[1] | 0x20 == UInt8(ascii: "t"),
+              value[2] | 0x20 == UInt8(ascii: "t"), value[3] | 0x20 == UInt8(ascii: "p") else { return false }
+        let rest = value[4] | 0x20 == UInt8(ascii: "s") ? 5 : 4
+        guard value[rest] == UInt8(ascii: ":"), value[rest + 1] == UInt8(ascii: "/"), value[rest + 2] == UInt8(ascii: "/") else {
+            return false
+        }
+        return !value.contains { $0 <= 0x20 || $0 == UInt8(ascii: "&") || $0 == 0x7F }
     }
 
     private mutating func appendAttribute(_ name: HTMLName, _ value: (inout [UInt8]) -> Void) {

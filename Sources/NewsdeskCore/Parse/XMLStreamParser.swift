@@ -138,6 +138,7 @@ final class XMLStreamParser {
     private let sink: any XMLEventSink
     /// libxml2 interns names, so a (local name, namespace URI) pointer pair names one element.
     private var names: [NameKey: XMLName] = [:]
+    private var recent = [(key: NameKey, name: XMLName)?](repeating: nil, count: 64)
 
     private struct NameKey: Hashable {
         let local: UnsafePointer<UInt8>
@@ -185,7 +186,13 @@ final class XMLStreamParser {
 
     private func name(local: UnsafePointer<UInt8>, uri: UnsafePointer<UInt8>?) -> XMLName {
         let key = NameKey(local: local, uri: uri)
-        if let known = names[key] { return known }
+        // A small direct-mapped cache in front of the dictionary: a feed uses few distinct names.
+        let slot = (Int(bitPattern: local) >> 3 ^ Int(bitPattern: uri) >> 5) & 63
+        if let cached = recent[slot], cached.key == key { return cached.name }
+        if let known = names[key] {
+            recent[slot] = (key, known)
+            return known
+        }
         let name = XMLName(namespace: XMLNamespace(uri: uri.map { String(cString: $0) } ?? ""),
                            local: String(cString: local))
         names[key] = name
