@@ -4,12 +4,31 @@ enum HTMLEntities {
     static let byName: [String: String] = {
         var table: [String: String] = [:]
         table.reserveCapacity(2200)
-        for entry in HTMLEntityTable.packed.split(whereSeparator: { $0 == " " || $0 == "\n" }) {
-            guard let equals = entry.firstIndex(of: "=") else { continue }
-            let scalars = entry[entry.index(after: equals)...].split(separator: ".").compactMap {
-                UInt32($0, radix: 16).flatMap(Unicode.Scalar.init)
+        // Read byte by byte: "name=HEX[.HEX]" entries separated by spaces and newlines.
+        let packed = Array(HTMLEntityTable.packed.utf8)
+        var i = 0
+        while i < packed.count {
+            while i < packed.count, packed[i] == 0x20 || packed[i] == 0x0A { i += 1 }
+            let nameStart = i
+            while i < packed.count, packed[i] != UInt8(ascii: "=") { i += 1 }
+            guard i < packed.count else { break }
+            let name = String(decoding: packed[nameStart..<i], as: UTF8.self)
+            var scalars = String.UnicodeScalarView()
+            var value: UInt32 = 0
+            i += 1
+            while i <= packed.count {
+                let b = i < packed.count ? packed[i] : 0x20
+                if b == UInt8(ascii: ".") || b == 0x20 || b == 0x0A {
+                    if let scalar = Unicode.Scalar(value) { scalars.append(scalar) }
+                    value = 0
+                    i += 1
+                    if b != UInt8(ascii: ".") { break }
+                    continue
+                }
+                value = value << 4 | UInt32(b <= 0x39 ? b - 0x30 : (b | 0x20) - 0x61 + 10)
+                i += 1
             }
-            table[String(entry[..<equals])] = String(String.UnicodeScalarView(scalars))
+            table[name] = String(scalars)
         }
         return table
     }()
