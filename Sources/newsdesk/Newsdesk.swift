@@ -6,7 +6,7 @@ import NewsdeskCore
 struct Newsdesk: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "newsdesk",
-        abstract: "A self-hosted news aggregator: polls feeds, finds the stories many sources carry, ranks them.",
+        abstract: "A self-hosted news aggregator, in development: today it reads and measures feeds.",
         version: NewsdeskVersion.string,
         subcommands: [Parse.self, Bench.self]
     )
