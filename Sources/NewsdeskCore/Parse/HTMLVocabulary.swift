@@ -78,8 +78,9 @@ enum HTMLVocabulary {
             "section", "small", "source", "span", "strike", "strong", "sub", "summary", "sup", "table", "tbody", "td",
             "tfoot", "th", "thead", "time", "tr", "tt", "u", "ul", "var", "video", "wbr",
         ]
+        // object and applet are not listed: their tags go, their fallback content is shown.
         let dropped: [String] = [
-            "script", "style", "iframe", "object", "applet", "frameset", "frame", "noframes", "noembed",
+            "script", "style", "iframe", "frameset", "frame", "noframes", "noembed",
             "template", "title", "head", "svg", "math", "textarea", "select", "xmp", "plaintext", "noscript",
         ]
         let void: Set<String> = ["br", "hr", "img", "wbr", "source", "col"]

@@ -10,7 +10,7 @@ struct HTMLSanitizerTests {
         ("<p>ok<script>alert(1)</script></p>", "<p>ok</p>"),
         ("<style>p{}</style><p>s</p>", "<p>s</p>"),
         ("<iframe src=\"https://evil.example\">x</iframe>i", "i"),
-        ("<object data=\"x.swf\"><embed src=\"x.swf\"></object>o", "o"),
+        ("<object data=\"x.swf\"><embed src=\"x.swf\">fallback <b>text</b></object>o", "fallback <b>text</b>o"),
         ("<form action=\"/steal\"><input name=\"p\"><button>Go</button></form>f", "Gof"),
         ("<a href=\"javascript:alert(1)\" onclick=\"x()\">j</a>", "<a>j</a>"),
         ("<a href=\"  JaVa\tScRiPt:alert(1)\">j</a>", "<a>j</a>"),
