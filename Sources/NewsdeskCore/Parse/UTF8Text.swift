@@ -31,19 +31,18 @@ enum UTF8Text {
     /// `text` without leading and trailing white space.
     static func trim(_ text: String) -> String {
         withBytes(text) { bytes in
-            var start = 0, end = bytes.count
-            while start < end, case let length = spaceLength(bytes, at: start), length > 0 { start += length }
-            while end > start {
-                if isASCIISpace(bytes[end - 1]) { end -= 1 }
-                else if end - start >= 2, bytes[end - 2] == 0xC2, bytes[end - 1] == 0xA0 { end -= 2 }
-                else { break }
-            }
-            return start == 0 && end == bytes.count ? text : String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<end]), as: UTF8.self)
+            let kept = trimmedRange(bytes)
+            return kept.count == bytes.count ? text : String(decoding: UnsafeBufferPointer(rebasing: bytes[kept]), as: UTF8.self)
         }
     }
 
     /// `bytes` as a String without leading and trailing white space.
     static func trimmed(_ bytes: Bytes) -> String {
+        String(decoding: UnsafeBufferPointer(rebasing: bytes[trimmedRange(bytes)]), as: UTF8.self)
+    }
+
+    /// The part of `bytes` between leading and trailing white space.
+    private static func trimmedRange(_ bytes: Bytes) -> Range<Int> {
         var start = 0, end = bytes.count
         while start < end, case let length = spaceLength(bytes, at: start), length > 0 { start += length }
         while end > start {
@@ -51,7 +50,7 @@ enum UTF8Text {
             else if end - start >= 2, bytes[end - 2] == 0xC2, bytes[end - 1] == 0xA0 { end -= 2 }
             else { break }
         }
-        return String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<end]), as: UTF8.self)
+        return start..<end
     }
 
     /// `text` with runs of white space folded to one space and the ends trimmed.
