@@ -32,14 +32,16 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        // Loopback servers shared by the test targets.
+        .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(
             name: "NewsdeskCoreTests",
-            dependencies: ["NewsdeskCore"],
+            dependencies: ["NewsdeskCore", "TestSupport"],
             resources: [.copy("Fixtures")]
         ),
         .testTarget(
             name: "newsdeskTests",
-            dependencies: ["newsdesk"]
+            dependencies: ["newsdesk", "TestSupport"]
         ),
     ]
 )

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 
 @Suite("newsdesk parse, end to end with the real binary")
 struct ParseCommandTests {

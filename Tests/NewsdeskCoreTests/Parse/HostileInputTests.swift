@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 @testable import NewsdeskCore
 
 @Suite("Hostile input: external entities, entity bombs, depth, size, junk bytes")

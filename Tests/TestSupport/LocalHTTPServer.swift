@@ -5,14 +5,20 @@ import Glibc
 
 /// A small HTTP/1.1 server on 127.0.0.1 for end-to-end tests: answers each request from a table
 /// of canned responses by path, one request per connection, on its own thread.
-final class LocalHTTPServer: @unchecked Sendable {
-    struct Response: Sendable {
-        var status = 200
-        var headers: [String: String] = [:]
-        var body: [UInt8] = []
+public final class LocalHTTPServer: @unchecked Sendable {
+    public struct Response: Sendable {
+        public var status: Int
+        public var headers: [String: String]
+        public var body: [UInt8]
+
+        public init(status: Int = 200, headers: [String: String] = [:], body: [UInt8] = []) {
+            self.status = status
+            self.headers = headers
+            self.body = body
+        }
     }
 
-    let port: UInt16
+    public let port: UInt16
     private let descriptor: Int32
     private let routes: [String: Response]
     private let lock = NSLock()
@@ -20,7 +26,7 @@ final class LocalHTTPServer: @unchecked Sendable {
     private var requestLog: [String] = []
 
     /// Starts serving `routes` (path -> response); unknown paths get 404.
-    init(routes: [String: Response]) throws {
+    public init(routes: [String: Response]) throws {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard fd >= 0 else { throw POSIXError(.EIO) }
         var yes: Int32 = 1
@@ -46,16 +52,16 @@ final class LocalHTTPServer: @unchecked Sendable {
         thread.start()
     }
 
-    var baseURL: String { "http://127.0.0.1:\(port)" }
+    public var baseURL: String { "http://127.0.0.1:\(port)" }
 
     /// The request heads received so far.
-    var requests: [String] {
+    public var requests: [String] {
         lock.lock()
         defer { lock.unlock() }
         return requestLog
     }
 
-    func stop() {
+    public func stop() {
         lock.lock()
         stopped = true
         lock.unlock()
@@ -107,5 +113,5 @@ final class LocalHTTPServer: @unchecked Sendable {
 }
 
 extension Array where Element == UInt8 {
-    func ends(with suffix: [UInt8]) -> Bool { count >= suffix.count && Array(self[(count - suffix.count)...]) == suffix }
+    fileprivate func ends(with suffix: [UInt8]) -> Bool { count >= suffix.count && Array(self[(count - suffix.count)...]) == suffix }
 }

@@ -5,11 +5,11 @@ import Glibc
 
 /// A TCP socket listening on 127.0.0.1 that never answers: tests use it to prove that nothing
 /// connected to it.
-final class LoopbackListener {
+public final class LoopbackListener {
     let descriptor: Int32
-    let port: UInt16
+    public let port: UInt16
 
-    init() throws {
+    public init() throws {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard fd >= 0 else { throw POSIXError(.EIO) }
         var address = sockaddr_in()
@@ -33,7 +33,7 @@ final class LoopbackListener {
     }
 
     /// How many connections are waiting to be accepted (each is accepted and closed).
-    func connectionsWaiting() -> Int {
+    public func connectionsWaiting() -> Int {
         var count = 0
         while case let client = accept(descriptor, nil, nil), client >= 0 {
             close(client)
