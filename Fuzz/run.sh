@@ -31,6 +31,10 @@ for dir in "${EXTRA[@]}"; do [[ -n "$dir" && -d "$dir" ]] && SEEDS+=("$dir"); do
 # Swift runtime / Foundation one-time allocations ever show up as leaks, run with
 # ASAN_OPTIONS=detect_leaks=0.
 export ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=1}"
+# Swift 6's runtime backtracer catches the SIGILL of a Swift runtime trap (overflow, bounds,
+# force-unwrap) before libFuzzer does: no artifact is written and the process can hang for
+# minutes in swift-backtrace. Off, so libFuzzer reports the trap ("deadly signal") and saves it.
+export SWIFT_BACKTRACE="${SWIFT_BACKTRACE:-enable=no}"
 
 FLAGS=(-dict="$HERE/feed.dict" -max_len=65536 -timeout=10 -rss_limit_mb=2048 -malloc_limit_mb=2048
        -max_total_time="$SECONDS_TOTAL" -print_final_stats=1 -artifact_prefix="$BUILD/artifacts/")

@@ -151,11 +151,17 @@ struct FeedNormalizer {
         return folded
     }
 
-    /// itunes:duration as seconds: "3723", "62:03", "1:02:03".
+    /// itunes:duration as seconds: "3723", "62:03", "1:02:03"; nil for anything else, absurdly
+    /// long values included (an overflow here once crashed the parser, found by fuzzing).
     static func seconds(_ text: String) -> Int? {
-        let parts = text.split(separator: ":").map { Int(UTF8Text.trim(String($0))) }
-        guard !parts.isEmpty, parts.count <= 3, parts.allSatisfy({ $0 != nil }) else { return nil }
-        return parts.reduce(0) { $0 * 60 + ($1 ?? 0) }
+        let parts = text.split(separator: ":", omittingEmptySubsequences: false).map { Int(UTF8Text.trim(String($0))) }
+        guard !parts.isEmpty, parts.count <= 3 else { return nil }
+        var total = 0
+        for part in parts {
+            guard let part, (0..<1_000_000_000).contains(part) else { return nil }
+            total = total * 60 + part
+        }
+        return total < 1 << 40 ? total : nil
     }
 
     private func nonEmpty(_ text: String) -> String? {

@@ -114,6 +114,10 @@ enum XMLRepair {
         var cdataClosed = 0
         /// Where each lifted CDATA section's content is in `bytes`.
         var cdata: [Range<Int>] = []
+        /// The last search for `]]>`: from where, and what it found (nil: none to the end). Any
+        /// later search from within that span has the same answer, which keeps a document full
+        /// of unclosed sections linear (found by fuzzing).
+        var endSearch: (from: Int, found: Int?)?
 
         init(bytes: [UInt8], declared: Set<String>) {
             self.bytes = bytes
@@ -249,7 +253,7 @@ enum XMLRepair {
         private mutating func skipCDATA(at start: Int) -> Int {
             let bodyStart = start + Self.cdataOpen.count
             let n = bytes.count
-            let end = bodyStart <= n ? XMLRepair.firstIndex(of: Self.cdataEnd, in: bytes[bodyStart...]) : nil
+            let end = bodyStart <= n ? nextCDATAEnd(from: bodyStart) : nil
             // Another section opening before this one ends means this one was never closed.
             let nextOpen = bodyStart <= n ? XMLRepair.firstIndex(of: Self.cdataOpen, in: bytes[bodyStart..<(end ?? n)]) : nil
             if let end, nextOpen == nil {
@@ -265,6 +269,14 @@ enum XMLRepair {
             lift(start, body: min(bodyStart, closeAt)..<closeAt, next: closeAt)
             cdataClosed += 1
             return closeAt
+        }
+
+        /// The first `]]>` at or after `start`, remembering the answer for the searches after it.
+        private mutating func nextCDATAEnd(from start: Int) -> Int? {
+            if let last = endSearch, start >= last.from, start <= (last.found ?? Int.max) { return last.found }
+            let found = XMLRepair.firstIndex(of: Self.cdataEnd, in: bytes[start...])
+            endSearch = (start, found)
+            return found
         }
 
         /// Replaces the section from `start` to `next` with the placeholder for `body`.

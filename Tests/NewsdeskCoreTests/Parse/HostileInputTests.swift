@@ -94,4 +94,23 @@ struct HostileInputTests {
             try parse(document, maxBytes: 1000)
         }
     }
+
+    // Regressions found by fuzzing (Fuzz/regressions).
+
+    @Test func hugeItunesDurationIsIgnoredNotACrash() throws {
+        let feed = try parse(rss("<item xmlns:itunes=\"http://www.itunes.com/dtds/podcast-1.0.dtd\"><title>d</title><itunes:duration>999999999999999999:0</itunes:duration></item>"))
+        #expect(feed.items.first?.duration == nil)
+        #expect(FeedNormalizer.seconds("1:02:03") == 3723)
+        #expect(FeedNormalizer.seconds("9223372036854775807") == nil)
+    }
+
+    @Test func manyUnclosedCDATASectionsStayLinear() throws {
+        // 12,000 sections that never close: each used to search to the end of the document.
+        let sections = String(repeating: "<![CDATA[]]", count: 12_000)
+        let document = "<rss version=\"2.0\"><channel><title>t</title><item><title>" + sections + "</title></item><item><title>after</title></item></channel></rss>"
+        let repaired = XMLRepair.repair(Array(document.utf8))
+        #expect(repaired.cdata.count == 12_000)
+        #expect(repaired.warnings.contains { $0.contains("12000 unclosed CDATA sections") })
+        _ = try? parse(document)
+    }
 }
