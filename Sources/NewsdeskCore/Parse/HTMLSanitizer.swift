@@ -113,7 +113,7 @@ private struct SanitizingWriter: HTMLTokenSink {
     mutating func startTag(_ tag: HTMLName?, attributes: [HTMLTokenizer.Attribute], selfClosing: Bool) {
         guard let tag, tag.flags.contains(.allowed) else { return }
         out.append(UInt8(ascii: "<"))
-        out.append(contentsOf: HTMLVocabulary.tags.bytes[Int(tag.id)])
+        out.append(contentsOf: HTMLVocabulary.tags.spelling(tag.id))
         var seen: UInt64 = 0
         for attribute in attributes {
             guard let name = attribute.name, name.flags.contains(.allowed), seen & (1 << name.id) == 0 else { continue }
@@ -149,7 +149,7 @@ private struct SanitizingWriter: HTMLTokenSink {
 
     private mutating func appendAttribute(_ name: HTMLName, _ value: (inout [UInt8]) -> Void) {
         out.append(UInt8(ascii: " "))
-        out.append(contentsOf: HTMLVocabulary.attributes.bytes[Int(name.id)])
+        out.append(contentsOf: HTMLVocabulary.attributes.spelling(name.id))
         out.append(contentsOf: [UInt8(ascii: "="), UInt8(ascii: "\"")])
         value(&out)
         out.append(UInt8(ascii: "\""))
@@ -174,7 +174,7 @@ private struct SanitizingWriter: HTMLTokenSink {
 
     private mutating func closeTag(_ id: UInt8) {
         out.append(contentsOf: [UInt8(ascii: "<"), UInt8(ascii: "/")])
-        out.append(contentsOf: HTMLVocabulary.tags.bytes[Int(id)])
+        out.append(contentsOf: HTMLVocabulary.tags.spelling(id))
         out.append(UInt8(ascii: ">"))
     }
 

@@ -53,7 +53,7 @@ enum HTMLTokenizer {
                 attributes.removeAll(keepingCapacity: true)
                 let (tag, selfClosing, next) = parseTag(bytes, from: lt + 1, attributes: &attributes)
                 if let tag, tag.flags.contains(.droppedWithContent), !selfClosing {
-                    i = skipRawText(bytes, from: next, closing: HTMLVocabulary.tags.bytes[Int(tag.id)])
+                    i = skipRawText(bytes, from: next, closing: HTMLVocabulary.tags.spelling(tag.id))
                 } else {
                     sink.startTag(tag, attributes: attributes, selfClosing: selfClosing)
                     i = next
@@ -87,7 +87,7 @@ enum HTMLTokenizer {
     }
 
     /// Where the text after `</name>` starts (the end when it never closes).
-    private static func skipRawText(_ bytes: Bytes, from start: Int, closing nameBytes: [UInt8]) -> Int {
+    private static func skipRawText(_ bytes: Bytes, from start: Int, closing nameBytes: Bytes) -> Int {
         let n = bytes.count
         var i = start
         while let lt = UTF8Text.index(of: UInt8(ascii: "<"), in: bytes, from: i) {

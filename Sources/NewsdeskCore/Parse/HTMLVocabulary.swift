@@ -2,8 +2,8 @@
 /// packed, lower-cased, into two 64-bit words and found by binary search, with no String and no
 /// hashing on the hot path.
 ///
-/// A plain value (no references), so passing it around costs no reference counting; its name's
-/// bytes are in its table.
+/// A plain value (no references), so passing it around costs no reference counting; its
+/// spelling is in its table.
 struct HTMLName: Sendable {
     /// Index in its table; fits the sanitizer's bit sets and stacks.
     let id: UInt8
@@ -27,11 +27,14 @@ struct HTMLName: Sendable {
 }
 
 /// A sorted table of `HTMLName`s.
-struct HTMLNameTable: Sendable {
-    private let keys: [Key]
-    private let names: [HTMLName]
-    /// The lower-case name of each entry, by id.
-    let bytes: [[UInt8]]
+///
+/// Its storage is allocated once and never freed (the tables are static): reading it costs no
+/// reference counting, which in the sanitizer's inner loop is most of the cost of an array.
+struct HTMLNameTable: @unchecked Sendable {
+    private let keys: UnsafeBufferPointer<Key>
+    private let names: UnsafeBufferPointer<HTMLName>
+    private let spellings: UnsafeBufferPointer<UInt8>
+    private let offsets: UnsafeBufferPointer<Int>
 
     private struct Key: Comparable, Sendable {
         let high: UInt64, low: UInt64
@@ -40,9 +43,21 @@ struct HTMLNameTable: Sendable {
 
     init(_ entries: [(String, HTMLName.Flags)]) {
         let sorted = entries.map { (Self.key(Array($0.0.utf8)[...]), $0.0, $0.1) }.sorted { $0.0 < $1.0 }
-        keys = sorted.map(\.0)
-        names = sorted.enumerated().map { index, entry in HTMLName(id: UInt8(index), flags: entry.2) }
-        bytes = sorted.map { Array($0.1.utf8) }
+        keys = Self.immortal(sorted.map(\.0))
+        names = Self.immortal(sorted.enumerated().map { index, entry in HTMLName(id: UInt8(index), flags: entry.2) })
+        spellings = Self.immortal(sorted.flatMap { Array($0.1.utf8) })
+        offsets = Self.immortal(sorted.reduce(into: [0]) { $0.append($0[$0.count - 1] + $1.1.utf8.count) })
+    }
+
+    private static func immortal<T>(_ values: [T]) -> UnsafeBufferPointer<T> {
+        let buffer = UnsafeMutableBufferPointer<T>.allocate(capacity: max(1, values.count))
+        _ = buffer.initialize(from: values)
+        return UnsafeBufferPointer(rebasing: buffer[..<values.count])
+    }
+
+    /// The lower-case spelling of entry `id`.
+    func spelling(_ id: UInt8) -> UnsafeBufferPointer<UInt8> {
+        UnsafeBufferPointer(rebasing: spellings[offsets[Int(id)]..<offsets[Int(id) + 1]])
     }
 
     /// The entry named by `bytes` (any case), or nil.

@@ -95,13 +95,22 @@ enum UTF8Text {
     }
 
     static func appendEscaped(_ bytes: Bytes, to out: inout [UInt8]) {
-        var runStart = 0
-        for i in 0..<bytes.count where needsWork(bytes[i]) {
-            if i > runStart { out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<i])) }
-            appendEscaped(bytes[i], to: &out)
-            runStart = i + 1
+        var runStart = 0, i = 0
+        let n = bytes.count
+        let raw = UnsafeRawPointer(bytes.baseAddress)
+        while i < n {
+            if let raw, i + 8 <= n, !mayNeedWork(raw.loadUnaligned(fromByteOffset: i, as: UInt64.self), escape: true) {
+                i += 8
+                continue
+            }
+            if needsWork(bytes[i]) {
+                if i > runStart { out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<i])) }
+                appendEscaped(bytes[i], to: &out)
+                runStart = i + 1
+            }
+            i += 1
         }
-        if bytes.count > runStart { out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart...])) }
+        if n > runStart { out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart...])) }
     }
 
     static func appendEscaped(_ text: String, to out: inout [UInt8]) {
@@ -116,6 +125,17 @@ enum UTF8Text {
         b < 64 && (escapedMask >> UInt64(b)) & 1 != 0
     }
 
+    /// Whether any byte of `word` is `&` (or, when escaping, `"`, `<` or `>`): the classic
+    /// "has a zero byte" test on the word XORed with each byte repeated.
+    @inline(__always)
+    private static func mayNeedWork(_ word: UInt64, escape: Bool) -> Bool {
+        @inline(__always) func has(_ byte: UInt64) -> Bool {
+            let x = word ^ (byte &* 0x0101_0101_0101_0101)
+            return (x &- 0x0101_0101_0101_0101) & ~x & 0x8080_8080_8080_8080 != 0
+        }
+        return has(0x26) || (escape && (has(0x22) || has(0x3C) || has(0x3E)))
+    }
+
     /// Appends `bytes` with character references decoded; `escape` re-escapes the result for HTML.
     /// Runs with nothing to change are copied whole.
     static func appendDecoded(_ bytes: Bytes, escape: Bool, to out: inout [UInt8]) {
@@ -124,7 +144,13 @@ enum UTF8Text {
         let n = bytes.count
         // Only `&` starts a reference; escaping also stops at `"`, `<` and `>`.
         let mask: UInt64 = escape ? escapedMask : 1 << 0x26
+        let raw = UnsafeRawPointer(bytes.baseAddress)
         while i < n {
+            // Eight bytes at a time while none of them is one to stop at.
+            if let raw, i + 8 <= n, !mayNeedWork(raw.loadUnaligned(fromByteOffset: i, as: UInt64.self), escape: escape) {
+                i += 8
+                continue
+            }
             let b = bytes[i]
             guard b < 64, (mask >> UInt64(b)) & 1 != 0 else {
                 i += 1

@@ -47,3 +47,22 @@ struct HTMLSanitizerTests {
         #expect(feed.items.first?.excerpt == "Hi there")
     }
 }
+
+@Suite("Byte-level text helpers")
+struct UTF8TextTests {
+    /// The word-at-a-time scans must see a special byte wherever it falls in the 8-byte words.
+    @Test(arguments: 0..<17)
+    func specialBytesAtEveryOffset(padding: Int) {
+        let pad = String(repeating: "a", count: padding)
+        let input = pad + "x&amp;y<z>\"é&#233;" + pad
+        var decoded: [UInt8] = []
+        var escaped: [UInt8] = []
+        Array(input.utf8).withUnsafeBufferPointer {
+            UTF8Text.appendDecoded($0, escape: false, to: &decoded)
+            UTF8Text.appendEscaped($0, to: &escaped)
+        }
+        #expect(String(decoding: decoded, as: UTF8.self) == pad + "x&y<z>\"éé" + pad)
+        #expect(String(decoding: escaped, as: UTF8.self) == pad + "x&amp;amp;y&lt;z&gt;&quot;é&amp;#233;" + pad)
+        #expect(HTMLSanitizer.sanitize(input, base: nil) == pad + "x&amp;y&lt;z&gt;&quot;éé" + pad)
+    }
+}
