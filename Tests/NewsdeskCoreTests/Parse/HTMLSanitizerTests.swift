@@ -63,6 +63,6 @@ struct UTF8TextTests {
         }
         #expect(String(decoding: decoded, as: UTF8.self) == pad + "x&y<z>\"éé" + pad)
         #expect(String(decoding: escaped, as: UTF8.self) == pad + "x&amp;amp;y&lt;z&gt;&quot;é&amp;#233;" + pad)
-        #expect(HTMLSanitizer.sanitize(input, base: nil) == pad + "x&amp;y&lt;z&gt;&quot;éé" + pad)
+        #expect(HTMLSanitizer.sanitize(input, base: nil) == pad + "x&amp;y&quot;éé" + pad, "<z> is an unknown tag: dropped")
     }
 }
