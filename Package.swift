@@ -9,7 +9,7 @@ let package = Package(
         .library(name: "NewsdeskCore", targets: ["NewsdeskCore"]),
     ],
     dependencies: [
-        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0")
     ],
     targets: [
         // libcurl: a system library plus typed wrappers for its variadic calls.
@@ -48,8 +48,9 @@ let package = Package(
 
 // Strict settings for every Swift target, in one place: warnings are errors in every build.
 for target in package.targets where target.type != .system && target.name != "CLibXML2" {
-    target.swiftSettings = (target.swiftSettings ?? []) + [
-        .enableUpcomingFeature("ExistentialAny"),
-        .treatAllWarnings(as: .error),
-    ]
+    target.swiftSettings =
+        (target.swiftSettings ?? []) + [
+            .enableUpcomingFeature("ExistentialAny"),
+            .treatAllWarnings(as: .error),
+        ]
 }

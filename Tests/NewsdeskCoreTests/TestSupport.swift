@@ -1,4 +1,5 @@
 import Foundation
+
 @testable import NewsdeskCore
 
 /// The bytes of a file under Tests/NewsdeskCoreTests/Fixtures.

@@ -1,6 +1,7 @@
 import Foundation
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// A small HTTP/1.1 server on 127.0.0.1 for end-to-end tests: answers each request from a table
@@ -74,7 +75,10 @@ public final class LocalHTTPServer: @unchecked Sendable {
             let n = read(client, &buffer, buffer.count)
             guard n > 0 else { return }
             head += buffer[..<n]
-            if let range = head.firstRange(of: [13, 10, 13, 10]) { head = Array(head[..<range.upperBound]); break }
+            if let range = head.firstRange(of: [13, 10, 13, 10]) {
+                head = Array(head[..<range.upperBound])
+                break
+            }
         }
         let text = String(decoding: head, as: UTF8.self)
         lock.lock()

@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 @Suite("newsdesk parse, end to end with the real binary")
 struct ParseCommandTests {

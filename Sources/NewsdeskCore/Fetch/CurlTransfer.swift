@@ -16,7 +16,9 @@ public struct FetchResponse: Sendable {
         guard let type = headers["content-type"] else { return nil }
         for parameter in type.split(separator: ";").dropFirst() {
             let pair = parameter.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
-            if pair.count == 2, pair[0].lowercased() == "charset" { return pair[1].trimmingCharacters(in: CharacterSet(charactersIn: "\"'")) }
+            if pair.count == 2, pair[0].lowercased() == "charset" {
+                return pair[1].trimmingCharacters(in: CharacterSet(charactersIn: "\"'"))
+            }
         }
         return nil
     }
@@ -131,8 +133,9 @@ final class CurlTransfer {
         nd_easy_getinfo_long(handle, CURLINFO_RESPONSE_CODE, &status)
         var effective: UnsafeMutablePointer<CChar>?
         nd_easy_getinfo_string(handle, CURLINFO_EFFECTIVE_URL, &effective)
-        return FetchResponse(status: status, effectiveURL: effective.map { String(cString: $0) } ?? url,
-                             headers: headers, body: body)
+        return FetchResponse(
+            status: status, effectiveURL: effective.map { String(cString: $0) } ?? url,
+            headers: headers, body: body)
     }
 
     private static func milliseconds(_ duration: Duration) -> Int {

@@ -51,14 +51,16 @@ enum CharsetDecoder {
                     warnings.append("declared \(wanted) but the text is mostly UTF-8; read as UTF-8")
                     return Decoded(bytes: cleaned.bytes, encoding: "UTF-8", warnings: warnings)
                 }
-                return Decoded(bytes: cleanUTF8(transcode(body, from: "WINDOWS-1252") ?? cleaned.bytes).bytes,
-                               encoding: "WINDOWS-1252", warnings: warnings)
+                return Decoded(
+                    bytes: cleanUTF8(transcode(body, from: "WINDOWS-1252") ?? cleaned.bytes).bytes,
+                    encoding: "WINDOWS-1252", warnings: warnings)
             }
             if isLatin1Family(wanted) && cleaned.multibyte > 0 {
                 warnings.append("declared \(wanted) but the text is valid UTF-8; read as UTF-8")
             }
-            return Decoded(bytes: cleaned.bytes, encoding: cleaned.multibyte > 0 || isUTF8Family(wanted) ? "UTF-8" : wanted,
-                           warnings: warnings)
+            return Decoded(
+                bytes: cleaned.bytes, encoding: cleaned.multibyte > 0 || isUTF8Family(wanted) ? "UTF-8" : wanted,
+                warnings: warnings)
         }
         if let converted = transcode(body, from: wanted) {
             return Decoded(bytes: cleanUTF8(converted).bytes, encoding: wanted, warnings: warnings)
@@ -70,7 +72,8 @@ enum CharsetDecoder {
     // MARK: Unicode encodings with more than one byte per unit
 
     enum UnicodeForm {
-        case utf16(bigEndian: Bool), utf32(bigEndian: Bool)
+        case utf16(bigEndian: Bool)
+        case utf32(bigEndian: Bool)
         var name: String {
             switch self {
             case .utf16(let big): big ? "UTF-16BE" : "UTF-16LE"
@@ -110,7 +113,8 @@ enum CharsetDecoder {
         switch form {
         case .utf16(let big):
             let units = (0..<bytes.count / 2).map { i -> UInt16 in
-                let a = UInt16(bytes[base + 2 * i]), b = UInt16(bytes[base + 2 * i + 1])
+                let a = UInt16(bytes[base + 2 * i])
+                let b = UInt16(bytes[base + 2 * i + 1])
                 return big ? a << 8 | b : b << 8 | a
             }
             return String(decoding: units, as: UTF16.self)
@@ -130,8 +134,9 @@ enum CharsetDecoder {
     static func declaredEncoding(in bytes: [UInt8]) -> String? {
         let head = bytes.prefix(512)
         guard let start = head.firstIndex(where: { !isSpace($0) }),
-              head[start...].starts(with: Array("<?xml".utf8)),
-              let end = head[start...].firstIndex(of: UInt8(ascii: ">")) else { return nil }
+            head[start...].starts(with: Array("<?xml".utf8)),
+            let end = head[start...].firstIndex(of: UInt8(ascii: ">"))
+        else { return nil }
         let declaration = String(decoding: head[start..<end], as: UTF8.self)
         guard let range = declaration.range(of: "encoding") else { return nil }
         var rest = declaration[range.upperBound...].drop(while: { $0 == " " || $0 == "=" || $0 == "\t" })
@@ -149,7 +154,8 @@ enum CharsetDecoder {
         case "UTF8", "UTF-8", "UNICODE-1-1-UTF-8", "X-UNICODE20UTF8": return "UTF-8"
         case "ASCII", "US-ASCII", "ANSI_X3.4-1968", "ISO646-US": return "US-ASCII"
         case "ISO-8859-1", "ISO8859-1", "LATIN1", "LATIN-1", "L1", "ISO_8859-1", "ISO-LATIN-1", "CP1252",
-             "WINDOWS-1252", "X-CP1252", "CP819", "IBM819": return "WINDOWS-1252"
+            "WINDOWS-1252", "X-CP1252", "CP819", "IBM819":
+            return "WINDOWS-1252"
         case "GB2312", "GBK", "X-GBK", "CP936", "EUC-CN", "GB_2312-80": return "GB18030"
         case "BIG5", "BIG-5", "X-X-BIG5", "CN-BIG5": return "BIG5-HKSCS"
         case "SHIFT_JIS", "SHIFT-JIS", "SJIS", "X-SJIS", "MS_KANJI", "WINDOWS-31J": return "CP932"
@@ -181,7 +187,8 @@ enum CharsetDecoder {
             output.withUnsafeMutableBufferPointer { outBuffer in
                 var inPointer = UnsafeMutableRawPointer(inBuffer.baseAddress)?.assumingMemoryBound(to: CChar.self)
                 var outPointer = UnsafeMutableRawPointer(outBuffer.baseAddress)?.assumingMemoryBound(to: CChar.self)
-                var inLeft = inBuffer.count, outLeft = outBuffer.count
+                var inLeft = inBuffer.count
+                var outLeft = outBuffer.count
                 if iconv(converter, &inPointer, &inLeft, &outPointer, &outLeft) == -1 { return nil }
                 return outBuffer.count - outLeft
             }
@@ -199,8 +206,10 @@ enum CharsetDecoder {
         if let verdict = bytes.withUnsafeBufferPointer(scanClean) { return (bytes, 0, verdict) }
         var out: [UInt8] = []
         out.reserveCapacity(bytes.count + 64)
-        var invalid = 0, multibyte = 0
-        var i = 0, runStart = 0
+        var invalid = 0
+        var multibyte = 0
+        var i = 0
+        var runStart = 0
         let n = bytes.count
         // Good bytes are copied in runs; a run ends at each byte that is dropped or replaced.
         func flush(to end: Int) {
@@ -259,7 +268,10 @@ enum CharsetDecoder {
                 }
             }
             let b = bytes[i]
-            if b >= 0x20 && b < 0x80 { i += 1; continue }
+            if b >= 0x20 && b < 0x80 {
+                i += 1
+                continue
+            }
             if b < 0x80 {
                 guard b == 0x09 || b == 0x0A || b == 0x0D else { return nil }
                 i += 1
@@ -301,8 +313,9 @@ enum CharsetDecoder {
     }
 
     /// windows-1252's 0x80-0x9F, where it differs from Latin-1; 0xA0-0xFF map to themselves.
-    private static let windows1252: [UInt32] = [
-        0x20AC, 0xFFFD, 0x201A, 0x0192, 0x201E, 0x2026, 0x2020, 0x2021, 0x02C6, 0x2030, 0x0160, 0x2039, 0x0152, 0xFFFD, 0x017D, 0xFFFD,
-        0xFFFD, 0x2018, 0x2019, 0x201C, 0x201D, 0x2022, 0x2013, 0x2014, 0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0xFFFD, 0x017E, 0x0178,
-    ] + (0xA0...0xFF).map { UInt32($0) }
+    private static let windows1252: [UInt32] =
+        [
+            0x20AC, 0xFFFD, 0x201A, 0x0192, 0x201E, 0x2026, 0x2020, 0x2021, 0x02C6, 0x2030, 0x0160, 0x2039, 0x0152, 0xFFFD, 0x017D, 0xFFFD,
+            0xFFFD, 0x2018, 0x2019, 0x201C, 0x201D, 0x2022, 0x2013, 0x2014, 0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0xFFFD, 0x017E, 0x0178,
+        ] + (0xA0...0xFF).map { UInt32($0) }
 }

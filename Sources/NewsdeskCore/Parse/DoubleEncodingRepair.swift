@@ -11,7 +11,8 @@ enum DoubleEncodingRepair {
         var out: [UInt8] = []
         out.reserveCapacity(bytes.count)
         var repaired = 0
-        var i = 0, runStart = 0
+        var i = 0
+        var runStart = 0
         while let lead = bytes.withUnsafeBufferPointer({ UTF8Text.index(of: 0xC3, in: $0, from: i) }) {
             if let (original, length) = decodeOne(bytes, at: lead) {
                 out.append(contentsOf: bytes[runStart..<lead])

@@ -33,10 +33,12 @@ public struct Feed: Sendable, Equatable {
     /// Things that were wrong but recovered from, in words a user can act on.
     public var warnings: [String]
 
-    public init(format: FeedFormat, title: String? = nil, link: String? = nil, selfLink: String? = nil,
-                subtitle: String? = nil, language: String? = nil, updated: Date? = nil,
-                imageURL: String? = nil, ttlMinutes: Int? = nil, items: [FeedItem] = [],
-                warnings: [String] = []) {
+    public init(
+        format: FeedFormat, title: String? = nil, link: String? = nil, selfLink: String? = nil,
+        subtitle: String? = nil, language: String? = nil, updated: Date? = nil,
+        imageURL: String? = nil, ttlMinutes: Int? = nil, items: [FeedItem] = [],
+        warnings: [String] = []
+    ) {
         self.format = format
         self.title = title
         self.link = link

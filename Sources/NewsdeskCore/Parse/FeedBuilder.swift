@@ -13,7 +13,6 @@ final class FeedBuilder: XMLEventSink {
     let maxFieldBytes: Int
     private(set) var truncatedFields = 0
 
-
     /// The element whose text is being collected (into `buffer`), and where it goes.
     private struct Capture {
         var target: Target
@@ -70,7 +69,9 @@ final class FeedBuilder: XMLEventSink {
     }
 
     private func start(_ name: XMLName, attributes: XMLAttributes) {
-        let name = atomWithoutNamespace && name.namespace == .none ? XMLName(namespace: feed.format == .atom03 ? .atom03 : .atom10, local: name.local) : name
+        let name =
+            atomWithoutNamespace && name.namespace == .none
+            ? XMLName(namespace: feed.format == .atom03 ? .atom03 : .atom10, local: name.local) : name
         let parent = stack[stack.count - 1]
         stack.append(name.element)
         let depth = stack.count
@@ -116,7 +117,9 @@ final class FeedBuilder: XMLEventSink {
     }
 
     private func end(_ name: XMLName) {
-        let name = atomWithoutNamespace && name.namespace == .none ? XMLName(namespace: feed.format == .atom03 ? .atom03 : .atom10, local: name.local) : name
+        let name =
+            atomWithoutNamespace && name.namespace == .none
+            ? XMLName(namespace: feed.format == .atom03 ? .atom03 : .atom10, local: name.local) : name
         let depth = stack.count
         defer {
             stack.removeLast()
@@ -125,7 +128,8 @@ final class FeedBuilder: XMLEventSink {
         if let active = capture {
             if depth > active.depth {
                 if (active.kind == .html || active.kind == .xhtml)
-                    && !(active.kind == .xhtml && depth == active.depth + 1 && name.element == .xhtmlDiv) {
+                    && !(active.kind == .xhtml && depth == active.depth + 1 && name.element == .xhtmlDiv)
+                {
                     append("</\(name.local)>")
                 }
                 return
@@ -164,7 +168,8 @@ final class FeedBuilder: XMLEventSink {
     /// The section number and end of the placeholder at `i`, if one starts there.
     private func placeholder(in text: UnsafeBufferPointer<UInt8>, at i: Int) -> (Int, Int)? {
         guard i + 2 < text.count, text[i + 1] == 0xB7, text[i + 2] == 0x90 else { return nil }
-        var j = i + 3, number = 0
+        var j = i + 3
+        var number = 0
         while j < text.count, text[j] >= 0x30, text[j] <= 0x39 {
             number = number * 10 + Int(text[j] - 0x30)
             j += 1
@@ -271,17 +276,24 @@ final class FeedBuilder: XMLEventSink {
             begin(.mediaDescription, kind: attributes["type"] == "html" ? .html : .text, depth: depth, base: base)
         case .enclosure:
             if let url = attributes["url"] {
-                item?.enclosures.append(RawLink(href: url, rel: "enclosure", type: attributes["type"],
-                                                length: attributes["length"], base: base))
+                item?.enclosures.append(
+                    RawLink(
+                        href: url, rel: "enclosure", type: attributes["type"],
+                        length: attributes["length"], base: base))
             }
         case .mediaContent:
             guard let url = attributes["url"] else { return }
             let type = attributes["type"]
             let link = RawLink(href: url, rel: "enclosure", type: type, length: attributes["fileSize"], base: base)
-            if attributes["medium"] == "image" || type?.hasPrefix("image/") == true { item?.thumbnails.append(link) }
-            else { item?.enclosures.append(link) }
+            if attributes["medium"] == "image" || type?.hasPrefix("image/") == true {
+                item?.thumbnails.append(link)
+            } else {
+                item?.enclosures.append(link)
+            }
         case .mediaThumbnail, .itunesImage:
-            if let url = attributes["url"] ?? attributes["href"] { item?.thumbnails.insert(RawLink(href: url, rel: "thumbnail", base: base), at: 0) }
+            if let url = attributes["url"] ?? attributes["href"] {
+                item?.thumbnails.insert(RawLink(href: url, rel: "thumbnail", base: base), at: 0)
+            }
         case .comments: begin(.comments, kind: .text, depth: depth, base: base)
         case .slashComments: begin(.commentCount, kind: .text, depth: depth, base: base)
         case .duration: begin(.duration, kind: .text, depth: depth, base: base)
@@ -310,8 +322,9 @@ final class FeedBuilder: XMLEventSink {
 
     private static func atomLink(_ attributes: XMLAttributes, base: URL?) -> RawLink? {
         guard let href = attributes["href"] ?? attributes["url"] else { return nil }
-        return RawLink(href: href, rel: attributes["rel"]?.lowercased() ?? "alternate", type: attributes["type"],
-                       length: attributes["length"], base: base)
+        return RawLink(
+            href: href, rel: attributes["rel"]?.lowercased() ?? "alternate", type: attributes["type"],
+            length: attributes["length"], base: base)
     }
 
     // MARK: Captured text
@@ -334,7 +347,8 @@ final class FeedBuilder: XMLEventSink {
         case .feedLanguage: if feed.language == nil { feed.language = trimmed }
         case .feedUpdated: if feed.updated == nil { feed.updated = trimmed }
         case .feedTTL: feed.ttl = trimmed
-        case .feedImageURL: if feed.imageURL == nil, !trimmed.isEmpty { feed.imageURL = RawLink(href: trimmed, rel: "image", base: capture.base) }
+        case .feedImageURL:
+            if feed.imageURL == nil, !trimmed.isEmpty { feed.imageURL = RawLink(href: trimmed, rel: "image", base: capture.base) }
         case .title: if item?.title == nil { item?.title = text }
         case .guid: if item?.guid == nil, !trimmed.isEmpty { item?.guid = trimmed }
         case .link:

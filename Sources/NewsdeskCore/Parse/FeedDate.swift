@@ -15,7 +15,8 @@ public enum FeedDate {
         // No real date is this long; refusing early bounds the work on junk input.
         guard text.utf8.count <= 256 else { return nil }
         let scalars = Array(text.unicodeScalars)
-        var start = 0, end = scalars.count
+        var start = 0
+        var end = scalars.count
         while start < end, isSpace(scalars[start]) { start += 1 }
         while end > start, isSpace(scalars[end - 1]) { end -= 1 }
         guard start < end else { return nil }
@@ -46,13 +47,13 @@ public enum FeedDate {
     struct Fields {
         var year: Int?, month: Int?, day: Int?
         var hour: Int?, minute = 0, second = 0, fraction = 0.0
-        var pm: Bool?                  // nil when there is no AM/PM marker
-        var offset: Int?               // minutes east of UTC
-        var numericOffset = false      // "+hh:mm" was seen; it beats any zone name
+        var pm: Bool?  // nil when there is no AM/PM marker
+        var offset: Int?  // minutes east of UTC
+        var numericOffset = false  // "+hh:mm" was seen; it beats any zone name
         var numbers: [(value: Int, digits: Int)] = []  // day/year candidates, in order
-        var maybeMonth: Int?           // a word that is a month or a weekday ("mar")
-        var korean = false             // Korean blogs omit the zone and mean KST
-        var etc = false                // "Etc/GMT+2" has POSIX signs, i.e. UTC-2
+        var maybeMonth: Int?  // a word that is a month or a weekday ("mar")
+        var korean = false  // Korean blogs omit the zone and mean KST
+        var etc = false  // "Etc/GMT+2" has POSIX signs, i.e. UTC-2
     }
 
     /// A position in the input; reads past `end` yield NUL so look-ahead needs no bounds checks.
@@ -61,12 +62,26 @@ public enum FeedDate {
         var i: Int
         let end: Int
         func at(_ k: Int) -> Unicode.Scalar { i + k < end ? s[i + k] : "\u{0}" }
-        func digit(_ k: Int = 0) -> Bool { let v = at(k).value; return v >= 48 && v <= 57 }
-        mutating func eat(_ c: Unicode.Scalar) -> Bool { if at(0) == c { i += 1; return true }; return false }
+        func digit(_ k: Int = 0) -> Bool {
+            let v = at(k).value
+            return v >= 48 && v <= 57
+        }
+        mutating func eat(_ c: Unicode.Scalar) -> Bool {
+            if at(0) == c {
+                i += 1
+                return true
+            }
+            return false
+        }
         /// Reads at most `max` ASCII digits.
         mutating func digits(max: Int) -> (value: Int, digits: Int) {
-            var value = 0, n = 0
-            while n < max, digit() { value = value * 10 + Int(at(0).value - 48); n += 1; i += 1 }
+            var value = 0
+            var n = 0
+            while n < max, digit() {
+                value = value * 10 + Int(at(0).value - 48)
+                n += 1
+                i += 1
+            }
             return (value, n)
         }
     }
@@ -78,7 +93,8 @@ public enum FeedDate {
     static func parseISO(_ c: inout Cursor) -> Date? {
         var f = Fields()
         f.year = c.digits(max: 4).value
-        let basic = c.digit(), dashed = c.eat("-")
+        let basic = c.digit()
+        let dashed = c.eat("-")
         if basic {
             let v = c.digits(max: 4)
             guard v.digits == 4 else { return nil }
@@ -87,7 +103,11 @@ public enum FeedDate {
             let m = c.digits(max: 2)
             guard m.digits == 2 else { return nil }
             f.month = m.value
-            if c.eat("-") { let d = c.digits(max: 2); guard d.digits == 2 else { return nil }; f.day = d.value }
+            if c.eat("-") {
+                let d = c.digits(max: 2)
+                guard d.digits == 2 else { return nil }
+                f.day = d.value
+            }
         }
         let sep = c.at(0)
         if basic || dashed, sep == "T" || sep == "t" || sep == " ", c.digit(1) {
@@ -123,9 +143,14 @@ public enum FeedDate {
         if c.at(0) == "." || c.at(0) == ",", c.digit(1) {
             // Keep microseconds at most: a Double near 1e9 holds no more, and
             // ".9999999" would otherwise round up into the next second.
-            var micros = 0, place = 100_000
+            var micros = 0
+            var place = 100_000
             c.i += 1
-            while c.digit() { micros += Int(c.at(0).value - 48) * place; place /= 10; c.i += 1 }
+            while c.digit() {
+                micros += Int(c.at(0).value - 48) * place
+                place /= 10
+                c.i += 1
+            }
             f.fraction = Double(micros) / 1e6
         }
         return c.at(0) != ":" && !c.digit()
@@ -159,7 +184,7 @@ public enum FeedDate {
                 // Only after a time or zone name: elsewhere "-" separates ("11-Jul-2004").
                 guard !f.numericOffset, let o = readOffset(&c) else { return nil }
                 (f.offset, f.numericOffset) = (f.etc ? -o : o, true)
-            } else if ch == "(" {                        // RFC 822 comment: "+0000 (UTC)"
+            } else if ch == "(" {  // RFC 822 comment: "+0000 (UTC)"
                 while c.i < c.end, c.at(0) != ")" { c.i += 1 }
                 c.i += 1
             } else if isSpace(ch) || ",.;-/".unicodeScalars.contains(ch) {
@@ -176,13 +201,13 @@ public enum FeedDate {
         let start = c.i
         let n = c.digits(max: 4)
         let next = c.at(0)
-        if c.digit() { return false }                    // 5+ digits is no date field
+        if c.digit() { return false }  // 5+ digits is no date field
         if next == ":" {
             c.i = start
             return n.digits <= 2 && readTime(&c, &f, basic: false)
         }
         if next == "-" || next == "/" || next == ".", c.digit(1) { return readNumericDate(&c, &f, n, next) }
-        if next == "년" || next == "월" || next == "일" {   // Korean: 2004년 05월 28일
+        if next == "년" || next == "월" || next == "일" {  // Korean: 2004년 05월 28일
             (c.i, f.korean) = (c.i + 1, true)
             switch next {
             case "년" where f.year == nil: f.year = expandYear(n)
@@ -192,19 +217,27 @@ public enum FeedDate {
             }
             return true
         }
-        let (s1, s2) = (lower(next), lower(c.at(1)))     // English ordinals: "July 11th"
+        let (s1, s2) = (lower(next), lower(c.at(1)))  // English ordinals: "July 11th"
         if (s1 == "s" && s2 == "t") || ((s1 == "n" || s1 == "r") && s2 == "d") || (s1 == "t" && s2 == "h"),
-           !isLetter(c.at(2)) { c.i += 2 }
+            !isLetter(c.at(2))
+        {
+            c.i += 2
+        }
         f.numbers.append(n)
         return f.numbers.count <= 2
     }
 
     /// `y-m-d`, `y/m/d`, `m/d/y` (US; `d/m/y` when the first value exceeds 12) or `d.m.y`.
     /// The year needs 3+ digits: `03-12-31` could be any of three orders.
-    static func readNumericDate(_ c: inout Cursor, _ f: inout Fields,
-                                _ first: (value: Int, digits: Int), _ sep: Unicode.Scalar) -> Bool {
+    static func readNumericDate(
+        _ c: inout Cursor, _ f: inout Fields,
+        _ first: (value: Int, digits: Int), _ sep: Unicode.Scalar
+    ) -> Bool {
         var parts = [first]
-        while c.at(0) == sep, c.digit(1), parts.count < 4 { c.i += 1; parts.append(c.digits(max: 4)) }
+        while c.at(0) == sep, c.digit(1), parts.count < 4 {
+            c.i += 1
+            parts.append(c.digits(max: 4))
+        }
         guard parts.count == 3, !c.digit(), f.year == nil, f.month == nil, f.day == nil else { return false }
         let (a, b, d) = (parts[0], parts[1], parts[2])
         let dayFirst = sep == "." || a.value > 12
@@ -222,7 +255,7 @@ public enum FeedDate {
         while c.i < c.end, isLetter(c.at(0)) { c.i += 1 }
         let raw = c.s[start..<c.i]
         let word = fold(raw)
-        if word == "a" || word == "p", c.at(0) == ".", lower(c.at(1)) == "m" {    // "p.m."
+        if word == "a" || word == "p", c.at(0) == ".", lower(c.at(1)) == "m" {  // "p.m."
             c.i += c.at(2) == "." ? 3 : 2
             f.pm = word == "p"
             return true
@@ -232,28 +265,34 @@ public enum FeedDate {
         if let m = months[word] {
             // "mar" is March but also mardi/martes/martedì: it is the month only when no
             // unambiguous month name appears.
-            if weekdays.contains(word) { f.maybeMonth = m; return true }
+            if weekdays.contains(word) {
+                f.maybeMonth = m
+                return true
+            }
             if f.month == nil { f.month = m }
             return f.month == m
         }
         if weekdays.contains(word) || fillers.contains(word) { return true }
         switch word {
         case "am" where f.hour == nil, "at" where f.hour == nil:
-            return true                                  // German "am 14. März"; "Jul 11 at 12:00"
-        case "오전", "오후":                              // Korean AM/PM
+            return true  // German "am 14. März"; "Jul 11 at 12:00"
+        case "오전", "오후":  // Korean AM/PM
             f.korean = true
             fallthrough
         case "am", "pm":
             f.pm = word == "pm" || word == "오후"
             return true
-        case "etc" where c.at(0) == "/":                 // "Etc/GMT"
+        case "etc" where c.at(0) == "/":  // "Etc/GMT"
             (c.i, f.etc) = (c.i + 1, true)
             return true
         default:
             break
         }
-        if let z = zones[word] {                         // "+0000 UTC": the number wins
-            if !f.numericOffset { guard f.offset == nil else { return false }; f.offset = z }
+        if let z = zones[word] {  // "+0000 UTC": the number wins
+            if !f.numericOffset {
+                guard f.offset == nil else { return false }
+                f.offset = z
+            }
             return true
         }
         // An unknown upper-case abbreviation after a numeric offset ("+0800 PHT") only
@@ -280,12 +319,13 @@ public enum FeedDate {
         var hour = f.hour ?? 0
         if let pm = f.pm {
             guard f.hour != nil else { return nil }
-            if (1...12).contains(hour) { hour = hour % 12 + (pm ? 12 : 0) }   // tolerate "13:00 PM"
+            if (1...12).contains(hour) { hour = hour % 12 + (pm ? 12 : 0) }  // tolerate "13:00 PM"
         }
         // 24:00 is ISO's end of day; a leap second (:60) rolls into the next minute.
         guard (1...9999).contains(year), (1...12).contains(month), (1...daysIn(month, year)).contains(day),
-              hour < 24 || (hour == 24 && f.minute == 0 && f.second == 0 && f.fraction == 0),
-              f.minute < 60, f.second <= 60 else { return nil }
+            hour < 24 || (hour == 24 && f.minute == 0 && f.second == 0 && f.fraction == 0),
+            f.minute < 60, f.second <= 60
+        else { return nil }
         let offset = f.offset ?? (f.korean ? 540 : 0)
         let secs = daysFromCivil(year, month, day) * 86_400 + hour * 3600 + f.minute * 60 + f.second - offset * 60
         return Date(timeIntervalSince1970: Double(secs) + f.fraction)
@@ -307,7 +347,7 @@ public enum FeedDate {
         let y = month <= 2 ? year - 1 : year
         let era = (y >= 0 ? y : y - 399) / 400
         let yoe = y - era * 400
-        let doy = (153 * ((month + 9) % 12) + 2) / 5 + day - 1      // day of a March-based year
+        let doy = (153 * ((month + 9) % 12) + 2) / 5 + day - 1  // day of a March-based year
         return era * 146_097 + yoe * 365 + yoe / 4 - yoe / 100 + doy - 719_468
     }
 
@@ -376,17 +416,19 @@ public enum FeedDate {
     }()
 
     /// Weekday names in the same languages; recognised only so they can be skipped.
-    static let weekdays = Set(foldedWords("""
-        sun sunday mon monday tue tues tuesday wed weds wednesday thu thur thurs thursday fri friday sat saturday \
-        so sonntag mo montag di dienstag mi mittwoch do donnerstag fr freitag sa samstag sonnabend \
-        dim dimanche lun lundi mar mardi mer mercredi jeu jeudi ven vendredi sam samedi \
-        dom domingo lunes martes mié miércoles jue jueves vie viernes sáb sábado \
-        domenica lunedì martedì mercoledì gio giovedì venerdì sabato \
-        seg segunda ter terça qua quarta qui quinta sex sexta feira \
-        zo zondag ma maandag dinsdag wo woensdag donderdag vr vrijdag za zaterdag \
-        vasárnap hétfő kedd sze szerda cs csütörtök péntek szo szombat \
-        κυρ κυριακή δευ δευτέρα τρι τρίτη τετ τετάρτη πεμ πέμπτη παρ παρασκευή σαβ σάββατο
-        """))
+    static let weekdays = Set(
+        foldedWords(
+            """
+            sun sunday mon monday tue tues tuesday wed weds wednesday thu thur thurs thursday fri friday sat saturday \
+            so sonntag mo montag di dienstag mi mittwoch do donnerstag fr freitag sa samstag sonnabend \
+            dim dimanche lun lundi mar mardi mer mercredi jeu jeudi ven vendredi sam samedi \
+            dom domingo lunes martes mié miércoles jue jueves vie viernes sáb sábado \
+            domenica lunedì martedì mercoledì gio giovedì venerdì sabato \
+            seg segunda ter terça qua quarta qui quinta sex sexta feira \
+            zo zondag ma maandag dinsdag wo woensdag donderdag vr vrijdag za zaterdag \
+            vasárnap hétfő kedd sze szerda cs csütörtök péntek szo szombat \
+            κυρ κυριακή δευ δευτέρα τρι τρίτη τετ τετάρτη πεμ πέμπτη παρ παρασκευή σαβ σάββατο
+            """))
 
     /// Connecting words in localised dates: "14 de marzo de 2018", "den 14. März um 10:00 Uhr".
     static let fillers: Set<String> = ["de", "del", "of", "the", "le", "el", "den", "der", "um", "uhr", "las"]

@@ -48,11 +48,11 @@ enum FeedElement: UInt8, Sendable {
         case "id" where atom: self = .atomID
         case "lastBuildDate" where namespace == .none: self = .lastBuildDate
         case "pubDate" where namespace == .none, "published" where namespace == .atom10,
-             "issued" where namespace == .atom03 || namespace == .dcterms,
-             "created" where namespace == .atom03 || namespace == .dcterms:
+            "issued" where namespace == .atom03 || namespace == .dcterms,
+            "created" where namespace == .atom03 || namespace == .dcterms:
             self = .published
         case "updated" where namespace == .atom10, "modified" where namespace == .atom03 || namespace == .dcterms,
-             "date" where namespace == .dc:
+            "date" where namespace == .dc:
             self = .updated
         case "author" where namespace == .none || namespace == .itunes, "creator" where namespace == .dc: self = .authorText
         case "author" where atom: self = .atomAuthor

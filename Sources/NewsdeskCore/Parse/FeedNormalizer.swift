@@ -50,13 +50,15 @@ struct FeedNormalizer {
             guard !url.isEmpty, seen.insert(url).inserted else { return nil }
             return Enclosure(url: url, type: link.type.flatMap(nonEmpty), length: link.length.flatMap { Int(UTF8Text.trim($0)) })
         }
-        item.thumbnail = raw.thumbnails.first.map(resolve)
+        item.thumbnail =
+            raw.thumbnails.first.map(resolve)
             ?? item.enclosures.first(where: { $0.type?.hasPrefix("image/") == true })?.url
         item.commentsLink = raw.comments.map(resolve)
         item.commentCount = raw.commentCount.flatMap { Int($0) }
         item.duration = raw.duration.flatMap(Self.seconds)
-        item.identity = Self.identity(guid: raw.guid, link: item.link, title: item.title,
-                                      date: raw.published ?? raw.updated)
+        item.identity = Self.identity(
+            guid: raw.guid, link: item.link, title: item.title,
+            date: raw.published ?? raw.updated)
         return item
     }
 
@@ -121,8 +123,10 @@ struct FeedNormalizer {
         var i = 0
         while i < bytes.count {
             let b = bytes[i]
-            if b == UInt8(ascii: "<"), i + 1 < bytes.count, bytes[i + 1] == UInt8(ascii: "/") || (bytes[i + 1] | 0x20 >= 0x61 && bytes[i + 1] | 0x20 <= 0x7A),
-               UTF8Text.index(of: UInt8(ascii: ">"), in: bytes, from: i + 1) != nil {
+            if b == UInt8(ascii: "<"), i + 1 < bytes.count,
+                bytes[i + 1] == UInt8(ascii: "/") || (bytes[i + 1] | 0x20 >= 0x61 && bytes[i + 1] | 0x20 <= 0x7A),
+                UTF8Text.index(of: UInt8(ascii: ">"), in: bytes, from: i + 1) != nil
+            {
                 return true
             }
             if b == UInt8(ascii: "&") {

@@ -41,30 +41,37 @@ public struct FeedParser: Sendable {
         let raw = builder.feed
 
         guard let root = builder.rootName else {
-            throw FeedParseError(.notAFeed, "not a feed: \(Self.describe(repaired.bytes)); \(outcome.firstError ?? "no XML element found")",
-                                 line: outcome.errorCount > 0 ? outcome.line : nil,
-                                 column: outcome.errorCount > 0 ? outcome.column : nil)
+            throw FeedParseError(
+                .notAFeed, "not a feed: \(Self.describe(repaired.bytes)); \(outcome.firstError ?? "no XML element found")",
+                line: outcome.errorCount > 0 ? outcome.line : nil,
+                column: outcome.errorCount > 0 ? outcome.column : nil)
         }
         guard let format = raw.format else {
             let what = root.lowercased() == "html" ? "an HTML page" : "an XML document"
-            throw FeedParseError(.notAFeed, "not a feed: \(what) whose root element is <\(root)>, not <rss>, <rdf:RDF> or <feed>",
-                                 line: 1, column: 1)
+            throw FeedParseError(
+                .notAFeed, "not a feed: \(what) whose root element is <\(root)>, not <rss>, <rdf:RDF> or <feed>",
+                line: 1, column: 1)
         }
         var warnings = decoded.warnings + repaired.warnings
         if outcome.entityBomb {
-            throw FeedParseError(.malformed, "rejected: entities expand in a loop or without bound (an entity bomb)",
-                                 line: outcome.line, column: outcome.column)
+            throw FeedParseError(
+                .malformed, "rejected: entities expand in a loop or without bound (an entity bomb)",
+                line: outcome.line, column: outcome.column)
         }
         if let error = outcome.firstError {
             if raw.items.isEmpty && (outcome.stoppedEarly || (raw.title == nil && raw.links.isEmpty)) {
-                throw FeedParseError(.malformed, "malformed \(format.rawValue) feed, nothing recoverable: \(error)",
-                                     line: outcome.line, column: outcome.column)
+                throw FeedParseError(
+                    .malformed, "malformed \(format.rawValue) feed, nothing recoverable: \(error)",
+                    line: outcome.line, column: outcome.column)
             }
             let more = outcome.errorCount > 1 ? " and \(outcome.errorCount - 1) more errors" : ""
-            warnings.append("not well-formed XML at line \(outcome.line), column \(outcome.column): \(error)\(more); recovered \(raw.items.count) complete items")
+            warnings.append(
+                "not well-formed XML at line \(outcome.line), column \(outcome.column): \(error)\(more); recovered \(raw.items.count) complete items"
+            )
         }
         if builder.truncatedFields > 0 {
-            warnings.append("\(builder.truncatedFields) elements had more than \(builder.maxFieldBytes) bytes of text; the rest was dropped")
+            warnings.append(
+                "\(builder.truncatedFields) elements had more than \(builder.maxFieldBytes) bytes of text; the rest was dropped")
         }
         var feed = FeedNormalizer(now: options.now).normalize(raw, format: format, warnings: warnings)
         feed.encoding = decoded.encoding

@@ -52,7 +52,8 @@ enum HTMLEntities {
     static func reference(_ body: Substring) -> String? {
         if body.hasPrefix("#") {
             let digits = body.dropFirst()
-            let value: UInt32? = digits.first == "x" || digits.first == "X"
+            let value: UInt32? =
+                digits.first == "x" || digits.first == "X"
                 ? UInt32(digits.dropFirst(), radix: 16) : UInt32(digits, radix: 10)
             guard let value, value != 0 else { return nil }
             if (0x80...0x9F).contains(value), let mapped = windows1252[value] { return mapped }

@@ -79,7 +79,10 @@ enum HTMLSanitizer {
         var sawColon = false
         for byte in link.utf8 {
             if byte <= 0x20 { continue }
-            if byte == UInt8(ascii: ":") { sawColon = true; break }
+            if byte == UInt8(ascii: ":") {
+                sawColon = true
+                break
+            }
             if byte == UInt8(ascii: "/") || byte == UInt8(ascii: "?") || byte == UInt8(ascii: "#") || scheme.count > 16 { break }
             scheme.append(byte >= 0x41 && byte <= 0x5A ? byte | 0x20 : byte)
         }
@@ -139,7 +142,8 @@ private struct SanitizingWriter: HTMLTokenSink {
     /// characters or references that could change what it means.
     private static func isPlainHTTPURL(_ value: UnsafeBufferPointer<UInt8>) -> Bool {
         guard value.count > 8, value[0] | 0x20 == UInt8(ascii: "h"), value[1] | 0x20 == UInt8(ascii: "t"),
-              value[2] | 0x20 == UInt8(ascii: "t"), value[3] | 0x20 == UInt8(ascii: "p") else { return false }
+            value[2] | 0x20 == UInt8(ascii: "t"), value[3] | 0x20 == UInt8(ascii: "p")
+        else { return false }
         let rest = value[4] | 0x20 == UInt8(ascii: "s") ? 5 : 4
         guard value[rest] == UInt8(ascii: ":"), value[rest + 1] == UInt8(ascii: "/"), value[rest + 2] == UInt8(ascii: "/") else {
             return false

@@ -93,7 +93,8 @@ enum HTMLTokenizer {
         while let lt = UTF8Text.index(of: UInt8(ascii: "<"), in: bytes, from: i) {
             let candidate = lt + 2
             if candidate + nameBytes.count <= n, bytes[lt + 1] == UInt8(ascii: "/"),
-               (0..<nameBytes.count).allSatisfy({ (bytes[candidate + $0] | 0x20) == nameBytes[$0] }) {
+                (0..<nameBytes.count).allSatisfy({ (bytes[candidate + $0] | 0x20) == nameBytes[$0] })
+            {
                 return min(n, (UTF8Text.index(of: UInt8(ascii: ">"), in: bytes, from: candidate) ?? n - 1) + 1)
             }
             i = lt + 1
@@ -120,7 +121,8 @@ enum HTMLTokenizer {
             let nameStart = i
             i += 1
             while i < n, !UTF8Text.isASCIISpace(bytes[i]), bytes[i] != UInt8(ascii: "="), bytes[i] != UInt8(ascii: ">"),
-                  bytes[i] != UInt8(ascii: "/") { i += 1 }
+                bytes[i] != UInt8(ascii: "/")
+            { i += 1 }
             let attributeName = HTMLVocabulary.attributes.lookup(slice(bytes, nameStart, i))
             while i < n, UTF8Text.isASCIISpace(bytes[i]) { i += 1 }
             var value = slice(bytes, i, i)

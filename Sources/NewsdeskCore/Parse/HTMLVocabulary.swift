@@ -64,7 +64,8 @@ struct HTMLNameTable: @unchecked Sendable {
     func lookup(_ bytes: UnsafeBufferPointer<UInt8>) -> HTMLName? {
         guard bytes.count <= 16, !bytes.isEmpty else { return nil }
         let key = Self.key(bytes)
-        var low = 0, high = keys.count - 1
+        var low = 0
+        var high = keys.count - 1
         while low <= high {
             let middle = (low + high) / 2
             if keys[middle] == key { return names[middle] }
@@ -74,7 +75,8 @@ struct HTMLNameTable: @unchecked Sendable {
     }
 
     private static func key(_ bytes: some Collection<UInt8>) -> Key {
-        var high: UInt64 = 0, low: UInt64 = 0
+        var high: UInt64 = 0
+        var low: UInt64 = 0
         for (index, byte) in bytes.prefix(16).enumerated() {
             let folded = UInt64(byte >= 0x41 && byte <= 0x5A ? byte | 0x20 : byte)
             if index < 8 { high |= folded << (56 - 8 * index) } else { low |= folded << (56 - 8 * (index - 8)) }

@@ -43,12 +43,17 @@ enum UTF8Text {
 
     /// The part of `bytes` between leading and trailing white space.
     private static func trimmedRange(_ bytes: Bytes) -> Range<Int> {
-        var start = 0, end = bytes.count
+        var start = 0
+        var end = bytes.count
         while start < end, case let length = spaceLength(bytes, at: start), length > 0 { start += length }
         while end > start {
-            if isASCIISpace(bytes[end - 1]) { end -= 1 }
-            else if end - start >= 2, bytes[end - 2] == 0xC2, bytes[end - 1] == 0xA0 { end -= 2 }
-            else { break }
+            if isASCIISpace(bytes[end - 1]) {
+                end -= 1
+            } else if end - start >= 2, bytes[end - 2] == 0xC2, bytes[end - 1] == 0xA0 {
+                end -= 2
+            } else {
+                break
+            }
         }
         return start..<end
     }
@@ -95,7 +100,8 @@ enum UTF8Text {
     }
 
     static func appendEscaped(_ bytes: Bytes, to out: inout [UInt8]) {
-        var runStart = 0, i = 0
+        var runStart = 0
+        var i = 0
         let n = bytes.count
         let raw = UnsafeRawPointer(bytes.baseAddress)
         while i < n {
@@ -184,8 +190,10 @@ enum UTF8Text {
         case ..<0x800: out.append(contentsOf: [UInt8(0xC0 | v >> 6), UInt8(0x80 | v & 0x3F)])
         case ..<0x10000: out.append(contentsOf: [UInt8(0xE0 | v >> 12), UInt8(0x80 | v >> 6 & 0x3F), UInt8(0x80 | v & 0x3F)])
         default:
-            out.append(contentsOf: [UInt8(0xF0 | v >> 18), UInt8(0x80 | v >> 12 & 0x3F), UInt8(0x80 | v >> 6 & 0x3F),
-                                    UInt8(0x80 | v & 0x3F)])
+            out.append(contentsOf: [
+                UInt8(0xF0 | v >> 18), UInt8(0x80 | v >> 12 & 0x3F), UInt8(0x80 | v >> 6 & 0x3F),
+                UInt8(0x80 | v & 0x3F),
+            ])
         }
     }
 
@@ -201,9 +209,13 @@ enum UTF8Text {
             var value: UInt32 = 0
             while j < n, j - digitsStart < 8 {
                 let d = bytes[j]
-                if d >= 0x30 && d <= 0x39 { value = value &* (hex ? 16 : 10) &+ UInt32(d - 0x30) }
-                else if hex, d | 0x20 >= 0x61, d | 0x20 <= 0x66 { value = value &* 16 &+ UInt32(d | 0x20 - 0x61 + 10) }
-                else { break }
+                if d >= 0x30 && d <= 0x39 {
+                    value = value &* (hex ? 16 : 10) &+ UInt32(d - 0x30)
+                } else if hex, d | 0x20 >= 0x61, d | 0x20 <= 0x66 {
+                    value = value &* 16 &+ UInt32(d | 0x20 - 0x61 + 10)
+                } else {
+                    break
+                }
                 j += 1
             }
             guard j > digitsStart, j < n, bytes[j] == UInt8(ascii: ";"), value != 0 else { return nil }
@@ -214,7 +226,8 @@ enum UTF8Text {
         func named(_ name: StaticString, _ scalar: Unicode.Scalar) -> (Unicode.Scalar, Int)? {
             let count = name.utf8CodeUnitCount
             guard i + 1 + count < n, bytes[i + 1 + count] == UInt8(ascii: ";"), let base = bytes.baseAddress,
-                  memcmp(base + i + 1, name.utf8Start, count) == 0 else { return nil }
+                memcmp(base + i + 1, name.utf8Start, count) == 0
+            else { return nil }
             return (scalar, count + 2)
         }
         switch bytes[i + 1] {
@@ -242,7 +255,8 @@ enum UTF8Text {
     @inline(__always)
     static func index(of byte: UInt8, in bytes: Bytes, from start: Int) -> Int? {
         guard start < bytes.count, let base = bytes.baseAddress,
-              let hit = memchr(base + start, Int32(byte), bytes.count - start) else { return nil }
+            let hit = memchr(base + start, Int32(byte), bytes.count - start)
+        else { return nil }
         return UnsafeRawPointer(hit) - UnsafeRawPointer(base)
     }
 }

@@ -49,13 +49,17 @@ enum XMLRepair {
     /// declaration found near the start.
     private static func stripLeadingJunk(_ bytes: [UInt8], warnings: inout [String]) -> [UInt8] {
         var start = 0
-        while start < bytes.count, CharsetDecoder.isSpace(bytes[start]) || bytes[start] == 0xEF
-            && bytes.count > start + 2 && bytes[start + 1] == 0xBB && bytes[start + 2] == 0xBF {
+        while start < bytes.count,
+            CharsetDecoder.isSpace(bytes[start])
+                || bytes[start] == 0xEF
+                    && bytes.count > start + 2 && bytes[start + 1] == 0xBB && bytes[start + 2] == 0xBF
+        {
             start += CharsetDecoder.isSpace(bytes[start]) ? 1 : 3
         }
         if start < bytes.count, bytes[start] != UInt8(ascii: "<") || !bytes[start...].starts(with: Array("<?xml".utf8)),
-           let declaration = firstIndex(of: Array("<?xml".utf8), in: bytes[start..<min(bytes.count, start + 4096)]),
-           declaration > start {
+            let declaration = firstIndex(of: Array("<?xml".utf8), in: bytes[start..<min(bytes.count, start + 4096)]),
+            declaration > start
+        {
             warnings.append("\(declaration) bytes of text before the XML declaration were ignored")
             start = declaration
         }
@@ -171,7 +175,8 @@ enum XMLRepair {
         private func nextAmpersand(from position: Int) -> Int? {
             bytes.withUnsafeBytes { raw -> Int? in
                 guard let base = raw.baseAddress,
-                      let hit = memchr(base + position, Int32(UInt8(ascii: "&")), raw.count - position) else { return nil }
+                    let hit = memchr(base + position, Int32(UInt8(ascii: "&")), raw.count - position)
+                else { return nil }
                 return UnsafeRawPointer(hit) - base
             }
         }
@@ -263,7 +268,8 @@ enum XMLRepair {
             let limit = nextOpen ?? n
             var closeAt = limit
             if let parent = enclosingElementName(before: start),
-               let close = XMLRepair.firstIndex(of: Array("</\(parent)".utf8), in: bytes[min(bodyStart, n)..<limit]) {
+                let close = XMLRepair.firstIndex(of: Array("</\(parent)".utf8), in: bytes[min(bodyStart, n)..<limit])
+            {
                 closeAt = close
             }
             lift(start, body: min(bodyStart, closeAt)..<closeAt, next: closeAt)

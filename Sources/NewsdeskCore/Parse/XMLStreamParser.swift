@@ -97,7 +97,8 @@ struct XMLAttributes {
         var i = 0
         while i < bytes.count {
             if bytes[i] == UInt8(ascii: "&"), i + 4 < bytes.count, bytes[i + 1] == UInt8(ascii: "#"), bytes[i + 2] == UInt8(ascii: "3"),
-               bytes[i + 3] == UInt8(ascii: "8"), bytes[i + 4] == UInt8(ascii: ";") {
+                bytes[i + 3] == UInt8(ascii: "8"), bytes[i + 4] == UInt8(ascii: ";")
+            {
                 out.append(UInt8(ascii: "&"))
                 i += 5
             } else {
@@ -193,8 +194,9 @@ final class XMLStreamParser {
             recent[slot] = (key, known)
             return known
         }
-        let name = XMLName(namespace: XMLNamespace(uri: uri.map { String(cString: $0) } ?? ""),
-                           local: String(cString: local))
+        let name = XMLName(
+            namespace: XMLNamespace(uri: uri.map { String(cString: $0) } ?? ""),
+            local: String(cString: local))
         names[key] = name
         return name
     }
@@ -206,9 +208,10 @@ extension XMLParseOutcome {
         let message = withUnsafeBytes(of: &result.first_error_message) { raw in
             String(decoding: raw.prefix(while: { $0 != 0 }), as: UTF8.self)
         }
-        self.init(wellFormed: status == 0, errorCount: Int(result.error_count),
-                  firstError: result.error_count > 0 ? message : nil,
-                  line: Int(result.first_error_line), column: Int(result.first_error_column),
-                  stoppedEarly: result.stopped_early != 0, entityBomb: result.entity_bomb != 0)
+        self.init(
+            wellFormed: status == 0, errorCount: Int(result.error_count),
+            firstError: result.error_count > 0 ? message : nil,
+            line: Int(result.first_error_line), column: Int(result.first_error_column),
+            stoppedEarly: result.stopped_early != 0, entityBomb: result.entity_bomb != 0)
     }
 }

@@ -1,14 +1,16 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
+
 @testable import NewsdeskCore
 
 @Suite("libcurl transfers against a loopback server")
 struct CurlTransferTests {
     @Test func fetchesBodyHeadersAndFollowsRedirects() throws {
         let server = try LocalHTTPServer(routes: [
-            "/feed": .init(headers: ["Content-Type": "application/rss+xml; charset=\"ISO-8859-1\"", "ETag": "\"v1\""],
-                           body: Array("<rss/>".utf8)),
+            "/feed": .init(
+                headers: ["Content-Type": "application/rss+xml; charset=\"ISO-8859-1\"", "ETag": "\"v1\""],
+                body: Array("<rss/>".utf8)),
             "/old": .init(status: 301, headers: ["Location": "/feed"]),
         ])
         defer { server.stop() }

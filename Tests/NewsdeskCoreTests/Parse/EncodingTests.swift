@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import NewsdeskCore
 
 @Suite("Encodings: BOMs, declarations, HTTP charsets, and declarations that lie")
@@ -57,8 +58,12 @@ struct EncodingTests {
         // "Smart “quotes” – naïve" in windows-1252, in a document that claims UTF-8.
         var bytes = Array(document(title: "#", declared: "UTF-8").utf8)
         let index = bytes.firstIndex(of: UInt8(ascii: "#"))!
-        bytes.replaceSubrange(index...index, with: [0x53, 0x6D, 0x61, 0x72, 0x74, 0x20, 0x93, 0x71, 0x75, 0x6F, 0x74, 0x65, 0x73,
-                                                   0x94, 0x20, 0x96, 0x20, 0x6E, 0x61, 0xEF, 0x76, 0x65])
+        bytes.replaceSubrange(
+            index...index,
+            with: [
+                0x53, 0x6D, 0x61, 0x72, 0x74, 0x20, 0x93, 0x71, 0x75, 0x6F, 0x74, 0x65, 0x73,
+                0x94, 0x20, 0x96, 0x20, 0x6E, 0x61, 0xEF, 0x76, 0x65,
+            ])
         #expect(try title(bytes) == "Smart “quotes” – naïve")
     }
 
@@ -108,10 +113,13 @@ struct DoubleEncodingTests {
     @Test func mojibakeIsRestored() throws {
         // "Fórmula … ¿Aquí?" encoded to UTF-8, read as windows-1252, encoded to UTF-8 again.
         let once = Array("Fórmula … ¿Aquí?".utf8)
-        let mangled = Array(String(once.map { byte -> Character in
-            let cp1252: [UInt8: String] = [0x80: "€", 0xA6: "¦"]
-            return Character(cp1252[byte] ?? String(UnicodeScalar(byte)))
-        }).utf8)
+        let mangled = Array(
+            String(
+                once.map { byte -> Character in
+                    let cp1252: [UInt8: String] = [0x80: "€", 0xA6: "¦"]
+                    return Character(cp1252[byte] ?? String(UnicodeScalar(byte)))
+                }
+            ).utf8)
         let feed = try parse(rss("<item><title>\(String(decoding: mangled, as: UTF8.self))</title></item>"))
         #expect(feed.items.first?.title == "Fórmula … ¿Aquí?")
         #expect(feed.warnings.contains { $0.contains("encoded twice") })

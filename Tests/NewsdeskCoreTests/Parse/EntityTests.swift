@@ -1,11 +1,15 @@
 import Foundation
 import Testing
+
 @testable import NewsdeskCore
 
 @Suite("Entities, bare ampersands, CDATA")
 struct EntityTests {
     @Test func htmlNamedEntitiesUndeclaredInXML() throws {
-        let feed = try parse(rss("<item><title>A&nbsp;B &eacute;t&eacute; &hellip; &euro;5 &NotEqualTilde; &bigstar;</title><description>&copy; 2025&mdash;ok</description></item>"))
+        let feed = try parse(
+            rss(
+                "<item><title>A&nbsp;B &eacute;t&eacute; &hellip; &euro;5 &NotEqualTilde; &bigstar;</title><description>&copy; 2025&mdash;ok</description></item>"
+            ))
         #expect(feed.items.first?.title == "A B été … €5 \u{2242}\u{338} ★", "titles are plain text with white space folded")
         #expect(feed.items.first?.summary == "© 2025—ok")
         #expect(feed.warnings.isEmpty == false)
@@ -18,15 +22,19 @@ struct EntityTests {
     }
 
     @Test func ampersandsInAttributes() throws {
-        let feed = try parse("<feed xmlns=\"http://www.w3.org/2005/Atom\"><entry><id>x</id><link href=\"https://x.example/?a=1&amp;b=2&#38;c=3\"/></entry></feed>")
+        let feed = try parse(
+            "<feed xmlns=\"http://www.w3.org/2005/Atom\"><entry><id>x</id><link href=\"https://x.example/?a=1&amp;b=2&#38;c=3\"/></entry></feed>"
+        )
         #expect(feed.items.first?.link == "https://x.example/?a=1&b=2&c=3")
     }
 
     @Test func unclosedCDATAIsClosedAtItsElementsEnd() throws {
-        let feed = try parse(rss("""
-            <item><title>One</title><description><![CDATA[<p>open & never closed</p></description></item>
-            <item><title>Two</title><description><![CDATA[<p>fine</p>]]></description></item>
-            """))
+        let feed = try parse(
+            rss(
+                """
+                <item><title>One</title><description><![CDATA[<p>open & never closed</p></description></item>
+                <item><title>Two</title><description><![CDATA[<p>fine</p>]]></description></item>
+                """))
         #expect(feed.items.map(\.title) == ["One", "Two"])
         #expect(feed.items[0].summary == "<p>open &amp; never closed</p>")
         #expect(feed.items[1].summary == "<p>fine</p>")
@@ -39,7 +47,8 @@ struct EntityTests {
     }
 
     @Test func internalDTDEntitiesStillExpand() throws {
-        let feed = try parse("""
+        let feed = try parse(
+            """
             <?xml version="1.0"?>
             <!DOCTYPE rss [<!ENTITY org "Example Org">]>
             <rss version="2.0"><channel><title>&org; news</title><item><title>By &org;</title></item></channel></rss>

@@ -1,12 +1,14 @@
 import Foundation
 import Testing
+
 @testable import NewsdeskCore
 
 @Suite("Details found by the feedparser conformance suite")
 struct FeedDetailTests {
     @Test func atom03Base64HTMLIsDecodedThenSanitized() throws {
         // "Example <b>Atom</b>" in base64, declared as HTML.
-        let feed = try parse("""
+        let feed = try parse(
+            """
             <feed version="0.3" xmlns="http://purl.org/atom/ns#"><entry><id>e</id>
             <summary type="text/html" mode="base64">RXhhbXBsZSA8Yj5BdG9tPC9iPg==</summary></entry></feed>
             """)
@@ -14,7 +16,8 @@ struct FeedDetailTests {
     }
 
     @Test func atom10OtherMediaTypesAreBase64Text() throws {
-        let feed = try parse("""
+        let feed = try parse(
+            """
             <feed xmlns="http://www.w3.org/2005/Atom"><entry><id>e</id>
             <content type="application/octet-stream">SGVsbG8=</content></entry></feed>
             """)
@@ -26,7 +29,8 @@ struct FeedDetailTests {
     }
 
     @Test func channelPubDateAndDublinCoreFallbacks() throws {
-        let feed = try parse("""
+        let feed = try parse(
+            """
             <rss version="2.0" xmlns:dc="http://purl.org/dc/elements/1.1/"><channel><dc:title>DC title</dc:title>
             <pubDate>Thu, 01 Jan 2004 19:48:21 GMT</pubDate>
             <item><dc:title>Item via DC</dc:title><dc:description>Said in DC</dc:description></item></channel></rss>
@@ -59,10 +63,12 @@ struct FeedDetailTests {
     }
 
     @Test func xhtmlBodyAndFullitemInRSS() throws {
-        let feed = try parse(rss("""
-            <item><title>x</title><body xmlns="http://www.w3.org/1999/xhtml"><p>Example <b>content</b></p></body>
-            <fullitem>safe&lt;applet code="foo.class"&gt;&lt;/applet&gt; description</fullitem></item>
-            """))
+        let feed = try parse(
+            rss(
+                """
+                <item><title>x</title><body xmlns="http://www.w3.org/1999/xhtml"><p>Example <b>content</b></p></body>
+                <fullitem>safe&lt;applet code="foo.class"&gt;&lt;/applet&gt; description</fullitem></item>
+                """))
         #expect(feed.items.first?.content == "<p>Example <b>content</b></p>")
         #expect(feed.items.first?.summary == "safe description")
     }

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import NewsdeskCore
 
 @Suite("Documents that are not feeds, and broken feeds")
@@ -67,7 +68,10 @@ struct FeedErrorTests {
     }
 
     @Test func dateFarInTheFutureIsReportedNotTrusted() throws {
-        let feed = try parse(rss("<item><title>F</title><pubDate>Sat, 01 Jan 2033 00:00:00 GMT</pubDate></item><item><title>N</title><pubDate>Sun, 15 Jun 2025 20:00:00 GMT</pubDate></item>"))
+        let feed = try parse(
+            rss(
+                "<item><title>F</title><pubDate>Sat, 01 Jan 2033 00:00:00 GMT</pubDate></item><item><title>N</title><pubDate>Sun, 15 Jun 2025 20:00:00 GMT</pubDate></item>"
+            ))
         #expect(feed.items[0].published == nil)
         #expect(feed.items[0].futureDate == "Sat, 01 Jan 2033 00:00:00 GMT")
         #expect(feed.warnings.contains { $0.contains("future") })
@@ -75,8 +79,9 @@ struct FeedErrorTests {
     }
 
     @Test func relativeLinksResolveAgainstTheFeedURL() throws {
-        let feed = try parse(rss("<item><title>L</title><link>../story/1</link></item>", channel: "<title>T</title><link>/</link>"),
-                             url: "https://news.example/feeds/main.rss")
+        let feed = try parse(
+            rss("<item><title>L</title><link>../story/1</link></item>", channel: "<title>T</title><link>/</link>"),
+            url: "https://news.example/feeds/main.rss")
         #expect(feed.link == "https://news.example/")
         #expect(feed.items.first?.link == "https://news.example/story/1")
     }

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import NewsdeskCore
 
 @Suite("Formats: RSS 0.9x, 1.0, 2.0 and Atom 0.3, 1.0")
@@ -25,7 +26,10 @@ struct FeedFormatTests {
         #expect(first.authors == ["Ann Lee"])
         #expect(first.categories == ["Transport", "Harbour"])
         #expect(first.summary == "<p>The <b>morning</b> ferry leaves earlier.</p>")
-        #expect(first.content == "<p>Full story with <a href=\"https://gazette.example/timetables/2025.pdf\">the PDF</a> and <img src=\"https://gazette.example/img/ferry.jpg\" alt=\"Ferry\"></p>")
+        #expect(
+            first.content
+                == "<p>Full story with <a href=\"https://gazette.example/timetables/2025.pdf\">the PDF</a> and <img src=\"https://gazette.example/img/ferry.jpg\" alt=\"Ferry\"></p>"
+        )
         #expect(first.excerpt == "The morning ferry leaves earlier.")
         #expect(first.enclosures == [Enclosure(url: "https://gazette.example/audio/ferry.mp3", type: "audio/mpeg", length: 123456)])
         #expect(first.thumbnail == "https://gazette.example/thumbs/ferry.jpg")
@@ -125,20 +129,23 @@ struct FeedFormatTests {
     }
 
     @Test func atomWithoutNamespaceIsStillAtom() throws {
-        let feed = try parse("<feed><title>No NS</title><entry><title>E</title><link href=\"/e\"/><id>e1</id></entry></feed>",
-                             url: "https://nons.example/feed.xml")
+        let feed = try parse(
+            "<feed><title>No NS</title><entry><title>E</title><link href=\"/e\"/><id>e1</id></entry></feed>",
+            url: "https://nons.example/feed.xml")
         #expect(feed.format == .atom10)
         #expect(feed.items.first?.link == "https://nons.example/e")
     }
 
     @Test func identityFallsBackFromGuidToLinkToHash() throws {
-        let feed = try parse(rss("""
-            <item><guid>g-1</guid><link>https://a.example/1</link></item>
-            <item><link>https://a.example/2</link></item>
-            <item><title>Only a title</title><pubDate>Mon, 09 Jun 2025 17:00:00 GMT</pubDate></item>
-            <item><title>Only a title</title><pubDate>Mon, 09 Jun 2025 17:00:00 GMT</pubDate></item>
-            <item><title>Only a title</title><pubDate>Tue, 10 Jun 2025 17:00:00 GMT</pubDate></item>
-            """))
+        let feed = try parse(
+            rss(
+                """
+                <item><guid>g-1</guid><link>https://a.example/1</link></item>
+                <item><link>https://a.example/2</link></item>
+                <item><title>Only a title</title><pubDate>Mon, 09 Jun 2025 17:00:00 GMT</pubDate></item>
+                <item><title>Only a title</title><pubDate>Mon, 09 Jun 2025 17:00:00 GMT</pubDate></item>
+                <item><title>Only a title</title><pubDate>Tue, 10 Jun 2025 17:00:00 GMT</pubDate></item>
+                """))
         let ids = feed.items.map(\.identity)
         #expect(ids[0] == "g-1")
         #expect(ids[1] == "https://a.example/2")

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import NewsdeskCore
 
 @Suite("HTML sanitizing and plain text")
@@ -17,7 +18,10 @@ struct HTMLSanitizerTests {
         ("<a href=\"vbscript:msgbox\">v</a>", "<a>v</a>"),
         ("<a href=\"data:text/html;base64,PHNjcmlwdD4=\">d</a>", "<a>d</a>"),
         ("<img src=\"data:image/png;base64,iVBORw0KGgo=\">", "<img src=\"data:image/png;base64,iVBORw0KGgo=\">"),
-        ("<img src=\"pic.jpg\" onerror=\"x()\" style=\"a\" alt=\"A &amp; B\">", "<img src=\"https://site.example/posts/pic.jpg\" alt=\"A &amp; B\">"),
+        (
+            "<img src=\"pic.jpg\" onerror=\"x()\" style=\"a\" alt=\"A &amp; B\">",
+            "<img src=\"https://site.example/posts/pic.jpg\" alt=\"A &amp; B\">"
+        ),
         ("<a href=\"/about\" target=\"_blank\">r</a>", "<a href=\"https://site.example/about\">r</a>"),
         ("<p>unclosed <b>bold", "<p>unclosed <b>bold</b></p>"),
         ("stray </div> end tag", "stray  end tag"),
@@ -41,8 +45,11 @@ struct HTMLSanitizerTests {
     }
 
     @Test func sanitizedFeedContent() throws {
-        let feed = try parse(rss("<item><title>t</title><description>&lt;p onmouseover=\"evil()\"&gt;Hi &lt;iframe src=x&gt;&lt;/iframe&gt;&lt;a href=\"rel/link\"&gt;there&lt;/a&gt;&lt;/p&gt;</description></item>"),
-                             url: "https://feed.example/news/rss.xml")
+        let feed = try parse(
+            rss(
+                "<item><title>t</title><description>&lt;p onmouseover=\"evil()\"&gt;Hi &lt;iframe src=x&gt;&lt;/iframe&gt;&lt;a href=\"rel/link\"&gt;there&lt;/a&gt;&lt;/p&gt;</description></item>"
+            ),
+            url: "https://feed.example/news/rss.xml")
         #expect(feed.items.first?.summary == "<p>Hi <a href=\"https://feed.example/news/rel/link\">there</a></p>")
         #expect(feed.items.first?.excerpt == "Hi there")
     }

@@ -1,6 +1,7 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
+
 @testable import NewsdeskCore
 
 @Suite("Hostile input: external entities, entity bombs, depth, size, junk bytes")
@@ -39,7 +40,8 @@ struct HostileInputTests {
             let previous = String(repeating: "&lol\(level - 1);", count: 10)
             entities += "<!ENTITY lol\(level) \"\(previous)\">"
         }
-        let document = "<?xml version=\"1.0\"?><!DOCTYPE rss [\(entities)]><rss version=\"2.0\"><channel><title>B</title><item><title>&lol12;</title></item></channel></rss>"
+        let document =
+            "<?xml version=\"1.0\"?><!DOCTYPE rss [\(entities)]><rss version=\"2.0\"><channel><title>B</title><item><title>&lol12;</title></item></channel></rss>"
         let error = try #require(throws: FeedParseError.self) { try parse(document) }
         #expect(error.kind == .malformed)
         #expect(error.message.contains("entity bomb"))
@@ -48,7 +50,8 @@ struct HostileInputTests {
     @Test func quadraticBlowupIsBounded() throws {
         let big = String(repeating: "A", count: 100_000)
         let references = String(repeating: "&big;", count: 20_000)  // 2 GB if expanded
-        let document = "<?xml version=\"1.0\"?><!DOCTYPE rss [<!ENTITY big \"\(big)\">]><rss version=\"2.0\"><channel><title>Q</title><item><title>q</title><description>\(references)</description></item></channel></rss>"
+        let document =
+            "<?xml version=\"1.0\"?><!DOCTYPE rss [<!ENTITY big \"\(big)\">]><rss version=\"2.0\"><channel><title>Q</title><item><title>q</title><description>\(references)</description></item></channel></rss>"
         do {
             let feed = try parse(document)
             #expect((feed.items.first?.summary?.utf8.count ?? 0) <= 8 << 20)
@@ -59,9 +62,10 @@ struct HostileInputTests {
 
     @Test func deepNestingDoesNotCrash() throws {
         let depth = 100_000
-        let document = rss("<item><title>Before</title></item><item><title>Deep</title><description>"
-            + String(repeating: "<x>", count: depth) + "text" + String(repeating: "</x>", count: depth)
-            + "</description></item>")
+        let document = rss(
+            "<item><title>Before</title></item><item><title>Deep</title><description>"
+                + String(repeating: "<x>", count: depth) + "text" + String(repeating: "</x>", count: depth)
+                + "</description></item>")
         let feed = try parse(document)
         #expect(feed.items.first?.title == "Before")
         #expect(feed.warnings.contains { $0.lowercased().contains("depth") })
@@ -98,7 +102,10 @@ struct HostileInputTests {
     // Regressions found by fuzzing (Fuzz/regressions).
 
     @Test func hugeItunesDurationIsIgnoredNotACrash() throws {
-        let feed = try parse(rss("<item xmlns:itunes=\"http://www.itunes.com/dtds/podcast-1.0.dtd\"><title>d</title><itunes:duration>999999999999999999:0</itunes:duration></item>"))
+        let feed = try parse(
+            rss(
+                "<item xmlns:itunes=\"http://www.itunes.com/dtds/podcast-1.0.dtd\"><title>d</title><itunes:duration>999999999999999999:0</itunes:duration></item>"
+            ))
         #expect(feed.items.first?.duration == nil)
         #expect(FeedNormalizer.seconds("1:02:03") == 3723)
         #expect(FeedNormalizer.seconds("9223372036854775807") == nil)
@@ -107,7 +114,9 @@ struct HostileInputTests {
     @Test func manyUnclosedCDATASectionsStayLinear() throws {
         // 12,000 sections that never close: each used to search to the end of the document.
         let sections = String(repeating: "<![CDATA[]]", count: 12_000)
-        let document = "<rss version=\"2.0\"><channel><title>t</title><item><title>" + sections + "</title></item><item><title>after</title></item></channel></rss>"
+        let document =
+            "<rss version=\"2.0\"><channel><title>t</title><item><title>" + sections
+            + "</title></item><item><title>after</title></item></channel></rss>"
         let repaired = XMLRepair.repair(Array(document.utf8))
         #expect(repaired.cdata.count == 12_000)
         #expect(repaired.warnings.contains { $0.contains("12000 unclosed CDATA sections") })
