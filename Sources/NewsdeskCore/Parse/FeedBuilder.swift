@@ -174,6 +174,7 @@ final class FeedBuilder: XMLEventSink {
             number = number * 10 + Int(text[j] - 0x30)
             j += 1
         }
+        while j < text.count, text[j] == 0x0A { j += 1 }  // the section's line breaks, kept for line numbers
         guard j + 2 < text.count, text[j] == 0xEF, text[j + 1] == 0xB7, text[j + 2] == 0x91, number < cdata.count else { return nil }
         return (number, j + 3)
     }

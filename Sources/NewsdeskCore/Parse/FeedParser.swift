@@ -37,7 +37,8 @@ public struct FeedParser: Sendable {
         }
         let repaired = XMLRepair.repair(decoded.bytes)
         let builder = FeedBuilder(documentURL: url, cdata: repaired)
-        let outcome = repaired.bytes.withUnsafeBytes { XMLStreamParser.parse($0, sink: builder) }
+        var outcome = repaired.bytes.withUnsafeBytes { XMLStreamParser.parse($0, sink: builder) }
+        outcome.line += repaired.lineOffset
         let raw = builder.feed
 
         guard let root = builder.rootName else {

@@ -7,7 +7,7 @@ import Foundation
 ///
 /// It also lifts CDATA sections out of the document: libxml2 reads their content a character at a
 /// time (the slowest thing it does), while their content needs no parsing at all. Each section
-/// becomes a placeholder, U+FDD0 + its number + U+FDD1 (noncharacters `CharsetDecoder` removes from
+/// becomes a placeholder, U+FDD0 + its number + its line breaks + U+FDD1 (noncharacters `CharsetDecoder` removes from
 /// input, so they cannot be forged), which `FeedBuilder` swaps back for the content.
 ///
 /// Works on UTF-8 (see `CharsetDecoder`) and copies only when it changes something.
@@ -19,6 +19,9 @@ enum XMLRepair {
         var source: [UInt8]
         var cdata: [Range<Int>]
         var warnings: [String]
+        /// Lines removed before the document start: add to libxml2's line numbers to name the
+        /// line of the input. (Lifted CDATA keeps its line breaks inside the placeholder.)
+        var lineOffset = 0
     }
 
     static let placeholderOpen: [UInt8] = [0xEF, 0xB7, 0x90]  // U+FDD0
@@ -27,6 +30,7 @@ enum XMLRepair {
     static func repair(_ input: [UInt8]) -> Repaired {
         var warnings: [String] = []
         var bytes = stripLeadingJunk(input, warnings: &warnings)
+        let lineOffset = input[..<(input.count - bytes.count)].reduce(0) { $0 + ($1 == 0x0A ? 1 : 0) }
         let source = bytes
         let declared = declaredEntityNames(bytes)
         var scanner = Scanner(bytes: bytes, declared: declared)
@@ -42,7 +46,7 @@ enum XMLRepair {
                 warnings.append("\(scanner.cdataClosed) unclosed CDATA sections were closed")
             }
         }
-        return Repaired(bytes: bytes, source: source, cdata: scanner.cdata, warnings: warnings)
+        return Repaired(bytes: bytes, source: source, cdata: scanner.cdata, warnings: warnings, lineOffset: lineOffset)
     }
 
     /// Drops white space (and stray BOMs) before the first `<`, and any text before an XML
@@ -287,7 +291,10 @@ enum XMLRepair {
 
         /// Replaces the section from `start` to `next` with the placeholder for `body`.
         private mutating func lift(_ start: Int, body: Range<Int>, next: Int) {
-            let placeholder = XMLRepair.placeholderOpen + Array(String(cdata.count).utf8) + XMLRepair.placeholderClose
+            // The section's line breaks stay in the placeholder, so libxml2 still counts lines right.
+            let lines = bytes[start..<next].reduce(0) { $0 + ($1 == 0x0A ? 1 : 0) }
+            let placeholder = XMLRepair.placeholderOpen + Array(String(cdata.count).utf8)
+                + [UInt8](repeating: 0x0A, count: lines) + XMLRepair.placeholderClose
             cdata.append(body)
             replace(at: start, length: next - start, with: placeholder)
         }

@@ -85,4 +85,15 @@ struct FeedErrorTests {
         #expect(feed.link == "https://news.example/")
         #expect(feed.items.first?.link == "https://news.example/story/1")
     }
+
+    @Test func errorLinesNameTheInputLine() throws {
+        // Leading blank lines and a multi-line CDATA section before the error on line 10.
+        let document = "\n\n<?xml version=\"1.0\"?>\n<rss version=\"2.0\"><channel><title>L</title>\n"
+            + "<item><title>One</title><description><![CDATA[a\nb\nc]]></description></item>\n"
+            + "<item><title>Two</title></item>\n\n<oops></channel></rss>\n"
+        let feed = try parse(document)
+        #expect(feed.items.map(\.title) == ["One", "Two"])
+        #expect(feed.items[0].summary == "a\nb\nc")
+        #expect(feed.warnings.contains { $0.contains("at line 10,") }, "\(feed.warnings)")
+    }
 }
