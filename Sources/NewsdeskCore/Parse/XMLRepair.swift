@@ -293,7 +293,8 @@ enum XMLRepair {
         private mutating func lift(_ start: Int, body: Range<Int>, next: Int) {
             // The section's line breaks stay in the placeholder, so libxml2 still counts lines right.
             let lines = bytes[start..<next].reduce(0) { $0 + ($1 == 0x0A ? 1 : 0) }
-            let placeholder = XMLRepair.placeholderOpen + Array(String(cdata.count).utf8)
+            let placeholder =
+                XMLRepair.placeholderOpen + Array(String(cdata.count).utf8)
                 + [UInt8](repeating: 0x0A, count: lines) + XMLRepair.placeholderClose
             cdata.append(body)
             replace(at: start, length: next - start, with: placeholder)

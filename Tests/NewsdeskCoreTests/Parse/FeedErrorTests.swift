@@ -88,7 +88,8 @@ struct FeedErrorTests {
 
     @Test func errorLinesNameTheInputLine() throws {
         // Leading blank lines and a multi-line CDATA section before the error on line 10.
-        let document = "\n\n<?xml version=\"1.0\"?>\n<rss version=\"2.0\"><channel><title>L</title>\n"
+        let document =
+            "\n\n<?xml version=\"1.0\"?>\n<rss version=\"2.0\"><channel><title>L</title>\n"
             + "<item><title>One</title><description><![CDATA[a\nb\nc]]></description></item>\n"
             + "<item><title>Two</title></item>\n\n<oops></channel></rss>\n"
         let feed = try parse(document)
