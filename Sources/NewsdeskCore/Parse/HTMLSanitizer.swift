@@ -24,17 +24,18 @@ enum HTMLSanitizer {
         UTF8Text.withBytes(html) { plainText($0) }
     }
 
-    static func plainText(_ bytes: UnsafeBufferPointer<UInt8>, limit: Int = .max) -> String {
-        String(decoding: plainTextBytes(bytes, limit: limit), as: UTF8.self)
+    static func plainText(_ bytes: UnsafeBufferPointer<UInt8>) -> String {
+        String(decoding: plainTextBytes(bytes, limit: .max).text, as: UTF8.self)
     }
 
-    /// Folded plain text as bytes; with a `limit`, reading stops once that many bytes are in.
-    private static func plainTextBytes(_ bytes: UnsafeBufferPointer<UInt8>, limit: Int) -> [UInt8] {
+    /// Folded plain text as bytes; with a `limit`, reading stops once that many bytes are in
+    /// (`cut` says whether text was left unread).
+    private static func plainTextBytes(_ bytes: UnsafeBufferPointer<UInt8>, limit: Int) -> (text: [UInt8], cut: Bool) {
         var writer = TextWriter(limit: limit)
         HTMLTokenizer.run(bytes, into: &writer)
         var folded: [UInt8] = []
         writer.text.withUnsafeBufferPointer { UTF8Text.fold($0, into: &folded) }
-        return folded
+        return (folded, writer.truncated || writer.text.count >= limit)
     }
 
     /// Plain text cut to at most `limit` characters (Unicode scalars) at a word boundary, with an
@@ -44,10 +45,10 @@ enum HTMLSanitizer {
     }
 
     static func excerpt(_ bytes: UnsafeBufferPointer<UInt8>, limit: Int = 280) -> String {
-        let text = plainTextBytes(bytes, limit: limit * 4 + 64)
-        // Where the limit-th scalar starts, if the text is longer than that.
+        // Four bytes per scalar at most, and a little more for the white space folding removes.
+        let (text, unread) = plainTextBytes(bytes, limit: limit * 4 + 64)
         var scalars = 0
-        var cut: Int?
+        var cut: Int? = unread ? text.count : nil
         for (index, byte) in text.enumerated() where byte & 0xC0 != 0x80 {
             if scalars == limit {
                 cut = index
@@ -196,10 +197,14 @@ private struct TextWriter: HTMLTokenSink {
 
     init(limit: Int) { self.limit = limit }
 
+    /// Set once text had to be left out for the limit.
+    var truncated = false
+
     var isFull: Bool { text.count >= limit }
 
     mutating func text(_ piece: UnsafeBufferPointer<UInt8>) {
         let room = max(0, limit - text.count)
+        if piece.count > room { truncated = true }
         UTF8Text.appendDecoded(UnsafeBufferPointer(rebasing: piece.prefix(room)), escape: false, to: &text)
     }
 

@@ -38,6 +38,15 @@ struct HTMLSanitizerTests {
         #expect(HTMLSanitizer.plainText("<p>Hello&nbsp;<b>wor</b>ld</p>\n\n<p>Caf&eacute;</p><script>x</script>") == "Hello world Café")
     }
 
+    @Test func excerptSaysWhenTextWasLeftOutEvenIfFoldingShrankIt() {
+        // Far more white space than words: the text read fits 280 characters once folded.
+        let html = String(repeating: "word" + String(repeating: " ", count: 200), count: 50)
+        let excerpt = HTMLSanitizer.excerpt(html)
+        #expect(excerpt.hasSuffix("…"))
+        #expect(excerpt.count <= 281)
+        #expect(HTMLSanitizer.excerpt("short text") == "short text")
+    }
+
     @Test func excerptCutsAtAWord() {
         let text = String(repeating: "word ", count: 100)
         let excerpt = HTMLSanitizer.excerpt(text, limit: 22)
