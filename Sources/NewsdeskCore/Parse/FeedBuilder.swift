@@ -85,12 +85,12 @@ final class FeedBuilder: XMLEventSink {
             if active.kind == .html || active.kind == .xhtml {
                 // Inline markup inside a text construct; the wrapper div of Atom xhtml is not content.
                 if !(active.kind == .xhtml && depth == active.depth + 1 && name.element == .xhtmlDiv) {
-                    append("<" + name.local)
-                    for attribute in attributes.all {
-                        let qualified = attribute.prefix.map { "\($0):\(attribute.local)" } ?? attribute.local
-                        append(" \(qualified)=\"\(HTMLSanitizer.escapeText(attribute.value))\"")
+                    if buffer.count < maxFieldBytes {
+                        buffer.append(UInt8(ascii: "<"))
+                        buffer.append(contentsOf: name.local.utf8)
+                        attributes.serialize(into: &buffer)
+                        buffer.append(UInt8(ascii: ">"))
                     }
-                    append(">")
                 }
             }
             return
@@ -130,7 +130,11 @@ final class FeedBuilder: XMLEventSink {
                 if (active.kind == .html || active.kind == .xhtml)
                     && !(active.kind == .xhtml && depth == active.depth + 1 && name.element == .xhtmlDiv)
                 {
-                    append("</\(name.local)>")
+                    if buffer.count < maxFieldBytes {
+                        buffer.append(contentsOf: [UInt8(ascii: "<"), UInt8(ascii: "/")])
+                        buffer.append(contentsOf: name.local.utf8)
+                        buffer.append(UInt8(ascii: ">"))
+                    }
                 }
                 return
             }
@@ -189,10 +193,6 @@ final class FeedBuilder: XMLEventSink {
         } else {
             buffer.append(contentsOf: text)
         }
-    }
-
-    private func append(_ markup: String) {
-        if buffer.count < maxFieldBytes { buffer.append(contentsOf: markup.utf8) }
     }
 
     // MARK: Where elements stand

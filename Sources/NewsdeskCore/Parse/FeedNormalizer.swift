@@ -39,11 +39,19 @@ struct FeedNormalizer {
         }
         item.authors = unique(raw.authors.map(Self.authorName).filter { !$0.isEmpty })
         item.categories = unique(raw.categories.map { HTMLSanitizer.fold($0) }.filter { !$0.isEmpty })
-        item.summary = (raw.summary ?? raw.mediaDescription).map(html).flatMap(nonEmpty)
-        item.content = raw.content.map(html).flatMap(nonEmpty)
-        if let source = item.summary ?? item.content {
-            item.excerpt = nonEmpty(UTF8Text.withBytes(source) { HTMLSanitizer.excerpt($0) })
+        // The excerpt comes from the summary, else the content, in the pass that sanitizes it.
+        var excerpt: String?
+        if let source = raw.summary ?? raw.mediaDescription {
+            let (html, text) = htmlAndExcerpt(source, excerpt: true)
+            item.summary = nonEmpty(html)
+            if item.summary != nil { excerpt = text }
         }
+        if let source = raw.content {
+            let (html, text) = htmlAndExcerpt(source, excerpt: excerpt == nil)
+            item.content = nonEmpty(html)
+            if excerpt == nil, item.content != nil { excerpt = text }
+        }
+        item.excerpt = excerpt.flatMap(nonEmpty)
         var seen: Set<String> = []
         item.enclosures = raw.enclosures.compactMap { link in
             let url = resolve(link)
@@ -108,11 +116,17 @@ struct FeedNormalizer {
         }
     }
 
-    func html(_ text: RawText) -> String {
+    func html(_ text: RawText) -> String { htmlAndExcerpt(text, excerpt: false).html }
+
+    /// Sanitized HTML and, when asked, the excerpt of the same text.
+    func htmlAndExcerpt(_ text: RawText, excerpt: Bool) -> (html: String, excerpt: String) {
         text.value.withUnsafeBufferPointer { bytes in
             switch text.kind {
-            case .text: HTMLSanitizer.escapeText(UTF8Text.trimmed(bytes))
-            case .html, .xhtml: HTMLSanitizer.sanitize(bytes, base: text.base)
+            case .text:
+                let plain = UTF8Text.trimmed(bytes)
+                return (HTMLSanitizer.escapeText(plain), excerpt ? HTMLSanitizer.cutExcerpt(Array(plain.utf8), unread: false, limit: 280) : "")
+            case .html, .xhtml:
+                return HTMLSanitizer.sanitize(bytes, base: text.base, excerptLimit: excerpt ? 280 : 0)
             }
         }
     }

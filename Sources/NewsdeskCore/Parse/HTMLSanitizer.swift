@@ -13,10 +13,18 @@ enum HTMLSanitizer {
     }
 
     static func sanitize(_ bytes: UnsafeBufferPointer<UInt8>, base: URL?) -> String {
-        var writer = SanitizingWriter(base: base, capacity: bytes.count)
+        sanitize(bytes, base: base, excerptLimit: 0).html
+    }
+
+    /// Sanitized HTML and, in the same pass, the excerpt of up to `excerptLimit` characters
+    /// (none when the limit is 0).
+    static func sanitize(_ bytes: UnsafeBufferPointer<UInt8>, base: URL?, excerptLimit: Int) -> (html: String, excerpt: String) {
+        var writer = SanitizingWriter(base: base, capacity: bytes.count, excerptBytes: excerptLimit > 0 ? excerptLimit * 4 + 64 : 0)
         HTMLTokenizer.run(bytes, into: &writer)
         writer.closeAll()
-        return writer.out.withUnsafeBufferPointer { UTF8Text.trimmed($0) }
+        let html = writer.out.withUnsafeBufferPointer { UTF8Text.trimmed($0) }
+        guard excerptLimit > 0 else { return (html, "") }
+        return (html, cutExcerpt(writer.text.text, unread: writer.text.unread, limit: excerptLimit))
     }
 
     /// The text of `html` with tags dropped, entities decoded and white space folded.
@@ -25,7 +33,9 @@ enum HTMLSanitizer {
     }
 
     static func plainText(_ bytes: UnsafeBufferPointer<UInt8>) -> String {
-        String(decoding: plainTextBytes(bytes, limit: .max).text, as: UTF8.self)
+        var folded: [UInt8] = []
+        plainTextBytes(bytes, limit: .max).text.withUnsafeBufferPointer { UTF8Text.fold($0, into: &folded) }
+        return String(decoding: folded, as: UTF8.self)
     }
 
     /// Folded plain text as bytes; with a `limit`, reading stops once that many bytes are in
@@ -33,20 +43,23 @@ enum HTMLSanitizer {
     private static func plainTextBytes(_ bytes: UnsafeBufferPointer<UInt8>, limit: Int) -> (text: [UInt8], cut: Bool) {
         var writer = TextWriter(limit: limit)
         HTMLTokenizer.run(bytes, into: &writer)
-        var folded: [UInt8] = []
-        writer.text.withUnsafeBufferPointer { UTF8Text.fold($0, into: &folded) }
-        return (folded, writer.truncated || writer.text.count >= limit)
+        return (writer.text, writer.unread)
     }
 
     /// Plain text cut to at most `limit` characters (Unicode scalars) at a word boundary, with an
     /// ellipsis when cut. Reads no more of `html` than it needs.
     static func excerpt(_ html: String, limit: Int = 280) -> String {
-        UTF8Text.withBytes(html) { excerpt($0, limit: limit) }
+        UTF8Text.withBytes(html) { bytes in
+            let (text, unread) = plainTextBytes(bytes, limit: limit * 4 + 64)
+            return cutExcerpt(text, unread: unread, limit: limit)
+        }
     }
 
-    static func excerpt(_ bytes: UnsafeBufferPointer<UInt8>, limit: Int = 280) -> String {
-        // Four bytes per scalar at most, and a little more for the white space folding removes.
-        let (text, unread) = plainTextBytes(bytes, limit: limit * 4 + 64)
+    /// `text` (as `TextWriter` collects it) folded and cut to `limit` scalars at a word, with an
+    /// ellipsis when anything was left out.
+    static func cutExcerpt(_ raw: [UInt8], unread: Bool, limit: Int) -> String {
+        var text: [UInt8] = []
+        raw.withUnsafeBufferPointer { UTF8Text.fold($0, into: &text) }
         var scalars = 0
         var cut: Int? = unread ? text.count : nil
         for (index, byte) in text.enumerated() where byte & 0xC0 != 0x80 {
@@ -104,17 +117,22 @@ private struct SanitizingWriter: HTMLTokenSink {
     var out: [UInt8] = []
     /// Ids of the open allowed tags, innermost last.
     var open: [UInt8] = []
+    /// The plain text for an excerpt, gathered in the same pass (up to its own limit).
+    var text: TextWriter
 
-    init(base: URL?, capacity: Int) {
+    init(base: URL?, capacity: Int, excerptBytes: Int) {
         self.base = base
+        self.text = TextWriter(limit: excerptBytes)
         out.reserveCapacity(capacity)
     }
 
-    mutating func text(_ text: UnsafeBufferPointer<UInt8>) {
-        UTF8Text.appendDecoded(text, escape: true, to: &out)
+    mutating func text(_ piece: UnsafeBufferPointer<UInt8>) {
+        UTF8Text.appendDecoded(piece, escape: true, to: &out)
+        if !text.isFull { text.text(piece) }
     }
 
     mutating func startTag(_ tag: HTMLName?, attributes: [HTMLTokenizer.Attribute], selfClosing: Bool) {
+        if !text.isFull { text.startTag(tag, attributes: attributes, selfClosing: selfClosing) }
         guard let tag, tag.flags.contains(.allowed) else { return }
         out.append(UInt8(ascii: "<"))
         out.append(contentsOf: HTMLVocabulary.tags.spelling(tag.id))
@@ -172,6 +190,7 @@ private struct SanitizingWriter: HTMLTokenSink {
     }
 
     mutating func endTag(_ tag: HTMLName?) {
+        if !text.isFull { text.endTag(tag) }
         guard let tag, let index = open.lastIndex(of: tag.id) else { return }
         for id in open[index...].reversed() { closeTag(id) }
         open.removeSubrange(index...)
@@ -190,17 +209,18 @@ private struct SanitizingWriter: HTMLTokenSink {
     }
 }
 
-/// Collects text, with a space where a tag could separate words.
+/// Collects text, with a space where a tag could separate words, up to `limit` bytes.
 private struct TextWriter: HTMLTokenSink {
     let limit: Int
     var text: [UInt8] = []
-
-    init(limit: Int) { self.limit = limit }
-
     /// Set once text had to be left out for the limit.
     var truncated = false
 
+    init(limit: Int) { self.limit = limit }
+
     var isFull: Bool { text.count >= limit }
+    /// Whether text may have been left unread.
+    var unread: Bool { truncated || text.count >= limit }
 
     mutating func text(_ piece: UnsafeBufferPointer<UInt8>) {
         let room = max(0, limit - text.count)

@@ -251,6 +251,16 @@ enum UTF8Text {
         return (decoded, j + 1 - i)
     }
 
+    /// How many times `byte` occurs in `bytes[start..<end]` (memchr).
+    static func count(of byte: UInt8, in bytes: Bytes, from start: Int, to end: Int) -> Int {
+        var found = 0, i = start
+        while let hit = index(of: byte, in: UnsafeBufferPointer(rebasing: bytes[..<end]), from: i) {
+            found += 1
+            i = hit + 1
+        }
+        return found
+    }
+
     /// The first index at or after `start` holding `byte` (memchr), or nil.
     @inline(__always)
     static func index(of byte: UInt8, in bytes: Bytes, from start: Int) -> Int? {

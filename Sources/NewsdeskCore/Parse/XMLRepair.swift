@@ -292,7 +292,7 @@ enum XMLRepair {
         /// Replaces the section from `start` to `next` with the placeholder for `body`.
         private mutating func lift(_ start: Int, body: Range<Int>, next: Int) {
             // The section's line breaks stay in the placeholder, so libxml2 still counts lines right.
-            let lines = bytes[start..<next].reduce(0) { $0 + ($1 == 0x0A ? 1 : 0) }
+            let lines = bytes.withUnsafeBufferPointer { UTF8Text.count(of: 0x0A, in: $0, from: start, to: next) }
             let placeholder =
                 XMLRepair.placeholderOpen + Array(String(cdata.count).utf8)
                 + [UInt8](repeating: 0x0A, count: lines) + XMLRepair.placeholderClose

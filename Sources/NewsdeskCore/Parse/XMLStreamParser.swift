@@ -62,13 +62,25 @@ struct XMLAttributes {
         return nil
     }
 
-    /// Every attribute as (prefix, local name, value), for re-serializing inline markup.
-    var all: [(prefix: String?, local: String, value: String)] {
-        guard let base else { return [] }
-        return (0..<count).compactMap { index in
+    /// Appends the attributes as HTML (` prefix:name="value"` each), for re-serializing inline
+    /// markup. Values keep libxml2's `&#38;` for `&` (it means the same in HTML) and have `<`,
+    /// `>` and `"` escaped.
+    func serialize(into out: inout [UInt8]) {
+        guard let base else { return }
+        for index in 0..<count {
             let field = base + 5 * index
-            guard let local = field[0] else { return nil }
-            return (field[1].map { String(cString: $0) }, String(cString: local), value(at: index))
+            guard let local = field[0], let start = field[3], let end = field[4] else { continue }
+            out.append(0x20)
+            if let prefix = field[1] {
+                out.append(contentsOf: UnsafeBufferPointer(start: prefix, count: strlen(prefix)))
+                out.append(UInt8(ascii: ":"))
+            }
+            out.append(contentsOf: UnsafeBufferPointer(start: local, count: strlen(local)))
+            out.append(contentsOf: [UInt8(ascii: "="), UInt8(ascii: "\"")])
+            for byte in UnsafeBufferPointer(start: start, count: end - start) {
+                if byte == UInt8(ascii: "&") { out.append(byte) } else { UTF8Text.appendEscaped(byte, to: &out) }
+            }
+            out.append(UInt8(ascii: "\""))
         }
     }
 
