@@ -6,8 +6,12 @@ import Foundation
 /// the elements it knows, by where they stand: a `title` in an item is the item's title, in an
 /// RSS `image` it is not. An item joins the feed only when its end tag is seen, so a truncated
 /// document yields its complete items.
+///
+/// Its state is touched on every SAX event from one thread only, with no reentrancy, so the hot
+/// properties opt out of Swift's dynamic exclusivity checks (`@exclusivity(unchecked)`), which
+/// cost more than the work they guard.
 final class FeedBuilder: XMLEventSink {
-    private(set) var feed = RawFeed()
+    @exclusivity(unchecked) private(set) var feed = RawFeed()
     private(set) var rootName: String?
     /// A cap on one element's text; beyond it the rest is dropped (a 50 MB text node stays bounded).
     let maxFieldBytes: Int
@@ -30,16 +34,16 @@ final class FeedBuilder: XMLEventSink {
     }
 
     /// The open elements, innermost last.
-    private var stack: [FeedElement] = []
+    @exclusivity(unchecked) private var stack: [FeedElement] = []
     /// The xml:base in force and the depth it was set at, innermost last.
-    private var bases: [(depth: Int, url: URL?)] = []
-    private var capture: Capture?
+    @exclusivity(unchecked) private var bases: [(depth: Int, url: URL?)] = []
+    @exclusivity(unchecked) private var capture: Capture?
     /// The text of the capture, kept apart from it so that appending never copies.
-    private var buffer: [UInt8] = []
-    private var item: RawItem?
-    private var itemDepth = 0
+    @exclusivity(unchecked) private var buffer: [UInt8] = []
+    @exclusivity(unchecked) private var item: RawItem?
+    @exclusivity(unchecked) private var itemDepth = 0
     /// Depth of an Atom author/contributor element being read, and the name found in it.
-    private var authorDepth: Int?
+    @exclusivity(unchecked) private var authorDepth: Int?
     /// A `<feed>` root in no namespace: its children are read as Atom.
     private var atomWithoutNamespace = false
 

@@ -36,8 +36,17 @@ enum LinkResolver {
 
     /// Characters Foundation's URL parser rejects, percent-encoded; everything else as written.
     private static func escaped(_ link: String) -> String {
+        // Most links need nothing: skip Foundation's (slow) encoder unless a byte asks for it.
+        guard link.utf8.contains(where: { $0 <= 0x20 || $0 >= 0x7F || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "<")
+            || $0 == UInt8(ascii: ">") || $0 == UInt8(ascii: "\\") || $0 == UInt8(ascii: "^") || $0 == UInt8(ascii: "`")
+            || $0 == UInt8(ascii: "{") || $0 == UInt8(ascii: "|") || $0 == UInt8(ascii: "}")
+        }) else { return link }
+        return link.addingPercentEncoding(withAllowedCharacters: allowedInLinks) ?? link
+    }
+
+    private static let allowedInLinks: CharacterSet = {
         var allowed = CharacterSet.urlQueryAllowed
         allowed.insert(charactersIn: "#%[]")
-        return link.addingPercentEncoding(withAllowedCharacters: allowed) ?? link
-    }
+        return allowed
+    }()
 }
