@@ -42,7 +42,7 @@ struct HTMLNameTable: @unchecked Sendable {
     }
 
     init(_ entries: [(String, HTMLName.Flags)]) {
-        let sorted = entries.map { (Self.key(Array($0.0.utf8)[...]), $0.0, $0.1) }.sorted { $0.0 < $1.0 }
+        let sorted = entries.map { (Self.key(Array($0.0.utf8)), $0.0, $0.1) }.sorted { $0.0 < $1.0 }
         keys = Self.immortal(sorted.map(\.0))
         names = Self.immortal(sorted.enumerated().map { index, entry in HTMLName(id: UInt8(index), flags: entry.2) })
         spellings = Self.immortal(sorted.flatMap { Array($0.1.utf8) })
@@ -74,10 +74,17 @@ struct HTMLNameTable: @unchecked Sendable {
         return nil
     }
 
-    private static func key(_ bytes: some Collection<UInt8>) -> Key {
+    private static func key(_ bytes: [UInt8]) -> Key {
+        bytes.withUnsafeBufferPointer { key($0) }
+    }
+
+    @inline(__always)
+    private static func key(_ bytes: UnsafeBufferPointer<UInt8>) -> Key {
         var high: UInt64 = 0
         var low: UInt64 = 0
-        for (index, byte) in bytes.prefix(16).enumerated() {
+        let count = min(bytes.count, 16)
+        for index in 0..<count {
+            let byte = bytes[index]
             let folded = UInt64(byte >= 0x41 && byte <= 0x5A ? byte | 0x20 : byte)
             if index < 8 { high |= folded << (56 - 8 * index) } else { low |= folded << (56 - 8 * (index - 8)) }
         }

@@ -214,6 +214,17 @@ enum XMLRepair {
         /// Handles the `&` at `amp`; returns where scanning goes on.
         private mutating func fixReference(at amp: Int) -> Int {
             let n = bytes.count
+            // The references escaped HTML is made of, checked first: they need nothing.
+            if amp + 3 < n, bytes[amp + 3] == UInt8(ascii: ";"), bytes[amp + 2] == UInt8(ascii: "t"),
+                bytes[amp + 1] == UInt8(ascii: "l") || bytes[amp + 1] == UInt8(ascii: "g")
+            {
+                return amp + 4
+            }
+            if amp + 4 < n, bytes[amp + 4] == UInt8(ascii: ";"), bytes[amp + 1] == UInt8(ascii: "a"),
+                bytes[amp + 2] == UInt8(ascii: "m"), bytes[amp + 3] == UInt8(ascii: "p")
+            {
+                return amp + 5
+            }
             var i = amp + 1
             if i < n, bytes[i] == UInt8(ascii: "#") {
                 i += 1
