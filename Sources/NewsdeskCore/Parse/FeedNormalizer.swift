@@ -124,7 +124,9 @@ struct FeedNormalizer {
             switch text.kind {
             case .text:
                 let plain = UTF8Text.trimmed(bytes)
-                return (HTMLSanitizer.escapeText(plain), excerpt ? HTMLSanitizer.cutExcerpt(Array(plain.utf8), unread: false, limit: 280) : "")
+                return (
+                    HTMLSanitizer.escapeText(plain), excerpt ? HTMLSanitizer.cutExcerpt(Array(plain.utf8), unread: false, limit: 280) : ""
+                )
             case .html, .xhtml:
                 return HTMLSanitizer.sanitize(bytes, base: text.base, excerptLimit: excerpt ? 280 : 0)
             }

@@ -41,12 +41,29 @@ struct HTMLNameTable: @unchecked Sendable {
         static func < (a: Key, b: Key) -> Bool { (a.high, a.low) < (b.high, b.low) }
     }
 
+    /// Open-addressing hash of the keys: slot -> entry index + 1 (0: empty).
+    private let slots: UnsafeBufferPointer<UInt8>
+
     init(_ entries: [(String, HTMLName.Flags)]) {
         let sorted = entries.map { (Self.key(Array($0.0.utf8)), $0.0, $0.1) }.sorted { $0.0 < $1.0 }
         keys = Self.immortal(sorted.map(\.0))
         names = Self.immortal(sorted.enumerated().map { index, entry in HTMLName(id: UInt8(index), flags: entry.2) })
         spellings = Self.immortal(sorted.flatMap { Array($0.1.utf8) })
         offsets = Self.immortal(sorted.reduce(into: [0]) { $0.append($0[$0.count - 1] + $1.1.utf8.count) })
+        var table = [UInt8](repeating: 0, count: Self.slotCount)
+        for (index, entry) in sorted.enumerated() {
+            var slot = Self.slot(of: entry.0)
+            while table[slot] != 0 { slot = (slot + 1) & (Self.slotCount - 1) }
+            table[slot] = UInt8(index + 1)
+        }
+        slots = Self.immortal(table)
+    }
+
+    private static let slotCount = 512
+
+    @inline(__always)
+    private static func slot(of key: Key) -> Int {
+        Int(truncatingIfNeeded: ((key.high ^ key.low &* 0x9E37_79B9_7F4A_7C15) &* 0xBF58_476D_1CE4_E5B9) >> 55) & (slotCount - 1)
     }
 
     private static func immortal<T>(_ values: [T]) -> UnsafeBufferPointer<T> {
@@ -54,6 +71,9 @@ struct HTMLNameTable: @unchecked Sendable {
         _ = buffer.initialize(from: values)
         return UnsafeBufferPointer(rebasing: buffer[..<values.count])
     }
+
+    /// How many entries the table has; their ids are 0..<count.
+    var count: Int { keys.count }
 
     /// The lower-case spelling of entry `id`.
     func spelling(_ id: UInt8) -> UnsafeBufferPointer<UInt8> {
@@ -64,12 +84,11 @@ struct HTMLNameTable: @unchecked Sendable {
     func lookup(_ bytes: UnsafeBufferPointer<UInt8>) -> HTMLName? {
         guard bytes.count <= 16, !bytes.isEmpty else { return nil }
         let key = Self.key(bytes)
-        var low = 0
-        var high = keys.count - 1
-        while low <= high {
-            let middle = (low + high) / 2
-            if keys[middle] == key { return names[middle] }
-            if keys[middle] < key { low = middle + 1 } else { high = middle - 1 }
+        var slot = Self.slot(of: key)
+        while slots[slot] != 0 {
+            let index = Int(slots[slot]) - 1
+            if keys[index] == key { return names[index] }
+            slot = (slot + 1) & (Self.slotCount - 1)
         }
         return nil
     }

@@ -37,10 +37,13 @@ enum LinkResolver {
     /// Characters Foundation's URL parser rejects, percent-encoded; everything else as written.
     private static func escaped(_ link: String) -> String {
         // Most links need nothing: skip Foundation's (slow) encoder unless a byte asks for it.
-        guard link.utf8.contains(where: { $0 <= 0x20 || $0 >= 0x7F || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "<")
-            || $0 == UInt8(ascii: ">") || $0 == UInt8(ascii: "\\") || $0 == UInt8(ascii: "^") || $0 == UInt8(ascii: "`")
-            || $0 == UInt8(ascii: "{") || $0 == UInt8(ascii: "|") || $0 == UInt8(ascii: "}")
-        }) else { return link }
+        guard
+            link.utf8.contains(where: {
+                $0 <= 0x20 || $0 >= 0x7F || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "<")
+                    || $0 == UInt8(ascii: ">") || $0 == UInt8(ascii: "\\") || $0 == UInt8(ascii: "^") || $0 == UInt8(ascii: "`")
+                    || $0 == UInt8(ascii: "{") || $0 == UInt8(ascii: "|") || $0 == UInt8(ascii: "}")
+            })
+        else { return link }
         return link.addingPercentEncoding(withAllowedCharacters: allowedInLinks) ?? link
     }
 

@@ -253,7 +253,8 @@ enum UTF8Text {
 
     /// How many times `byte` occurs in `bytes[start..<end]` (memchr).
     static func count(of byte: UInt8, in bytes: Bytes, from start: Int, to end: Int) -> Int {
-        var found = 0, i = start
+        var found = 0
+        var i = start
         while let hit = index(of: byte, in: UnsafeBufferPointer(rebasing: bytes[..<end]), from: i) {
             found += 1
             i = hit + 1

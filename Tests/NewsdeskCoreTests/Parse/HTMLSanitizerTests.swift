@@ -82,3 +82,21 @@ struct UTF8TextTests {
         #expect(HTMLSanitizer.sanitize(input, base: nil) == pad + "x&amp;y&quot;éé" + pad, "<z> is an unknown tag: dropped")
     }
 }
+
+@Suite("HTML vocabulary tables")
+struct HTMLVocabularyTests {
+    @Test(arguments: [HTMLVocabulary.tags, HTMLVocabulary.attributes])
+    func everyNameIsFoundInAnyCase(table: HTMLNameTable) {
+        #expect(table.count > 20)
+        for id in 0..<table.count {
+            let spelling = Array(table.spelling(UInt8(id)))
+            let upper = spelling.map { $0 >= 0x61 && $0 <= 0x7A ? $0 - 0x20 : $0 }
+            for form in [spelling, upper] {
+                #expect(form.withUnsafeBufferPointer { table.lookup($0)?.id } == UInt8(id))
+            }
+        }
+        for unknown in ["blink", "marquee", "onclick", "x", "averyveryverylongname"] {
+            #expect(Array(unknown.utf8).withUnsafeBufferPointer { table.lookup($0) } == nil)
+        }
+    }
+}
