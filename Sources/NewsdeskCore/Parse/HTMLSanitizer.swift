@@ -181,10 +181,14 @@ private struct SanitizingWriter: HTMLTokenSink {
     /// A URL (or a srcset's URLs) made absolute and checked; nil when nothing safe is left.
     private func safeURLs(_ value: String, srcset: Bool) -> String? {
         guard srcset else { return HTMLSanitizer.safeURL(value, base: base) }
-        let candidates = value.split(separator: ",").compactMap { candidate -> String? in
-            let parts = candidate.split(separator: " ", omittingEmptySubsequences: true)
-            guard let first = parts.first, let url = HTMLSanitizer.safeURL(String(first), base: base) else { return nil }
-            return ([url] + parts.dropFirst().map(String.init)).joined(separator: " ")
+        // "url [descriptor], url [descriptor]": split on the UTF-8 bytes (Character splitting of
+        // long srcset lists was a hot spot).
+        let candidates = value.utf8.split(separator: UInt8(ascii: ",")).compactMap { candidate -> String? in
+            let parts = candidate.split(whereSeparator: UTF8Text.isASCIISpace)
+            guard let first = parts.first,
+                let url = HTMLSanitizer.safeURL(String(decoding: first, as: UTF8.self), base: base)
+            else { return nil }
+            return ([url] + parts.dropFirst().map { String(decoding: $0, as: UTF8.self) }).joined(separator: " ")
         }
         return candidates.isEmpty ? nil : candidates.joined(separator: ", ")
     }

@@ -28,6 +28,10 @@ struct HTMLSanitizerTests {
         ("<!-- comment -->text<!DOCTYPE html>", "text"),
         ("1 < 2 & 3 > 2", "1 &lt; 2 &amp; 3 &gt; 2"),
         ("<svg><script>x</script></svg>after", "after"),
+        (
+            "<img srcset=\"a.jpg 1x, javascript:x 2x,\n b.jpg 640w\">",
+            "<img srcset=\"https://site.example/posts/a.jpg 1x, https://site.example/posts/b.jpg 640w\">"
+        ),
         ("<blockquote cite=\"src.html\">q</blockquote>", "<blockquote cite=\"https://site.example/posts/src.html\">q</blockquote>"),
     ])
     func sanitize(input: String, expected: String) {
