@@ -84,6 +84,8 @@ struct UTF8TextTests {
         #expect(String(decoding: decoded, as: UTF8.self) == pad + "x&y<z>\"éé" + pad)
         #expect(String(decoding: escaped, as: UTF8.self) == pad + "x&amp;amp;y&lt;z&gt;&quot;é&amp;#233;" + pad)
         #expect(HTMLSanitizer.sanitize(input, base: nil) == pad + "x&amp;y&quot;éé" + pad, "<z> is an unknown tag: dropped")
+        let spaced = pad + "one  two\t\nthree\u{A0}four \u{A0} five" + pad
+        #expect(UTF8Text.fold(spaced) == pad + "one two three four five" + pad)
     }
 }
 
