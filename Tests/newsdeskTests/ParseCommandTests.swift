@@ -81,6 +81,15 @@ struct ParseCommandTests {
         #expect(result.stderr.contains(path))
     }
 
+    @Test func oversizedFileIsRefusedWithItsSize() throws {
+        let path = try BinaryRunner.temporaryFile(Self.feed + String(repeating: " ", count: 5000))
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let result = try BinaryRunner.run(["parse", "--max-bytes", "1000", path])
+        #expect(result.status == 1)
+        #expect(result.stderr.contains("larger than max_body (1000 bytes)"))
+        #expect(result.stderr.contains("file is \(Self.feed.utf8.count + 5000) bytes"))
+    }
+
     @Test func httpErrorStatusIsAnError() throws {
         let server = try LocalHTTPServer(routes: [:])
         defer { server.stop() }

@@ -27,6 +27,10 @@ public struct FeedLocation: Sendable {
         defer { try? handle.close() }
         // Read one byte past the cap, so an oversized file is refused without reading it all.
         let data = try handle.read(upToCount: limits.maxBody + 1) ?? Data()
+        if data.count > limits.maxBody {
+            let size = (try? FileManager.default.attributesOfItem(atPath: argument)[.size] as? Int) ?? data.count
+            throw FetchError(url: argument, message: "file is \(size) bytes, larger than max_body (\(limits.maxBody) bytes)")
+        }
         // A local file has no web address: relative links stay relative unless a base is given.
         return ([UInt8](data), nil, nil)
     }
