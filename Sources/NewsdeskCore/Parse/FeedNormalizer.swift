@@ -159,6 +159,8 @@ struct FeedNormalizer {
     /// all name John Doe.
     static func authorName(_ text: String) -> String {
         let folded = HTMLSanitizer.fold(text)
+        // Most names are just names: no Character-level work for them.
+        guard folded.utf8.contains(where: { $0 == UInt8(ascii: "(") || $0 == UInt8(ascii: "<") }) else { return folded }
         if let open = folded.firstIndex(of: "("), folded.hasSuffix(")") {
             let inside = UTF8Text.trim(String(folded[folded.index(after: open)..<folded.index(before: folded.endIndex)]))
             let outside = UTF8Text.trim(String(folded[..<open]))
