@@ -121,6 +121,8 @@ final class FeedBuilder: XMLEventSink {
     }
 
     private func end(_ name: XMLName) {
+        // libxml2 pairs every end with a start; never let a stray one pop the root sentinel.
+        guard stack.count > 1 else { return }
         let name =
             atomWithoutNamespace && name.namespace == .none
             ? XMLName(namespace: feed.format == .atom03 ? .atom03 : .atom10, local: name.local) : name
