@@ -30,7 +30,7 @@ final class FeedBuilder: XMLEventSink {
     private enum Target {
         case feedTitle, feedSubtitle, feedLink, feedLanguage, feedUpdated, feedTTL, feedImageURL
         case title, guid, link, published, updated, author, authorName, category, summary, content
-        case mediaDescription, comments, commentCount, duration
+        case mediaTitle, mediaDescription, comments, commentCount, duration
     }
 
     /// The open elements, innermost last.
@@ -279,6 +279,7 @@ final class FeedBuilder: XMLEventSink {
             beginAtomText(.content, attributes: attributes, depth: depth, base: base)
         case .contentEncoded: begin(.content, kind: .html, depth: depth, base: base)
         case .xhtmlBody: begin(.content, kind: .xhtml, depth: depth, base: base)
+        case .mediaTitle: begin(.mediaTitle, kind: .text, depth: depth, base: base)
         case .mediaDescription:
             begin(.mediaDescription, kind: attributes["type"] == "html" ? .html : .text, depth: depth, base: base)
         case .enclosure:
@@ -366,6 +367,7 @@ final class FeedBuilder: XMLEventSink {
         case .category: if !trimmed.isEmpty { item?.categories.append(trimmed) }
         case .summary: if item?.summary == nil { item?.summary = text }
         case .content: if item?.content == nil { item?.content = text }
+        case .mediaTitle: if item?.mediaTitle == nil { item?.mediaTitle = text }
         case .mediaDescription: if item?.mediaDescription == nil { item?.mediaDescription = text }
         case .comments: if !trimmed.isEmpty { item?.comments = RawLink(href: trimmed, rel: "replies", base: capture.base) }
         case .commentCount: item?.commentCount = trimmed

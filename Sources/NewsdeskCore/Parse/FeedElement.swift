@@ -6,7 +6,7 @@ enum FeedElement: UInt8, Sendable {
     case rssRoot, rdfRoot, atomRoot, channel, item, entry, image, url, xhtmlDiv, mediaGroup
     // Text in RSS's vocabulary, and in Atom's (which carries a `type`)
     case rssTitle, atomTitle, rssLink, atomLink, rssDescription, atomSubtitle, atomSummary, atomContent
-    case contentEncoded, xhtmlBody, mediaDescription, language, ttl, logo, itunesImage
+    case contentEncoded, xhtmlBody, mediaTitle, mediaDescription, language, ttl, logo, itunesImage
     // Identity, dates, people, topics
     case guid, atomID, lastBuildDate, published, updated, authorText, atomAuthor, atomContributor, atomName
     case categoryText, atomCategory
@@ -29,6 +29,7 @@ enum FeedElement: UInt8, Sendable {
         case "div" where namespace == .xhtml: self = .xhtmlDiv
         case "group" where namespace == .media: self = .mediaGroup
         case "title" where rss || namespace == .dc: self = .rssTitle
+        case "title" where namespace == .media: self = .mediaTitle
         case "title" where atom: self = .atomTitle
         case "link" where rss: self = .rssLink
         case "link" where atom: self = .atomLink
@@ -52,13 +53,16 @@ enum FeedElement: UInt8, Sendable {
             "created" where namespace == .atom03 || namespace == .dcterms:
             self = .published
         case "updated" where namespace == .atom10, "modified" where namespace == .atom03 || namespace == .dcterms,
-            "date" where namespace == .dc:
+            "date" where namespace == .dc || namespace == .dcterms:
             self = .updated
-        case "author" where namespace == .none || namespace == .itunes, "creator" where namespace == .dc: self = .authorText
+        case "author" where namespace == .none || namespace == .itunes,
+            "creator" where namespace == .dc || namespace == .dcterms:
+            self = .authorText
         case "author" where atom: self = .atomAuthor
         case "contributor" where atom: self = .atomContributor
         case "name" where atom: self = .atomName
-        case "category" where namespace == .none, "subject" where namespace == .dc: self = .categoryText
+        case "category" where namespace == .none, "subject" where namespace == .dc || namespace == .dcterms:
+            self = .categoryText
         case "category" where atom: self = .atomCategory
         case "enclosure" where namespace == .none: self = .enclosure
         case "thumbnail" where namespace == .media: self = .mediaThumbnail

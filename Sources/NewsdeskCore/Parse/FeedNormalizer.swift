@@ -23,7 +23,7 @@ struct FeedNormalizer {
     private func item(from raw: RawItem, warnings: inout [String]) -> FeedItem {
         var item = FeedItem()
         item.guid = raw.guid
-        item.title = raw.title.map(plainText).flatMap(nonEmpty)
+        item.title = (raw.title ?? raw.mediaTitle).map(plainText).flatMap(nonEmpty)
         item.link = alternate(raw.links) ?? raw.contentSource.map(resolve)
         if item.link == nil, raw.guidIsPermaLink, let guid = raw.guid, guid.hasPrefix("http://") || guid.hasPrefix("https://") {
             item.link = guid

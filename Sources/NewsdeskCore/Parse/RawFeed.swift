@@ -57,6 +57,8 @@ struct RawItem {
     var categories: [String] = []
     var summary: RawText?
     var content: RawText?
+    /// media:title and media:description: used when the item has no title or summary of its own.
+    var mediaTitle: RawText?
     var mediaDescription: RawText?
     var enclosures: [RawLink] = []
     var thumbnails: [RawLink] = []

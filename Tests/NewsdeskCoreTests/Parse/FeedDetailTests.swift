@@ -72,4 +72,22 @@ struct FeedDetailTests {
         #expect(feed.items.first?.content == "<p>Example <b>content</b></p>")
         #expect(feed.items.first?.summary == "safe description")
     }
+
+    @Test func mediaTitleAndDublinCoreTermsFallbacks() throws {
+        let feed = try parse(
+            rss(
+                """
+                <item xmlns:media="http://search.yahoo.com/mrss/" xmlns:dcterms="http://purl.org/dc/terms/">
+                <media:group><media:title>Only a media title</media:title><media:description>Clip</media:description></media:group>
+                <dcterms:creator>Terms Author</dcterms:creator><dcterms:subject>Terms</dcterms:subject>
+                <dcterms:date>2025-06-01T10:00:00Z</dcterms:date></item>
+                <item><title>Own title</title><media:title xmlns:media="http://search.yahoo.com/mrss/">Media</media:title></item>
+                """))
+        #expect(feed.items[0].title == "Only a media title")
+        #expect(feed.items[0].summary == "Clip")
+        #expect(feed.items[0].authors == ["Terms Author"])
+        #expect(feed.items[0].categories == ["Terms"])
+        #expect(stamp(feed.items[0].updated) == "2025-06-01T10:00:00Z")
+        #expect(feed.items[1].title == "Own title")
+    }
 }
