@@ -150,8 +150,9 @@ struct XMLParseOutcome: Sendable {
 final class XMLStreamParser {
     private let sink: any XMLEventSink
     /// libxml2 interns names, so a (local name, namespace URI) pointer pair names one element.
-    private var names: [NameKey: XMLName] = [:]
-    private var recent = [(key: NameKey, name: XMLName)?](repeating: nil, count: 64)
+    // Touched on every event from one thread, never reentrantly: no dynamic exclusivity checks.
+    @exclusivity(unchecked) private var names: [NameKey: XMLName] = [:]
+    @exclusivity(unchecked) private var recent = [(key: NameKey, name: XMLName)?](repeating: nil, count: 64)
 
     private struct NameKey: Hashable {
         let local: UnsafePointer<UInt8>
