@@ -71,7 +71,8 @@ enum UTF8Text {
         out.reserveCapacity(out.count + bytes.count)
         var pendingSpace = false
         var i = 0
-        while i < bytes.count {
+        let n = bytes.count
+        while i < n {
             let space = spaceLength(bytes, at: i)
             if space > 0 {
                 pendingSpace = !out.isEmpty
@@ -82,8 +83,11 @@ enum UTF8Text {
                 out.append(0x20)
                 pendingSpace = false
             }
-            out.append(bytes[i])
-            i += 1
+            // Copy the whole run up to the next possible space at once.
+            var end = i + 1
+            while end < n, bytes[end] > 0x20, bytes[end] != 0xC2 { end += 1 }
+            out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[i..<end]))
+            i = end
         }
     }
 

@@ -324,8 +324,10 @@ enum XMLRepair {
         static func isPredefined(_ name: ArraySlice<UInt8>) -> Bool {
             switch name.count {
             case 2: return name.last == UInt8(ascii: "t") && (name.first == UInt8(ascii: "l") || name.first == UInt8(ascii: "g"))
-            case 3: return name.elementsEqual("amp".utf8)
-            case 4: return name.elementsEqual("quot".utf8) || name.elementsEqual("apos".utf8)
+            case 3: return name.first == UInt8(ascii: "a") && name.dropFirst().first == UInt8(ascii: "m") && name.last == UInt8(ascii: "p")
+            case 4:
+                let bytes = (name[name.startIndex], name[name.startIndex + 1], name[name.startIndex + 2], name[name.startIndex + 3])
+                return bytes == (0x71, 0x75, 0x6F, 0x74) || bytes == (0x61, 0x70, 0x6F, 0x73)  // quot, apos
             default: return false
             }
         }
