@@ -133,7 +133,7 @@ enum CharsetDecoder {
     /// The `encoding` of an XML declaration at the start (after white space), if any.
     static func declaredEncoding(in bytes: [UInt8]) -> String? {
         let head = bytes.prefix(512)
-        guard let start = head.firstIndex(where: { !isSpace($0) }),
+        guard let start = head.firstIndex(where: { !UTF8Text.isXMLSpace($0) }),
             head[start...].starts(with: Array("<?xml".utf8)),
             let end = head[start...].firstIndex(of: UInt8(ascii: ">"))
         else { return nil }
@@ -170,8 +170,6 @@ enum CharsetDecoder {
     }
 
     private static func isLatin1Family(_ name: String) -> Bool { name == "WINDOWS-1252" }
-
-    static func isSpace(_ byte: UInt8) -> Bool { byte == 0x20 || byte == 0x0A || byte == 0x0D || byte == 0x09 }
 
     // MARK: Byte work
 

@@ -73,9 +73,7 @@ final class FeedBuilder: XMLEventSink {
     }
 
     private func start(_ name: XMLName, attributes: XMLAttributes) {
-        let name =
-            atomWithoutNamespace && name.namespace == .none
-            ? XMLName(namespace: feed.format == .atom03 ? .atom03 : .atom10, local: name.local) : name
+        let name = asAtomIfUnqualified(name)
         let parent = stack[stack.count - 1]
         stack.append(name.element)
         let depth = stack.count
@@ -86,16 +84,11 @@ final class FeedBuilder: XMLEventSink {
         }
 
         if let active = capture {
-            if active.kind == .html || active.kind == .xhtml {
-                // Inline markup inside a text construct; the wrapper div of Atom xhtml is not content.
-                if !(active.kind == .xhtml && depth == active.depth + 1 && name.element == .xhtmlDiv) {
-                    if buffer.count < maxFieldBytes {
-                        buffer.append(UInt8(ascii: "<"))
-                        buffer.append(contentsOf: name.local.utf8)
-                        attributes.serialize(into: &buffer)
-                        buffer.append(UInt8(ascii: ">"))
-                    }
-                }
+            if keepsMarkup(active, name: name, depth: depth), buffer.count < maxFieldBytes {
+                buffer.append(UInt8(ascii: "<"))
+                buffer.append(contentsOf: name.local.utf8)
+                attributes.serialize(into: &buffer)
+                buffer.append(UInt8(ascii: ">"))
             }
             return
         }
@@ -123,9 +116,7 @@ final class FeedBuilder: XMLEventSink {
     private func end(_ name: XMLName) {
         // libxml2 pairs every end with a start; never let a stray one pop the root sentinel.
         guard stack.count > 1 else { return }
-        let name =
-            atomWithoutNamespace && name.namespace == .none
-            ? XMLName(namespace: feed.format == .atom03 ? .atom03 : .atom10, local: name.local) : name
+        let name = asAtomIfUnqualified(name)
         let depth = stack.count
         defer {
             stack.removeLast()
@@ -133,14 +124,10 @@ final class FeedBuilder: XMLEventSink {
         }
         if let active = capture {
             if depth > active.depth {
-                if (active.kind == .html || active.kind == .xhtml)
-                    && !(active.kind == .xhtml && depth == active.depth + 1 && name.element == .xhtmlDiv)
-                {
-                    if buffer.count < maxFieldBytes {
-                        buffer.append(contentsOf: [UInt8(ascii: "<"), UInt8(ascii: "/")])
-                        buffer.append(contentsOf: name.local.utf8)
-                        buffer.append(UInt8(ascii: ">"))
-                    }
+                if keepsMarkup(active, name: name, depth: depth), buffer.count < maxFieldBytes {
+                    buffer.append(contentsOf: [UInt8(ascii: "<"), UInt8(ascii: "/")])
+                    buffer.append(contentsOf: name.local.utf8)
+                    buffer.append(UInt8(ascii: ">"))
                 }
                 return
             }
@@ -153,6 +140,22 @@ final class FeedBuilder: XMLEventSink {
             itemDepth = 0
             if finished.guid == nil, let about = finished.about { finished.guid = about }
             feed.items.append(finished)
+        }
+    }
+
+    /// In a `<feed>` root with no namespace, unqualified names are Atom's.
+    private func asAtomIfUnqualified(_ name: XMLName) -> XMLName {
+        guard atomWithoutNamespace, name.namespace == .none else { return name }
+        return XMLName(namespace: feed.format == .atom03 ? .atom03 : .atom10, local: name.local)
+    }
+
+    /// Whether a tag inside the captured element is kept as markup: in HTML and XHTML text, but
+    /// for the wrapper div of Atom xhtml, which is not content.
+    private func keepsMarkup(_ active: Capture, name: XMLName, depth: Int) -> Bool {
+        switch active.kind {
+        case .text: false
+        case .html: true
+        case .xhtml: !(depth == active.depth + 1 && name.element == .xhtmlDiv)
         }
     }
 

@@ -13,7 +13,7 @@ struct FeedNormalizer {
         feed.selfLink = raw.links.first(where: { $0.rel == "self" }).map(resolve)
         feed.subtitle = raw.subtitle.map(html).flatMap(nonEmpty)
         feed.language = (raw.language ?? raw.rootLanguage).flatMap(nonEmpty)
-        feed.updated = raw.updated.flatMap { date($0, warnings: &feed.warnings, what: "feed date") }
+        feed.updated = raw.updated.flatMap { date($0, warnings: &feed.warnings, what: "feed date").trusted }
         feed.imageURL = raw.imageURL.map(resolve)
         feed.ttlMinutes = raw.ttl.flatMap { Int($0) }.flatMap { $0 > 0 ? $0 : nil }
         feed.items = raw.items.map { item(from: $0, warnings: &feed.warnings) }
@@ -29,16 +29,14 @@ struct FeedNormalizer {
             item.link = guid
         }
         var label: String { item.title.map { "item \"\($0.prefix(60))\"" } ?? "an item" }
-        if let text = raw.published {
-            item.published = date(text, warnings: &warnings, what: label)
-            if item.published == nil, FeedDate.parse(text) != nil { item.futureDate = text }
-        }
-        if let text = raw.updated {
-            item.updated = date(text, warnings: &warnings, what: label)
-            if item.updated == nil, FeedDate.parse(text) != nil { item.futureDate = text }
+        for (text, isPublished) in [(raw.published, true), (raw.updated, false)] {
+            guard let text else { continue }
+            let (trusted, future) = date(text, warnings: &warnings, what: label)
+            if isPublished { item.published = trusted } else { item.updated = trusted }
+            if future { item.futureDate = text }
         }
         item.authors = unique(raw.authors.map(Self.authorName).filter { !$0.isEmpty })
-        item.categories = unique(raw.categories.map { HTMLSanitizer.fold($0) }.filter { !$0.isEmpty })
+        item.categories = unique(raw.categories.map { UTF8Text.fold($0) }.filter { !$0.isEmpty })
         // The excerpt comes from the summary, else the content, in the pass that sanitizes it.
         var excerpt: String?
         if let source = raw.summary ?? raw.mediaDescription {
@@ -92,16 +90,20 @@ struct FeedNormalizer {
 
     private func resolve(_ link: RawLink) -> String { LinkResolver.resolve(link.href, against: link.base) }
 
-    private func date(_ text: String, warnings: inout [String], what: @autoclosure () -> String) -> Date? {
+    /// The date `text` names, unless it is unreadable or more than a day ahead (`future`);
+    /// either is reported in `warnings`.
+    private func date(_ text: String, warnings: inout [String], what: @autoclosure () -> String)
+        -> (trusted: Date?, future: Bool)
+    {
         guard let date = FeedDate.parse(text) else {
             warnings.append("\(what()): unreadable date \"\(text.prefix(60))\"")
-            return nil
+            return (nil, false)
         }
         if date > now.addingTimeInterval(86_400) {
             warnings.append("\(what()): date \"\(text.prefix(60))\" is more than a day in the future; not trusted")
-            return nil
+            return (nil, true)
         }
-        return date
+        return (date, false)
     }
 
     func plainText(_ text: RawText) -> String {
@@ -158,7 +160,7 @@ struct FeedNormalizer {
     /// "jdoe@example.com (John Doe)", "John Doe (jdoe@example.com)" and "John Doe <jdoe@example.com>"
     /// all name John Doe.
     static func authorName(_ text: String) -> String {
-        let folded = HTMLSanitizer.fold(text)
+        let folded = UTF8Text.fold(text)
         // Most names are just names: no Character-level work for them.
         guard folded.utf8.contains(where: { $0 == UInt8(ascii: "(") || $0 == UInt8(ascii: "<") }) else { return folded }
         if let open = folded.firstIndex(of: "("), folded.hasSuffix(")") {

@@ -32,7 +32,7 @@ public struct FeedParser: Sendable {
             throw FeedParseError(.tooLarge, "document is \(data.count) bytes, larger than the \(options.maxBytes)-byte limit (max_body)")
         }
         let decoded = CharsetDecoder.decode(data, httpCharset: charset)
-        guard decoded.bytes.contains(where: { !CharsetDecoder.isSpace($0) }) else {
+        guard decoded.bytes.contains(where: { !UTF8Text.isXMLSpace($0) }) else {
             throw FeedParseError(.empty, "empty document: no feed in it")
         }
         let repaired = XMLRepair.repair(decoded.bytes)
@@ -81,7 +81,7 @@ public struct FeedParser: Sendable {
 
     /// A few words on what a body that is not XML looks like.
     static func describe(_ bytes: [UInt8]) -> String {
-        guard let first = bytes.first(where: { !CharsetDecoder.isSpace($0) }) else { return "empty document" }
+        guard let first = bytes.first(where: { !UTF8Text.isXMLSpace($0) }) else { return "empty document" }
         switch first {
         case UInt8(ascii: "{"), UInt8(ascii: "["): return "the body looks like JSON"
         case UInt8(ascii: "<"): return "the body is not well-formed XML"

@@ -74,8 +74,6 @@ enum HTMLSanitizer {
         return String(decoding: text[..<end], as: UTF8.self) + "…"
     }
 
-    static func fold(_ text: String) -> String { UTF8Text.fold(text) }
-
     static func escapeText(_ text: some StringProtocol) -> String {
         var out: [UInt8] = []
         out.reserveCapacity(text.utf8.count)

@@ -12,6 +12,12 @@ enum UTF8Text {
         byte == 0x20 || (byte >= 0x09 && byte <= 0x0D)
     }
 
+    /// XML's white space: space, tab, line feed, carriage return.
+    @inline(__always)
+    static func isXMLSpace(_ byte: UInt8) -> Bool {
+        byte == 0x20 || byte == 0x0A || byte == 0x0D || byte == 0x09
+    }
+
     /// The length of the white space at `i` (0 when there is none).
     @inline(__always)
     static func spaceLength(_ bytes: Bytes, at i: Int) -> Int {

@@ -32,8 +32,9 @@ enum XMLRepair {
         var bytes = stripLeadingJunk(input, warnings: &warnings)
         let lineOffset = input[..<(input.count - bytes.count)].reduce(0) { $0 + ($1 == 0x0A ? 1 : 0) }
         let source = bytes
-        let declared = declaredEntityNames(bytes)
-        var scanner = Scanner(bytes: bytes, declared: declared)
+        let doctype = doctypeRange(bytes)
+        let declared = doctype.map { declaredEntityNames(bytes[$0]) } ?? []
+        var scanner = Scanner(bytes: bytes, declared: declared, start: doctype?.upperBound ?? 0)
         if scanner.run() {
             bytes = scanner.output
             if scanner.entitiesReplaced > 0 {
@@ -54,11 +55,11 @@ enum XMLRepair {
     private static func stripLeadingJunk(_ bytes: [UInt8], warnings: inout [String]) -> [UInt8] {
         var start = 0
         while start < bytes.count,
-            CharsetDecoder.isSpace(bytes[start])
+            UTF8Text.isXMLSpace(bytes[start])
                 || bytes[start] == 0xEF
                     && bytes.count > start + 2 && bytes[start + 1] == 0xBB && bytes[start + 2] == 0xBF
         {
-            start += CharsetDecoder.isSpace(bytes[start]) ? 1 : 3
+            start += UTF8Text.isXMLSpace(bytes[start]) ? 1 : 3
         }
         if start < bytes.count, bytes[start] != UInt8(ascii: "<") || !bytes[start...].starts(with: Array("<?xml".utf8)),
             let declaration = firstIndex(of: Array("<?xml".utf8), in: bytes[start..<min(bytes.count, start + 4096)]),
@@ -70,19 +71,36 @@ enum XMLRepair {
         return start == 0 ? bytes : Array(bytes[start...])
     }
 
+    /// Where the DOCTYPE declaration (with its internal subset) is, when the document starts with
+    /// one: its entity values are left to libxml2.
+    private static func doctypeRange(_ bytes: [UInt8]) -> Range<Int>? {
+        guard let start = firstIndex(of: Array("<!DOCTYPE".utf8), in: bytes[..<min(bytes.count, 8192)]) else { return nil }
+        var depth = 0
+        var i = start
+        while i < bytes.count {
+            switch bytes[i] {
+            case UInt8(ascii: "["): depth += 1
+            case UInt8(ascii: "]"): depth -= 1
+            case UInt8(ascii: ">") where depth <= 0: return start..<(i + 1)
+            default: break
+            }
+            i += 1
+        }
+        return start..<bytes.count
+    }
+
     /// Names of the general entities an internal DTD subset declares: references to them stay.
-    private static func declaredEntityNames(_ bytes: [UInt8]) -> Set<String> {
-        guard let doctype = firstIndex(of: Array("<!DOCTYPE".utf8), in: bytes[..<min(bytes.count, 8192)]) else { return [] }
+    private static func declaredEntityNames(_ doctype: ArraySlice<UInt8>) -> Set<String> {
         var names: Set<String> = []
-        var position = doctype
+        var position = doctype.startIndex
         let marker = Array("<!ENTITY".utf8)
-        while let found = firstIndex(of: marker, in: bytes[position...]) {
+        while let found = firstIndex(of: marker, in: doctype[position...]) {
             var i = found + marker.count
-            while i < bytes.count, CharsetDecoder.isSpace(bytes[i]) { i += 1 }
-            if i < bytes.count, bytes[i] != UInt8(ascii: "%") {
+            while i < doctype.endIndex, UTF8Text.isXMLSpace(doctype[i]) { i += 1 }
+            if i < doctype.endIndex, doctype[i] != UInt8(ascii: "%") {
                 let nameStart = i
-                while i < bytes.count, !CharsetDecoder.isSpace(bytes[i]) { i += 1 }
-                names.insert(String(decoding: bytes[nameStart..<i], as: UTF8.self))
+                while i < doctype.endIndex, !UTF8Text.isXMLSpace(doctype[i]) { i += 1 }
+                names.insert(String(decoding: doctype[nameStart..<i], as: UTF8.self))
             }
             position = i
         }
@@ -127,9 +145,13 @@ enum XMLRepair {
         /// of unclosed sections linear (found by fuzzing).
         var endSearch: (from: Int, found: Int?)?
 
-        init(bytes: [UInt8], declared: Set<String>) {
+        /// Where scanning starts: after the DOCTYPE, if any.
+        let start: Int
+
+        init(bytes: [UInt8], declared: Set<String>, start: Int) {
             self.bytes = bytes
             self.declared = declared
+            self.start = start
         }
 
         static let cdataOpen = Array("<![CDATA[".utf8)
@@ -139,16 +161,10 @@ enum XMLRepair {
 
         /// Returns whether anything changed.
         mutating func run() -> Bool {
-            var position = 0
+            var position = start
             let n = bytes.count
-            var nextCDATA = XMLRepair.firstIndex(of: Self.cdataOpen, in: bytes[0...])
-            var nextComment = XMLRepair.firstIndex(of: Self.commentOpen, in: bytes[0...])
-            // The internal DTD subset holds entity values, which are left to libxml2.
-            if let doctype = XMLRepair.firstIndex(of: Array("<!DOCTYPE".utf8), in: bytes[..<min(n, 8192)]) {
-                position = endOfDoctype(from: doctype)
-                if let c = nextComment, c < position { nextComment = XMLRepair.firstIndex(of: Self.commentOpen, in: bytes[position...]) }
-                if let c = nextCDATA, c < position { nextCDATA = XMLRepair.firstIndex(of: Self.cdataOpen, in: bytes[position...]) }
-            }
+            var nextCDATA = XMLRepair.firstIndex(of: Self.cdataOpen, in: bytes[position...])
+            var nextComment = XMLRepair.firstIndex(of: Self.commentOpen, in: bytes[position...])
             while position < n {
                 guard let amp = nextAmpersand(from: position) else { break }
                 if let comment = nextComment, comment < amp, nextCDATA.map({ comment < $0 }) ?? true {
@@ -183,21 +199,6 @@ enum XMLRepair {
                 else { return nil }
                 return UnsafeRawPointer(hit) - base
             }
-        }
-
-        private func endOfDoctype(from start: Int) -> Int {
-            var depth = 0
-            var i = start
-            while i < bytes.count {
-                switch bytes[i] {
-                case UInt8(ascii: "["): depth += 1
-                case UInt8(ascii: "]"): depth -= 1
-                case UInt8(ascii: ">") where depth <= 0: return i + 1
-                default: break
-                }
-                i += 1
-            }
-            return bytes.count
         }
 
         /// Copies the unchanged bytes up to `index`, then `replacement` in place of `length` bytes.
@@ -316,7 +317,7 @@ enum XMLRepair {
             while i >= 0, bytes[i] != UInt8(ascii: "<") { i -= 1 }
             guard i >= 0, i + 1 < index, Self.isNameByte(bytes[i + 1]) || bytes[i + 1] >= 0x80 else { return nil }
             var j = i + 1
-            while j < index, !CharsetDecoder.isSpace(bytes[j]), bytes[j] != UInt8(ascii: ">"), bytes[j] != UInt8(ascii: "/") { j += 1 }
+            while j < index, !UTF8Text.isXMLSpace(bytes[j]), bytes[j] != UInt8(ascii: ">"), bytes[j] != UInt8(ascii: "/") { j += 1 }
             return String(decoding: bytes[(i + 1)..<j], as: UTF8.self)
         }
 
