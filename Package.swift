@@ -9,7 +9,10 @@ let package = Package(
         .library(name: "NewsdeskCore", targets: ["NewsdeskCore"]),
     ],
     dependencies: [
-        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0")
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
+        .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
     ],
     targets: [
         // libcurl: a system library plus typed wrappers for its variadic calls.
@@ -23,13 +26,19 @@ let package = Package(
         ),
         .target(
             name: "NewsdeskCore",
-            dependencies: ["CCurl", "CLibXML2"]
+            dependencies: [
+                "CCurl", "CLibXML2",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "TOMLKit", package: "TOMLKit"),
+            ]
         ),
         .executableTarget(
             name: "newsdesk",
             dependencies: [
                 "NewsdeskCore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
         // Loopback servers shared by the test targets.

@@ -6,8 +6,8 @@ import NewsdeskCore
 struct Newsdesk: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "newsdesk",
-        abstract: "A self-hosted news aggregator, in development: today it reads and measures feeds.",
+        abstract: "A self-hosted news aggregator: polls feeds politely and remembers every item.",
         version: NewsdeskVersion.string,
-        subcommands: [Parse.self, Bench.self]
+        subcommands: [Once.self, Status.self, Check.self, OPMLCommand.self, Parse.self, Bench.self]
     )
 }

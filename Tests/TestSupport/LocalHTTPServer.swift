@@ -4,45 +4,79 @@ import Foundation
     import Glibc
 #endif
 
-/// A small HTTP/1.1 server on 127.0.0.1 for end-to-end tests: answers each request from a table
-/// of canned responses by path, one request per connection, on its own thread.
+/// A small HTTP/1.1 server on 127.0.0.1 for end-to-end tests: each connection is served on its
+/// own thread by a handler (or a table of canned responses by path), one request per connection.
 public final class LocalHTTPServer: @unchecked Sendable {
+    /// A request as received: method, target (path and query) and headers (names lower-cased).
+    public struct Request: Sendable {
+        public var method: String
+        public var path: String
+        public var headers: [String: String]
+        public var head: String
+    }
+
     public struct Response: Sendable {
         public var status: Int
         public var headers: [String: String]
         public var body: [UInt8]
+        /// Wait this long before answering (for timeouts).
+        public var delay: Double
 
-        public init(status: Int = 200, headers: [String: String] = [:], body: [UInt8] = []) {
+        public init(status: Int = 200, headers: [String: String] = [:], body: [UInt8] = [], delay: Double = 0) {
             self.status = status
             self.headers = headers
             self.body = body
+            self.delay = delay
+        }
+
+        public init(status: Int = 200, headers: [String: String] = [:], text: String) {
+            self.init(status: status, headers: headers, body: Array(text.utf8))
         }
     }
 
+    public typealias Handler = @Sendable (Request) -> Response
+
     public let port: UInt16
     private let descriptor: Int32
-    private let routes: [String: Response]
+    private let handler: Handler
     private let lock = NSLock()
     private var stopped = false
-    private var requestLog: [String] = []
+    private var requestLog: [Request] = []
+    private var active = 0
+    private var mostActive = 0
 
-    /// Starts serving `routes` (path -> response); unknown paths get 404.
-    public init(routes: [String: Response]) throws {
+    /// Starts serving `handler`'s answers.
+    public init(handler: @escaping Handler) throws {
         let (fd, port) = try LoopbackListener.listeningSocket()
         descriptor = fd
         self.port = port
-        self.routes = routes
+        self.handler = handler
         let thread = Thread { [self] in serve() }
         thread.start()
     }
 
+    /// Starts serving `routes` (path -> response); unknown paths get 404.
+    public convenience init(routes: [String: Response]) throws {
+        try self.init { request in routes[request.path] ?? Response(status: 404, text: "not found") }
+    }
+
     public var baseURL: String { "http://127.0.0.1:\(port)" }
 
-    /// The request heads received so far.
-    public var requests: [String] {
+    /// The request heads received so far, in order of arrival.
+    public var requests: [String] { received.map(\.head) }
+
+    /// The requests received so far, in order of arrival.
+    public var received: [Request] {
         lock.lock()
         defer { lock.unlock() }
         return requestLog
+    }
+
+    /// The most connections that were being answered at the same time.
+    public var peakConcurrency: Int {
+        lock.lock()
+        defer { lock.unlock() }
+        return mostActive
     }
 
     public func stop() {
@@ -63,15 +97,18 @@ public final class LocalHTTPServer: @unchecked Sendable {
         while !isStopped {
             let client = accept(descriptor, nil, nil)
             guard client >= 0 else { if isStopped { return } else { continue } }
-            handle(client)
-            close(client)
+            let thread = Thread { [self] in
+                handle(client)
+                close(client)
+            }
+            thread.start()
         }
     }
 
     private func handle(_ client: Int32) {
         var head: [UInt8] = []
         var buffer = [UInt8](repeating: 0, count: 4096)
-        while !head.ends(with: [13, 10, 13, 10]) && head.count < 65_536 {
+        while head.count < 65_536 {
             let n = read(client, &buffer, buffer.count)
             guard n > 0 else { return }
             head += buffer[..<n]
@@ -81,24 +118,38 @@ public final class LocalHTTPServer: @unchecked Sendable {
             }
         }
         let text = String(decoding: head, as: UTF8.self)
+        let lines = text.components(separatedBy: "\r\n")
+        let parts = lines.first?.split(separator: " ") ?? []
+        var headers: [String: String] = [:]
+        for line in lines.dropFirst() {
+            guard let colon = line.firstIndex(of: ":") else { continue }
+            headers[line[..<colon].lowercased()] = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
+        }
+        let request = Request(
+            method: parts.first.map(String.init) ?? "", path: parts.dropFirst().first.map(String.init) ?? "/",
+            headers: headers, head: text)
         lock.lock()
-        requestLog.append(text)
+        requestLog.append(request)
+        active += 1
+        mostActive = max(mostActive, active)
         lock.unlock()
-        let path = text.split(separator: " ").dropFirst().first.map(String.init) ?? "/"
-        let response = routes[path] ?? Response(status: 404, body: Array("not found".utf8))
-        var out = "HTTP/1.1 \(response.status) Status\r\nContent-Length: \(response.body.count)\r\nConnection: close\r\n"
+        defer {
+            lock.lock()
+            active -= 1
+            lock.unlock()
+        }
+        let response = handler(request)
+        if response.delay > 0 { Thread.sleep(forTimeInterval: response.delay) }
+        var out = "HTTP/1.1 \(response.status) Status\r\nConnection: close\r\n"
+        if response.headers["Content-Length"] == nil { out += "Content-Length: \(response.body.count)\r\n" }
         for (name, value) in response.headers { out += "\(name): \(value)\r\n" }
         out += "\r\n"
         let bytes = Array(out.utf8) + response.body
         var sent = 0
         while sent < bytes.count {
-            let n = bytes[sent...].withUnsafeBytes { write(client, $0.baseAddress, $0.count) }
+            let n = bytes[sent...].withUnsafeBytes { send(client, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
             guard n > 0 else { return }
             sent += n
         }
     }
-}
-
-extension Array where Element == UInt8 {
-    fileprivate func ends(with suffix: [UInt8]) -> Bool { count >= suffix.count && Array(self[(count - suffix.count)...]) == suffix }
 }

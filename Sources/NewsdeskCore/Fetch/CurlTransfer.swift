@@ -1,6 +1,13 @@
 import CCurl
 import Foundation
 
+/// One hop of a redirect chain: the status that sent us on, and where to.
+public struct Redirect: Sendable, Equatable {
+    public var status: Int
+    /// The `Location`, made absolute against the URL that answered.
+    public var location: String
+}
+
 /// What one HTTP(S) or file transfer brought back.
 public struct FetchResponse: Sendable {
     /// HTTP status (0 for file://).
@@ -10,6 +17,8 @@ public struct FetchResponse: Sendable {
     /// Response headers of the final response, names lower-cased.
     public var headers: [String: String]
     public var body: [UInt8]
+    /// The redirects followed to get here, in order.
+    public var redirects: [Redirect] = []
 
     /// The `charset` parameter of Content-Type, if any.
     public var charset: String? {
@@ -28,7 +37,15 @@ public struct FetchResponse: Sendable {
 public struct FetchError: Error, Sendable, CustomStringConvertible {
     public var url: String
     public var message: String
+    /// Whether the body was refused for its size.
+    public var tooLarge = false
     public var description: String { message }
+
+    public init(url: String, message: String, tooLarge: Bool = false) {
+        self.url = url
+        self.message = message
+        self.tooLarge = tooLarge
+    }
 }
 
 /// Limits for a transfer.
@@ -40,53 +57,85 @@ public struct FetchLimits: Sendable {
     public init() {}
 }
 
-/// The one Swift file that talks to libcurl.
+/// One GET to make: the URL and the validators to send back.
+public struct FetchRequest: Sendable {
+    public var url: String
+    public var etag: String?
+    public var lastModified: String?
+
+    public init(url: String, etag: String? = nil, lastModified: String? = nil) {
+        self.url = url
+        self.etag = etag
+        self.lastModified = lastModified
+    }
+}
+
+/// The one Swift file that talks to libcurl: ``CurlTransfer`` configures one easy handle,
+/// ``CurlMulti`` drives many of them on one thread with the multi interface.
 ///
-/// `CurlTransfer` owns one easy handle for one transfer; not `Sendable`, used on one thread.
+/// Not `Sendable`: a transfer lives on the thread of the loop that runs it.
 final class CurlTransfer {
     static let userAgent = "newsdesk/\(NewsdeskVersion.string) (+\(NewsdeskVersion.homePage))"
-    private static let globalInit: Void = { curl_global_init(Int(CURL_GLOBAL_DEFAULT)) }()
+    static let globalInit: Void = { curl_global_init(Int(CURL_GLOBAL_DEFAULT)) }()
 
-    private let handle: UnsafeMutableRawPointer
-    private let url: String
-    private let limits: FetchLimits
+    let handle: UnsafeMutableRawPointer
+    let request: FetchRequest
+    let limits: FetchLimits
     private var body: [UInt8] = []
-    private var headers: [String: String] = [:]
+    /// One entry per response received (redirects, then the final one).
+    private var responses: [(status: Int, headers: [String: String])] = []
     private var overCap = false
+    private var headerList: UnsafeMutablePointer<curl_slist>?
+    private let errorBuffer: UnsafeMutablePointer<CChar>
 
-    private init?(url: String, limits: FetchLimits) {
+    init?(_ request: FetchRequest, limits: FetchLimits) {
         Self.globalInit
         guard let handle = curl_easy_init() else { return nil }
         self.handle = handle
-        self.url = url
+        self.request = request
         self.limits = limits
+        errorBuffer = .allocate(capacity: Int(CURL_ERROR_SIZE) + 1)
+        errorBuffer.initialize(repeating: 0, count: Int(CURL_ERROR_SIZE) + 1)
+        configure()
     }
 
-    deinit { curl_easy_cleanup(handle) }
+    deinit {
+        curl_easy_cleanup(handle)
+        curl_slist_free_all(headerList)
+        errorBuffer.deallocate()
+    }
 
-    /// Fetches `url` (http, https or file) synchronously.
+    /// Fetches one URL (http, https or file) synchronously.
     static func fetch(_ url: String, limits: FetchLimits = FetchLimits()) throws(FetchError) -> FetchResponse {
-        guard let transfer = CurlTransfer(url: url, limits: limits) else {
+        guard let transfer = CurlTransfer(FetchRequest(url: url), limits: limits) else {
             throw FetchError(url: url, message: "libcurl could not create a transfer")
         }
-        return try transfer.perform()
+        return try transfer.finish(curl_easy_perform(transfer.handle)).get()
     }
 
-    private func perform() throws(FetchError) -> FetchResponse {
+    private func configure() {
+        let url = request.url
+        // file:// only for the URL the config names; redirects only ever to http(s).
         let scheme = url.split(separator: ":", maxSplits: 1).first?.lowercased() ?? ""
-        let allowed = scheme == "file" ? "file" : "http,https"
         nd_easy_setopt_string(handle, CURLOPT_URL, url)
-        nd_easy_setopt_string(handle, CURLOPT_PROTOCOLS_STR, allowed)
+        nd_easy_setopt_string(handle, CURLOPT_PROTOCOLS_STR, scheme == "file" ? "file" : "http,https")
         nd_easy_setopt_string(handle, CURLOPT_REDIR_PROTOCOLS_STR, "http,https")
         nd_easy_setopt_long(handle, CURLOPT_FOLLOWLOCATION, 1)
         nd_easy_setopt_long(handle, CURLOPT_MAXREDIRS, limits.maxRedirects)
         nd_easy_setopt_long(handle, CURLOPT_NOSIGNAL, 1)
-        nd_easy_setopt_string(handle, CURLOPT_ACCEPT_ENCODING, "")
+        nd_easy_setopt_long(handle, CURLOPT_HTTP_VERSION, Int(CURL_HTTP_VERSION_2TLS))
+        nd_easy_setopt_long(handle, CURLOPT_SUPPRESS_CONNECT_HEADERS, 1)
+        nd_easy_setopt_string(handle, CURLOPT_ACCEPT_ENCODING, "")  // every encoding libcurl decodes
         nd_easy_setopt_string(handle, CURLOPT_USERAGENT, Self.userAgent)
         nd_easy_setopt_long(handle, CURLOPT_TIMEOUT_MS, Self.milliseconds(limits.timeout))
         nd_easy_setopt_long(handle, CURLOPT_CONNECTTIMEOUT_MS, Self.milliseconds(limits.connectTimeout))
         nd_easy_setopt_off_t(handle, CURLOPT_MAXFILESIZE_LARGE, curl_off_t(limits.maxBody))
+        nd_easy_setopt_pointer(handle, CURLOPT_ERRORBUFFER, errorBuffer)
+        if let etag = request.etag { headerList = curl_slist_append(headerList, "If-None-Match: \(etag)") }
+        if let lastModified = request.lastModified { headerList = curl_slist_append(headerList, "If-Modified-Since: \(lastModified)") }
+        if let headerList { nd_easy_setopt_slist(handle, CURLOPT_HTTPHEADER, headerList) }
         let me = Unmanaged.passUnretained(self).toOpaque()
+        nd_easy_setopt_pointer(handle, CURLOPT_PRIVATE, me)
         nd_easy_setopt_pointer(handle, CURLOPT_WRITEDATA, me)
         nd_easy_setopt_write(handle, CURLOPT_WRITEFUNCTION) { data, size, count, userdata in
             guard let data, let userdata else { return 0 }
@@ -109,37 +158,149 @@ final class CurlTransfer {
             let line = data.withMemoryRebound(to: UInt8.self, capacity: length) {
                 String(decoding: UnsafeBufferPointer(start: $0, count: length), as: UTF8.self)
             }
-            if line.hasPrefix("HTTP/") { transfer.headers = [:] }  // a new response (after a redirect)
-            if let colon = line.firstIndex(of: ":") {
-                let name = line[..<colon].lowercased()
-                transfer.headers[name] = line[line.index(after: colon)...].trimmingCharacters(in: .whitespacesAndNewlines)
-            }
+            transfer.headerLine(line)
             return length
         }
-        var errorBuffer = [CChar](repeating: 0, count: Int(CURL_ERROR_SIZE) + 1)
-        let code = errorBuffer.withUnsafeMutableBufferPointer { buffer -> CURLcode in
-            nd_easy_setopt_pointer(handle, CURLOPT_ERRORBUFFER, buffer.baseAddress)
-            return curl_easy_perform(handle)
+    }
+
+    private func headerLine(_ line: String) {
+        if line.hasPrefix("HTTP/") {
+            // A status line starts a new response: a redirect's, or the final one.
+            let status = line.split(separator: " ").dropFirst().first.flatMap { Int($0) } ?? 0
+            if (100..<200).contains(status) { return }
+            responses.append((status, [:]))
+        } else if let colon = line.firstIndex(of: ":"), !responses.isEmpty {
+            let name = line[..<colon].lowercased()
+            let value = line[line.index(after: colon)...].trimmingCharacters(in: .whitespacesAndNewlines)
+            responses[responses.count - 1].headers[name] = value
         }
-        nd_easy_setopt_pointer(handle, CURLOPT_ERRORBUFFER, nil)
+    }
+
+    /// The outcome, once curl reports the transfer done with `code`.
+    func finish(_ code: CURLcode) -> Result<FetchResponse, FetchError> {
+        let url = request.url
         if overCap || code == CURLE_FILESIZE_EXCEEDED {
-            throw FetchError(url: url, message: "response larger than max_body (\(limits.maxBody) bytes)")
+            return .failure(FetchError(url: url, message: "response larger than max_body (\(limits.maxBody) bytes)", tooLarge: true))
         }
         guard code == CURLE_OK else {
-            let detail = String(decoding: errorBuffer.prefix(while: { $0 != 0 }).map { UInt8(bitPattern: $0) }, as: UTF8.self)
-            throw FetchError(url: url, message: detail.isEmpty ? String(cString: curl_easy_strerror(code)) : detail)
+            let detail = String(cString: errorBuffer)
+            var message = detail.isEmpty ? String(cString: curl_easy_strerror(code)) : detail
+            if code == CURLE_TOO_MANY_REDIRECTS { message = "redirect loop or too many redirects: \(message)" }
+            if code == CURLE_UNSUPPORTED_PROTOCOL { message = "redirect or URL to a protocol other than http(s) refused: \(message)" }
+            return .failure(FetchError(url: url, message: message))
         }
         var status = 0
         nd_easy_getinfo_long(handle, CURLINFO_RESPONSE_CODE, &status)
         var effective: UnsafeMutablePointer<CChar>?
         nd_easy_getinfo_string(handle, CURLINFO_EFFECTIVE_URL, &effective)
-        return FetchResponse(
-            status: status, effectiveURL: effective.map { String(cString: $0) } ?? url,
-            headers: headers, body: body)
+        var redirects: [Redirect] = []
+        var hop = url
+        for response in responses.dropLast() {
+            guard let location = response.headers["location"] else { continue }
+            hop = LinkResolver.hasScheme(location) ? location : LinkResolver.resolve(location, base: hop) ?? location
+            redirects.append(Redirect(status: response.status, location: hop))
+        }
+        return .success(
+            FetchResponse(
+                status: status, effectiveURL: effective.map { String(cString: $0) } ?? url,
+                headers: responses.last?.headers ?? [:], body: body, redirects: redirects))
     }
 
     private static func milliseconds(_ duration: Duration) -> Int {
         let (seconds, attoseconds) = duration.components
         return Int(seconds) * 1000 + Int(attoseconds / 1_000_000_000_000_000)
+    }
+}
+
+/// Many transfers at once on one thread, through one libcurl multi handle: at most
+/// `concurrency` running, at most `perHost` to one host, each result reported as it lands.
+///
+/// Not `Sendable`: `run` blocks its thread until every request is answered.
+final class CurlMulti {
+    private let multi: UnsafeMutableRawPointer
+    private let concurrency: Int
+    private let perHost: Int
+
+    init?(concurrency: Int, perHost: Int) {
+        CurlTransfer.globalInit
+        guard let multi = curl_multi_init() else { return nil }
+        self.multi = multi
+        self.concurrency = max(1, concurrency)
+        self.perHost = max(1, perHost)
+        nd_multi_setopt_long(multi, CURLMOPT_MAX_HOST_CONNECTIONS, self.perHost)
+    }
+
+    deinit { curl_multi_cleanup(multi) }
+
+    /// Runs `requests` to completion, calling `completed` (on this thread) as each finishes.
+    func run(
+        _ requests: [FetchRequest], limits: FetchLimits,
+        completed: (Int, Result<FetchResponse, FetchError>) -> Void
+    ) {
+        // Requests wait in one queue per host, taken in turn so no host starves the others.
+        var queues: [String: [Int]] = [:]
+        var hosts: [String] = []
+        for (index, request) in requests.enumerated() {
+            let host = Self.host(of: request.url)
+            if queues[host] == nil { hosts.append(host) }
+            queues[host, default: []].append(index)
+        }
+        for host in hosts { queues[host]?.reverse() }  // pop from the end
+        var running: [UnsafeMutableRawPointer: (index: Int, host: String, transfer: CurlTransfer)] = [:]
+        var perHostRunning: [String: Int] = [:]
+        var cursor = 0
+
+        func admit() {
+            var idle = 0
+            while running.count < concurrency, !hosts.isEmpty, idle < hosts.count {
+                cursor %= hosts.count
+                let host = hosts[cursor]
+                guard perHostRunning[host, default: 0] < perHost, let index = queues[host]?.popLast() else {
+                    if queues[host]?.isEmpty ?? true {
+                        hosts.remove(at: cursor)
+                        queues[host] = nil
+                    } else {
+                        cursor += 1
+                        idle += 1
+                    }
+                    continue
+                }
+                idle = 0
+                cursor += 1
+                guard let transfer = CurlTransfer(requests[index], limits: limits) else {
+                    completed(index, .failure(FetchError(url: requests[index].url, message: "libcurl could not create a transfer")))
+                    continue
+                }
+                running[transfer.handle] = (index, host, transfer)
+                perHostRunning[host, default: 0] += 1
+                curl_multi_add_handle(multi, transfer.handle)
+            }
+        }
+
+        admit()
+        while !running.isEmpty {
+            var stillRunning: Int32 = 0
+            curl_multi_perform(multi, &stillRunning)
+            var pending: Int32 = 0
+            while let message = curl_multi_info_read(multi, &pending) {
+                guard message.pointee.msg == CURLMSG_DONE, let handle = message.pointee.easy_handle,
+                    let entry = running.removeValue(forKey: handle)
+                else { continue }
+                let code = message.pointee.data.result
+                curl_multi_remove_handle(multi, handle)
+                perHostRunning[entry.host, default: 1] -= 1
+                completed(entry.index, entry.transfer.finish(code))
+            }
+            admit()
+            if !running.isEmpty {
+                var events: Int32 = 0
+                curl_multi_poll(multi, nil, 0, 1000, &events)
+            }
+        }
+    }
+
+    static func host(of url: String) -> String {
+        guard let components = URLComponents(string: url) else { return "" }
+        return "\(components.host?.lowercased() ?? ""):\(components.port ?? 0)"
     }
 }

@@ -42,6 +42,19 @@ public enum FeedDate {
         return "\(pad(y, 4))-\(pad(m, 2))-\(pad(d, 2))T\(pad(rem / 3600, 2)):\(pad(rem / 60 % 60, 2)):\(pad(rem % 60, 2))Z"
     }
 
+    /// Formats as an RFC 1123 (HTTP and RSS) date in GMT: "Sun, 11 Jul 2004 17:00:00 GMT".
+    public static func rfc822(_ date: Date) -> String {
+        let t = date.timeIntervalSince1970
+        let secs = Int((t.isNaN ? 0 : min(max(t, 0), 1e12)).rounded(.down))
+        let days = secs / 86_400
+        let rem = secs % 86_400
+        let (y, m, d) = civilFromDays(days)
+        let weekdays = ["Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed"]  // 1970-01-01 was a Thursday
+        let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+        func two(_ v: Int) -> String { v < 10 ? "0\(v)" : "\(v)" }
+        return "\(weekdays[days % 7]), \(two(d)) \(months[m - 1]) \(y) \(two(rem / 3600)):\(two(rem / 60 % 60)):\(two(rem % 60)) GMT"
+    }
+
     // MARK: - Scanning state
     /// The pieces collected while scanning; validated and assembled by `resolve`.
     struct Fields {

@@ -1,0 +1,77 @@
+import Foundation
+
+/// Everything `feeds.conf` says: the daemon's settings and the feeds it polls.
+///
+/// A value type, read once by ``ConfigLoader``; paths in it are already absolute.
+public struct Config: Sendable, Equatable {
+    /// The `[newsdesk]` table.
+    public var settings: Settings
+    /// The `[[feed]]` tables, in file order.
+    public var feeds: [FeedConfig]
+    /// The file this came from (absolute), for messages.
+    public var path: String
+
+    public init(settings: Settings = Settings(), feeds: [FeedConfig] = [], path: String = "feeds.conf") {
+        self.settings = settings
+        self.feeds = feeds
+        self.path = path
+    }
+}
+
+/// The `[newsdesk]` table of `feeds.conf`.
+public struct Settings: Sendable, Equatable {
+    /// The SQLite database (absolute path).
+    public var state = "newsdesk.sqlite"
+    /// Where the ranked feed and digests are written (absolute path).
+    public var output = "public"
+    public var title = "Newsdesk: top news"
+    /// The published feed's own address, for its `rel="self"` link.
+    public var feedURL: String?
+    /// The interval of a feed that sets none, before its posting rate is known.
+    public var pollInterval: Duration = .seconds(30 * 60)
+    /// Transfers at once, and transfers at once to one host.
+    public var concurrency = 16
+    public var perHost = 2
+    public var timeout: Duration = .seconds(30)
+    public var maxBody = 16 << 20
+    /// How long items are kept before their text is pruned (their keys stay).
+    public var retention: Duration = .seconds(30 * 86_400)
+
+    public init() {}
+}
+
+/// One `[[feed]]` table.
+public struct FeedConfig: Sendable, Equatable {
+    /// The URL as written in the config: the feed's identity for its whole life.
+    public var url: String
+    /// The URL to fetch first: `url`, with a relative `file:` path made absolute.
+    public var fetchURL: String
+    /// The user's name for the feed; nil means the feed's own title.
+    public var name: String?
+    /// Source authority for scoring.
+    public var weight = 1.0
+    /// A fixed poll interval; nil means adaptive.
+    public var interval: Duration?
+    public var tags: [String] = []
+    /// The line of its `[[feed]]` header, for messages.
+    public var line: Int?
+
+    public init(
+        url: String, fetchURL: String? = nil, name: String? = nil, weight: Double = 1.0, interval: Duration? = nil, tags: [String] = []
+    ) {
+        self.url = url
+        self.fetchURL = fetchURL ?? url
+        self.name = name
+        self.weight = weight
+        self.interval = interval
+        self.tags = tags
+    }
+}
+
+extension Duration {
+    /// The duration in seconds, as Foundation counts time.
+    public var timeInterval: TimeInterval {
+        let (seconds, attoseconds) = components
+        return TimeInterval(seconds) + TimeInterval(attoseconds) / 1e18
+    }
+}

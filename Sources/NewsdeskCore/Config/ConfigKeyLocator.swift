@@ -1,0 +1,79 @@
+import Foundation
+
+/// Finds the line of a key in a TOML text, so that errors found after parsing (an unknown key, a
+/// bad duration) can name it. TOMLKit reports positions only for syntax errors.
+///
+/// It reads table headers and `key =` lines only; anything it cannot place gets no line, never a
+/// wrong one: keys inside multi-line strings and arrays are skipped.
+struct ConfigKeyLocator {
+    /// "newsdesk" for `[newsdesk]`, "feed#3" for the fourth `[[feed]]`, "" for the top level.
+    private var headerLines: [String: Int] = [:]
+    private var keyLines: [String: Int] = [:]
+
+    init(text: String) {
+        var table = ""
+        var arrayCounts: [String: Int] = [:]
+        var inMultiline: String?
+        var bracketDepth = 0
+        for (index, rawLine) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+            let line = rawLine.trimmingCharacters(in: .whitespaces)
+            let number = index + 1
+            if let delimiter = inMultiline {
+                if line.contains(delimiter) { inMultiline = nil }
+                continue
+            }
+            if bracketDepth > 0 {
+                bracketDepth += Self.depthChange(line)
+                continue
+            }
+            if line.hasPrefix("[[") {
+                let name = Self.headerName(line.dropFirst(2))
+                let count = arrayCounts[name, default: 0]
+                arrayCounts[name] = count + 1
+                table = "\(name)#\(count)"
+                headerLines[table] = number
+            } else if line.hasPrefix("[") {
+                table = Self.headerName(line.dropFirst())
+                headerLines[table] = number
+            } else if let equals = line.firstIndex(of: "="), !line.hasPrefix("#") {
+                let key = line[..<equals].trimmingCharacters(in: .whitespaces).trimmingCharacters(in: CharacterSet(charactersIn: "\"'"))
+                keyLines["\(table).\(key)"] = number
+                let value = line[line.index(after: equals)...].trimmingCharacters(in: .whitespaces)
+                for delimiter in ["\"\"\"", "'''"] where value.hasPrefix(delimiter) && !value.dropFirst(3).contains(delimiter) {
+                    inMultiline = delimiter
+                }
+                if value.hasPrefix("[") { bracketDepth = max(0, Self.depthChange(value)) }
+            }
+        }
+    }
+
+    /// The line of `key` in `table` ("newsdesk", "feed#0"), else of the table's header.
+    func line(table: String, key: String? = nil) -> Int? {
+        if let key, let line = keyLines["\(table).\(key)"] { return line }
+        return headerLines[table]
+    }
+
+    private static func headerName(_ text: Substring) -> String {
+        String(text.prefix { $0 != "]" }).trimmingCharacters(in: .whitespaces)
+    }
+
+    /// Net count of `[` minus `]` outside strings, comments ignored.
+    private static func depthChange(_ text: String) -> Int {
+        var depth = 0
+        var quote: Character?
+        for character in text {
+            if let open = quote {
+                if character == open { quote = nil }
+            } else if character == "\"" || character == "'" {
+                quote = character
+            } else if character == "#" {
+                break
+            } else if character == "[" {
+                depth += 1
+            } else if character == "]" {
+                depth -= 1
+            }
+        }
+        return depth
+    }
+}

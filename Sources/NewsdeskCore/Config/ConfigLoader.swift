@@ -1,0 +1,253 @@
+import Foundation
+import TOMLKit
+
+/// One thing wrong with a config file, located as precisely as possible.
+public struct ConfigProblem: Sendable, Equatable, CustomStringConvertible {
+    public var file: String
+    public var line: Int?
+    /// The key, written as in the file: `poll_interval`, `feed[2].url`.
+    public var key: String?
+    public var message: String
+
+    public var description: String {
+        var text = file
+        if let line { text += ":\(line)" }
+        text += ": "
+        if let key { text += "\(key): " }
+        return text + message
+    }
+}
+
+/// A config that cannot be used, with every problem found in it.
+public struct ConfigError: Error, Sendable, CustomStringConvertible {
+    public var problems: [ConfigProblem]
+    public var description: String { problems.map(\.description).joined(separator: "\n") }
+}
+
+/// Reads `feeds.conf` (TOML) into a ``Config``, checking every key and value.
+public enum ConfigLoader {
+    static let settingsKeys: Set<String> = [
+        "state", "output", "title", "feed_url", "poll_interval", "concurrency", "per_host", "timeout", "max_body", "retention",
+    ]
+    static let feedKeys: Set<String> = ["url", "name", "weight", "interval", "tags"]
+
+    /// Loads and checks the config file at `path`.
+    public static func load(path: String) throws(ConfigError) -> Config {
+        let absolute = absolutePath(path, relativeTo: FileManager.default.currentDirectoryPath)
+        guard let data = FileManager.default.contents(atPath: absolute) else {
+            throw ConfigError(problems: [ConfigProblem(file: path, message: "cannot read the file")])
+        }
+        guard let text = String(data: data, encoding: .utf8) else {
+            throw ConfigError(problems: [ConfigProblem(file: path, message: "not UTF-8 text")])
+        }
+        return try parse(text: text, path: absolute, displayName: path)
+    }
+
+    /// Parses config text; relative paths resolve against the folder of `path`.
+    public static func parse(text: String, path: String, displayName: String? = nil) throws(ConfigError) -> Config {
+        let file = displayName ?? path
+        let table: TOMLTable
+        do {
+            table = try TOMLTable(string: text)
+        } catch let error as TOMLParseError {
+            throw ConfigError(problems: [ConfigProblem(file: file, line: error.source.begin.line, message: error.description)])
+        } catch {
+            throw ConfigError(problems: [ConfigProblem(file: file, message: "\(error)")])
+        }
+        var reader = TableReader(file: file, folder: (path as NSString).deletingLastPathComponent, locator: ConfigKeyLocator(text: text))
+        let config = reader.read(table, path: path)
+        if !reader.problems.isEmpty { throw ConfigError(problems: reader.problems) }
+        return config
+    }
+
+    /// Two URLs that differ only in the case of scheme or host are the same feed.
+    static func comparableURL(_ url: String) -> String {
+        guard var components = URLComponents(string: url) else { return url }
+        components.scheme = components.scheme?.lowercased()
+        components.host = components.host?.lowercased()
+        return components.string ?? url
+    }
+
+    static func absolutePath(_ path: String, relativeTo folder: String) -> String {
+        let joined = path.hasPrefix("/") ? path : (folder as NSString).appendingPathComponent(path)
+        return (joined as NSString).standardizingPath
+    }
+}
+
+/// Walks the parsed TOML, collecting every problem rather than stopping at the first.
+private struct TableReader {
+    let file: String
+    let folder: String
+    let locator: ConfigKeyLocator
+    var problems: [ConfigProblem] = []
+
+    mutating func read(_ root: TOMLTable, path: String) -> Config {
+        var config = Config(path: path)
+        config.settings.state = ConfigLoader.absolutePath(config.settings.state, relativeTo: folder)
+        config.settings.output = ConfigLoader.absolutePath(config.settings.output, relativeTo: folder)
+        for key in root.keys.sorted() where key != "newsdesk" && key != "feed" {
+            let line = locator.line(table: key) ?? locator.line(table: "\(key)#0") ?? locator.line(table: "", key: key)
+            problems.append(
+                ConfigProblem(file: file, line: line, key: key, message: "unknown table or key (expected [newsdesk] and [[feed]])"))
+        }
+        if let value = root["newsdesk"] {
+            if let table = value.table {
+                config.settings = readSettings(table)
+            } else {
+                problem(table: "", key: "newsdesk", name: "newsdesk", "must be a table: [newsdesk]")
+            }
+        }
+        if let value = root["feed"] {
+            if let array = value.array {
+                var seen: [String: Int] = [:]
+                for index in 0..<array.count {
+                    guard let table = array[index].table else {
+                        problem(table: "", key: "feed", name: "feed", "must be an array of tables: [[feed]]")
+                        continue
+                    }
+                    guard let feed = readFeed(table, index: index) else { continue }
+                    let identity = ConfigLoader.comparableURL(feed.url)
+                    if let first = seen[identity] {
+                        problem(
+                            table: "feed#\(index)", key: "url", name: "feed[\(index + 1)].url",
+                            "duplicate of feed[\(first + 1)]: \(feed.url)")
+                    } else {
+                        seen[identity] = index
+                        config.feeds.append(feed)
+                    }
+                }
+            } else {
+                problem(table: "", key: "feed", name: "feed", "must be an array of tables: [[feed]]")
+            }
+        }
+        return config
+    }
+
+    private mutating func readSettings(_ table: TOMLTable) -> Settings {
+        var settings = Settings()
+        settings.state = ConfigLoader.absolutePath(settings.state, relativeTo: folder)
+        settings.output = ConfigLoader.absolutePath(settings.output, relativeTo: folder)
+        let scope = "newsdesk"
+        for key in table.keys.sorted() where !ConfigLoader.settingsKeys.contains(key) {
+            problem(table: scope, key: key, name: key, "unknown key in [newsdesk]")
+        }
+        if let path = string(table, scope, "state") { settings.state = ConfigLoader.absolutePath(path, relativeTo: folder) }
+        if let path = string(table, scope, "output") { settings.output = ConfigLoader.absolutePath(path, relativeTo: folder) }
+        if let title = string(table, scope, "title") { settings.title = title }
+        if let url = string(table, scope, "feed_url") {
+            if Self.httpURL(url) {
+                settings.feedURL = url
+            } else {
+                problem(table: scope, key: "feed_url", name: "feed_url", "not an http(s) URL: \(url)")
+            }
+        }
+        if let value = duration(table, scope, "poll_interval") { settings.pollInterval = value }
+        if let value = duration(table, scope, "timeout") { settings.timeout = value }
+        if let value = duration(table, scope, "retention") { settings.retention = value }
+        if let value = positiveInt(table, scope, "concurrency") { settings.concurrency = value }
+        if let value = positiveInt(table, scope, "per_host") { settings.perHost = value }
+        if let value = table["max_body"] {
+            let size = value.int.flatMap { $0 > 0 ? $0 : nil } ?? value.string.flatMap(ConfigValue.size)
+            if let size {
+                settings.maxBody = size
+            } else {
+                problem(
+                    table: scope, key: "max_body", name: "max_body",
+                    "bad size \(show(value)) (write e.g. \"16MiB\", \"500kB\" or a byte count)")
+            }
+        }
+        return settings
+    }
+
+    private mutating func readFeed(_ table: TOMLTable, index: Int) -> FeedConfig? {
+        let scope = "feed#\(index)"
+        let label = "feed[\(index + 1)]"
+        for key in table.keys.sorted() where !ConfigLoader.feedKeys.contains(key) {
+            problem(table: scope, key: key, name: "\(label).\(key)", "unknown key in [[feed]]")
+        }
+        guard let url = string(table, scope, "url", label: label) else {
+            if table["url"] == nil { problem(table: scope, key: nil, name: "\(label).url", "missing: every [[feed]] needs a url") }
+            return nil
+        }
+        guard let fetchURL = resolveFeedURL(url) else {
+            problem(table: scope, key: "url", name: "\(label).url", "not an http(s) or file: URL: \(url)")
+            return nil
+        }
+        var feed = FeedConfig(url: url, fetchURL: fetchURL)
+        feed.line = locator.line(table: scope)
+        feed.name = string(table, scope, "name", label: label)
+        if let value = table["weight"] {
+            if let weight = value.double ?? value.int.map(Double.init), weight >= 0, weight.isFinite {
+                feed.weight = weight
+            } else {
+                problem(table: scope, key: "weight", name: "\(label).weight", "must be a number of at least 0, not \(show(value))")
+            }
+        }
+        feed.interval = duration(table, scope, "interval", label: label)
+        if let value = table["tags"] {
+            if let array = value.array, let tags = Optional((0..<array.count).compactMap { array[$0].string }), tags.count == array.count {
+                feed.tags = tags
+            } else {
+                problem(table: scope, key: "tags", name: "\(label).tags", "must be a list of strings, like [\"world\", \"tech\"]")
+            }
+        }
+        return feed
+    }
+
+    /// http(s) URLs as written; `file:` URLs made absolute against the config's folder.
+    private func resolveFeedURL(_ url: String) -> String? {
+        if Self.httpURL(url) { return url }
+        guard url.lowercased().hasPrefix("file:") else { return nil }
+        var path = String(url.dropFirst(5))
+        if path.hasPrefix("//") {
+            path = String(path.dropFirst(2))
+            guard path.hasPrefix("/") else { return nil }  // file://host/... is not local
+        }
+        guard !path.isEmpty else { return nil }
+        let absolute = ConfigLoader.absolutePath(path.removingPercentEncoding ?? path, relativeTo: folder)
+        return URL(fileURLWithPath: absolute).absoluteString
+    }
+
+    static func httpURL(_ text: String) -> Bool {
+        guard let components = URLComponents(string: text), let scheme = components.scheme?.lowercased(),
+            scheme == "http" || scheme == "https", let host = components.host, !host.isEmpty
+        else { return false }
+        return true
+    }
+
+    // MARK: Typed reads, each reporting its own problem
+
+    private mutating func string(_ table: TOMLTable, _ scope: String, _ key: String, label: String? = nil) -> String? {
+        guard let value = table[key] else { return nil }
+        if let text = value.string { return text }
+        problem(table: scope, key: key, name: label.map { "\($0).\(key)" } ?? key, "must be a string, not \(show(value))")
+        return nil
+    }
+
+    private mutating func duration(_ table: TOMLTable, _ scope: String, _ key: String, label: String? = nil) -> Duration? {
+        guard let value = table[key] else { return nil }
+        if let text = value.string, let duration = ConfigValue.duration(text) { return duration }
+        problem(
+            table: scope, key: key, name: label.map { "\($0).\(key)" } ?? key,
+            "bad duration \(show(value)) (write e.g. \"90s\", \"15m\", \"1h30m\", \"2d\")")
+        return nil
+    }
+
+    private mutating func positiveInt(_ table: TOMLTable, _ scope: String, _ key: String) -> Int? {
+        guard let value = table[key] else { return nil }
+        if let number = value.int, number > 0 { return number }
+        problem(table: scope, key: key, name: key, "must be a whole number above 0, not \(show(value))")
+        return nil
+    }
+
+    private func show(_ value: any TOMLValueConvertible) -> String {
+        if let text = value.string { return "\"\(text)\"" }
+        return value.debugDescription
+    }
+
+    /// Records a problem at the line of `key` in `table` (or of the table's header).
+    private mutating func problem(table: String, key: String?, name: String, _ message: String) {
+        let line = locator.line(table: table, key: key)
+        problems.append(ConfigProblem(file: file, line: line, key: name, message: message))
+    }
+}

@@ -1,0 +1,142 @@
+import Foundation
+
+/// Subscriptions in and out as OPML 2.0: `newsdesk opml import` and `newsdesk opml export`.
+public enum OPML {
+    /// A subscription found in an OPML file.
+    public struct Subscription: Sendable, Equatable {
+        public var url: String
+        public var title: String?
+        /// The titles of the folders (outlines) it sits in, outermost first, plus its categories.
+        public var tags: [String]
+    }
+
+    /// Why an OPML file could not be read.
+    public struct ReadError: Error, Sendable, CustomStringConvertible {
+        public var description: String
+    }
+
+    /// The subscriptions of an OPML document: every `<outline>` with an `xmlUrl`.
+    public static func subscriptions(in data: [UInt8]) throws(ReadError) -> [Subscription] {
+        let decoded = CharsetDecoder.decode(data)
+        let reader = OutlineReader()
+        let outcome = decoded.bytes.withUnsafeBytes { XMLStreamParser.parse($0, sink: reader) }
+        guard reader.sawOPML else {
+            let detail = outcome.firstError.map { " (line \(outcome.line): \($0))" } ?? ""
+            throw ReadError(description: "not an OPML document: no <opml> root element\(detail)")
+        }
+        return reader.subscriptions
+    }
+
+    /// The `[[feed]]` tables to append to a config for `subscriptions`, skipping URLs it has.
+    public static func tomlForImport(_ subscriptions: [Subscription], existing: Config) -> (text: String, added: Int) {
+        var known = Set(existing.feeds.map { ConfigLoader.comparableURL($0.url) })
+        var text = ""
+        var added = 0
+        for subscription in subscriptions where known.insert(ConfigLoader.comparableURL(subscription.url)).inserted {
+            text += "\n[[feed]]\nurl = \(tomlString(subscription.url))\n"
+            if let title = subscription.title, !title.isEmpty { text += "name = \(tomlString(title))\n" }
+            if !subscription.tags.isEmpty { text += "tags = [\(subscription.tags.map(tomlString).joined(separator: ", "))]\n" }
+            added += 1
+        }
+        return (text, added)
+    }
+
+    /// An OPML 2.0 document listing the config's feeds, in folders by their first tag.
+    public static func export(_ config: Config, now: Date = Date()) -> String {
+        var out = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<opml version=\"2.0\">\n  <head>\n"
+        out += "    <title>\(escape(config.settings.title))</title>\n"
+        out += "    <dateCreated>\(FeedDate.rfc822(now))</dateCreated>\n"
+        out += "    <docs>http://opml.org/spec2.opml</docs>\n  </head>\n  <body>\n"
+        var folders: [String] = []
+        var byFolder: [String: [FeedConfig]] = [:]
+        for feed in config.feeds {
+            let folder = feed.tags.first ?? ""
+            if byFolder[folder] == nil { folders.append(folder) }
+            byFolder[folder, default: []].append(feed)
+        }
+        for folder in folders {
+            let indent = folder.isEmpty ? "    " : "      "
+            if !folder.isEmpty { out += "    <outline text=\"\(escape(folder))\">\n" }
+            for feed in byFolder[folder] ?? [] {
+                let title = escape(feed.name ?? feed.url)
+                out += "\(indent)<outline type=\"rss\" text=\"\(title)\" title=\"\(title)\" xmlUrl=\"\(escape(feed.url))\""
+                if feed.tags.count > 1 {
+                    out += " category=\"\(escape(feed.tags.map { "/" + $0 }.joined(separator: ",")))\""
+                }
+                out += "/>\n"
+            }
+            if !folder.isEmpty { out += "    </outline>\n" }
+        }
+        return out + "  </body>\n</opml>\n"
+    }
+
+    static func tomlString(_ text: String) -> String {
+        var out = "\""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\t": out += "\\t"
+            case "\r": out += "\\r"
+            case _ where scalar.value < 0x20 || scalar.value == 0x7F: out += String(format: "\\u%04X", scalar.value)
+            default: out.unicodeScalars.append(scalar)
+            }
+        }
+        return out + "\""
+    }
+
+    static func escape(_ text: String) -> String {
+        var out = ""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "&": out += "&amp;"
+            case "<": out += "&lt;"
+            case ">": out += "&gt;"
+            case "\"": out += "&quot;"
+            case "\n", "\t", "\r": out += "&#\(scalar.value);"
+            case _ where scalar.value < 0x20 || scalar.value == 0xFFFE || scalar.value == 0xFFFF: continue
+            default: out.unicodeScalars.append(scalar)
+            }
+        }
+        return out
+    }
+}
+
+/// Collects `<outline>` elements, tracking the folders they are nested in.
+private final class OutlineReader: XMLEventSink {
+    var sawOPML = false
+    var subscriptions: [OPML.Subscription] = []
+    /// One entry per open `<outline>`: the folder name it adds (nil for a subscription).
+    private var stack: [String?] = []
+
+    func startElement(_ name: XMLName, attributes: XMLAttributes) -> Bool {
+        if name.local == "opml" { sawOPML = true }
+        guard name.local == "outline" else { return false }
+        let title = (attributes["title"] ?? attributes["text"]).map(UTF8Text.trim)
+        guard let url = attributes["xmlUrl"] ?? attributes["xmlurl"] ?? attributes["url"], !url.isEmpty,
+            (attributes["type"] ?? "rss").lowercased() != "link"
+        else {
+            stack.append(title.flatMap { $0.isEmpty ? nil : $0 })
+            return false
+        }
+        var tags = stack.compactMap { $0 }
+        for category in (attributes["category"] ?? "").split(separator: ",") {
+            // OPML 2.0 categories are slash-delimited paths: "/News/World" gives "News" and "World".
+            for part in category.split(separator: "/") {
+                let tag = part.trimmingCharacters(in: .whitespaces)
+                if !tag.isEmpty, !tags.contains(tag) { tags.append(tag) }
+            }
+        }
+        subscriptions.append(OPML.Subscription(url: UTF8Text.trim(url), title: title, tags: tags))
+        stack.append(nil)
+        return false
+    }
+
+    func endElement(_ name: XMLName) -> Bool {
+        if name.local == "outline", !stack.isEmpty { stack.removeLast() }
+        return false
+    }
+
+    func characters(_ text: UnsafeBufferPointer<UInt8>) {}
+}

@@ -1,0 +1,56 @@
+import Foundation
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// Writes files so that no reader and no crash ever sees half of one: a temporary file in the
+/// same folder, fsync, rename over the target, fsync of the folder.
+public enum AtomicFile {
+    /// Why a file could not be written.
+    public struct WriteError: Error, Sendable, CustomStringConvertible {
+        public var path: String
+        public var reason: String
+        public var description: String { "\(path): \(reason)" }
+    }
+
+    /// Writes `bytes` to `path` unless it already holds exactly them; returns whether it wrote.
+    @discardableResult
+    public static func write(_ bytes: [UInt8], to path: String, mode: mode_t = 0o644) throws(WriteError) -> Bool {
+        if let current = FileManager.default.contents(atPath: path), current.elementsEqual(bytes) { return false }
+        let folder = (path as NSString).deletingLastPathComponent.isEmpty ? "." : (path as NSString).deletingLastPathComponent
+        do {
+            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        } catch {
+            throw WriteError(path: path, reason: "cannot create the folder: \(error.localizedDescription)")
+        }
+        var template = Array("\(folder)/.\((path as NSString).lastPathComponent).XXXXXX".utf8CString)
+        let fd = template.withUnsafeMutableBufferPointer { buffer in buffer.baseAddress.map { mkstemp($0) } ?? -1 }
+        guard fd >= 0 else { throw WriteError(path: path, reason: "cannot create a temporary file: \(String(cString: strerror(errno)))") }
+        let temporary = String(decoding: template.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        var failure: String?
+        var written = 0
+        while written < bytes.count, failure == nil {
+            let n = bytes[written...].withUnsafeBytes { Glibc.write(fd, $0.baseAddress, $0.count) }
+            if n > 0 {
+                written += n
+            } else if errno != EINTR {
+                failure = "write failed: \(String(cString: strerror(errno)))"
+            }
+        }
+        if failure == nil, fchmod(fd, mode) != 0 { failure = "chmod failed: \(String(cString: strerror(errno)))" }
+        if failure == nil, fsync(fd) != 0 { failure = "fsync failed: \(String(cString: strerror(errno)))" }
+        close(fd)
+        if failure == nil, rename(temporary, path) != 0 { failure = "rename failed: \(String(cString: strerror(errno)))" }
+        if let failure {
+            unlink(temporary)
+            throw WriteError(path: path, reason: failure)
+        }
+        let folderFD = open(folder, O_RDONLY | O_DIRECTORY)
+        if folderFD >= 0 {
+            fsync(folderFD)
+            close(folderFD)
+        }
+        return true
+    }
+}

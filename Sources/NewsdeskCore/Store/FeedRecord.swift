@@ -1,0 +1,57 @@
+import Foundation
+
+/// Where a feed stands, as `newsdesk status` reports it.
+public enum FeedState: String, Sendable, Codable, CaseIterable {
+    /// The last fetch brought a feed.
+    case ok
+    /// The last fetch was a 304, or the same bytes as before.
+    case notModified = "not_modified"
+    /// The last fetch failed; retried after an exponential delay.
+    case backoff
+    /// The server asked us to wait (429/503 with Retry-After).
+    case retryAfter = "retry_after"
+    /// 410 Gone: never polled again.
+    case gone
+    /// Not fetched yet.
+    case never
+}
+
+/// One feed's polling state, one row of the `feed` table.
+public struct FeedRecord: Sendable, Equatable {
+    public var id: Int64
+    /// The config URL: the feed's identity.
+    public var url: String
+    /// Where it is fetched now (differs from `url` once the feed has moved).
+    public var fetchURL: String
+    /// The feed's own title and home page, from its last good parse.
+    public var title: String?
+    public var siteLink: String?
+    public var etag: String?
+    public var lastModified: String?
+    /// Hash of the last body parsed, so identical bytes count as unchanged.
+    public var contentHash: String?
+    public var state: FeedState = .never
+    public var httpStatus: Int?
+    public var error: String?
+    /// Consecutive failures; 0 after any success.
+    public var errorCount = 0
+    public var nextDue: Date
+    public var lastFetch: Date?
+    public var lastSuccess: Date?
+    /// The last fetch sent without validators (a 304-forever server still gets one a day).
+    public var lastFullFetch: Date?
+    /// The permanent-redirect target seen on the last fetches, and how many times in a row.
+    public var redirectTarget: String?
+    public var redirectCount = 0
+    /// The shortest interval the server asked for (RSS ttl, max-age, Expires), in seconds.
+    public var serverInterval: TimeInterval?
+    /// How items of this feed are keyed; only ever moves down the list when guids prove useless.
+    public var keyMode: ItemKey.Mode = .guid
+
+    public init(id: Int64, url: String, fetchURL: String, nextDue: Date = .distantPast) {
+        self.id = id
+        self.url = url
+        self.fetchURL = fetchURL
+        self.nextDue = nextDue
+    }
+}

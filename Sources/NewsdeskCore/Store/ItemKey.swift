@@ -1,0 +1,55 @@
+import Foundation
+
+/// The identity of an item within its feed: guid (or Atom id), else canonical link, else a hash
+/// of title and date. A feed whose guids repeat (or whose links repeat) is keyed by the next
+/// kind for good, so its items do not collapse into one.
+public enum ItemKey {
+    public enum Mode: Int, Sendable, Comparable {
+        case guid = 0, link = 1, hash = 2
+        public static func < (a: Mode, b: Mode) -> Bool { a.rawValue < b.rawValue }
+    }
+
+    /// The keys of `items` in order, and the mode used (never before `mode`).
+    public static func keys(for items: [FeedItem], mode: Mode) -> (keys: [String], mode: Mode) {
+        var mode = mode
+        if mode == .guid, repeats(items.compactMap { nonEmpty($0.guid) }) { mode = .link }
+        if mode <= .link, repeats(items.compactMap { nonEmpty($0.link).map(CanonicalURL.key) }) { mode = .hash }
+        return (items.map { key(for: $0, mode: mode) }, mode)
+    }
+
+    static func key(for item: FeedItem, mode: Mode) -> String {
+        if mode == .guid, let guid = nonEmpty(item.guid) { return "g:" + guid }
+        if mode <= .link, let link = nonEmpty(item.link) { return "l:" + CanonicalURL.key(link) }
+        var text = item.title ?? ""
+        text += "\u{1F}" + (item.published ?? item.updated).map(FeedDate.rfc3339).orEmpty
+        if item.title == nil { text += "\u{1F}" + (item.summary ?? item.content).orEmpty }
+        return "h:" + ContentHash.hex(Array(text.utf8))
+    }
+
+    private static func nonEmpty(_ text: String?) -> String? {
+        guard let text, !text.isEmpty else { return nil }
+        return text
+    }
+
+    private static func repeats(_ values: [String]) -> Bool {
+        var seen = Set<String>()
+        return values.contains { !seen.insert($0).inserted }
+    }
+}
+
+/// A 64-bit FNV-1a hash as 16 hex digits: enough to tell changed bytes from unchanged ones.
+public enum ContentHash {
+    public static func hex(_ bytes: some Sequence<UInt8>) -> String {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in bytes {
+            hash ^= UInt64(byte)
+            hash = hash &* 0x0000_0100_0000_01b3
+        }
+        let digits = String(hash, radix: 16)
+        return String(repeating: "0", count: 16 - digits.count) + digits
+    }
+}
+
+extension Optional where Wrapped == String {
+    fileprivate var orEmpty: String { self ?? "" }
+}

@@ -1,0 +1,187 @@
+import Foundation
+import GRDB
+
+/// An item as stored: the normalized fields of its latest version plus when Newsdesk saw it.
+public struct StoredItem: Sendable, Equatable {
+    public var id: Int64
+    public var feedID: Int64
+    public var key: String
+    public var guid: String?
+    public var title: String?
+    public var link: String?
+    public var canonicalLink: String?
+    public var summary: String?
+    public var excerpt: String?
+    public var authors: [String]
+    public var categories: [String]
+    public var published: Date?
+    public var updated: Date?
+    public var firstSeen: Date
+    public var lastChanged: Date
+    /// Pruned by retention: the text is gone, the key stays so the item never comes back as new.
+    public var pruned: Bool
+}
+
+/// What storing one fetch changed.
+public struct StoreOutcome: Sendable, Equatable {
+    public var new = 0
+    public var updated = 0
+}
+
+extension StateStore {
+    /// Stores the results of several fetches in one transaction, in order.
+    public func record(_ batch: [(FeedRecord, [FeedItem]?)], now: Date) throws(StoreError) -> [StoreOutcome] {
+        try write("storing \(batch.count) feeds") { db in
+            try batch.map { feed, items in try Self.record(feed, items: items, now: now, in: db) }
+        }
+    }
+
+    /// Items of a feed dated in `since...until`, or nil when none of its items has a date.
+    public func datedPosts(feedID: Int64, since: Date, until: Date) throws(StoreError) -> Int? {
+        try read("counting posts") { db in
+            let row = try Row.fetchOne(
+                db.cachedStatement(
+                    sql: "SELECT count(published) AS dated, sum(published BETWEEN ? AND ?) AS recent FROM item WHERE feed_id = ?"),
+                arguments: [since.timeIntervalSince1970, until.timeIntervalSince1970, feedID])
+            guard let row, (row["dated"] as Int? ?? 0) > 0 else { return nil }
+            return row["recent"] as Int? ?? 0
+        }
+    }
+
+    /// Stores a fetch's result in one transaction: the feed's new state and, when the fetch
+    /// brought a feed, its items (new ones inserted, changed ones updated in place).
+    @discardableResult
+    public func record(_ feed: FeedRecord, items: [FeedItem]? = nil, now: Date) throws(StoreError) -> StoreOutcome {
+        try write("storing \(feed.url)") { db in try Self.record(feed, items: items, now: now, in: db) }
+    }
+
+    private static func record(_ feed: FeedRecord, items: [FeedItem]?, now: Date, in db: Database) throws -> StoreOutcome {
+        var feed = feed
+        var outcome = StoreOutcome()
+        if let items {
+            let (keys, mode) = ItemKey.keys(for: items, mode: feed.keyMode)
+            feed.keyMode = mode
+            var seen = Set<String>()
+            for (item, key) in zip(items, keys) where seen.insert(key).inserted {
+                switch try Self.upsert(item, key: key, feedID: feed.id, now: now, in: db) {
+                case .new: outcome.new += 1
+                case .updated: outcome.updated += 1
+                case .unchanged: break
+                }
+            }
+        }
+        try Self.update(feed, in: db)
+        return outcome
+    }
+
+    private enum Change { case new, updated, unchanged }
+
+    private static func upsert(_ item: FeedItem, key: String, feedID: Int64, now: Date, in db: Database) throws -> Change {
+        let hash = fingerprint(item)
+        let existing = try Row.fetchOne(
+            db.cachedStatement(sql: "SELECT id, hash, pruned FROM item WHERE feed_id = ? AND key = ?"),
+            arguments: [feedID, key])
+        let canonical = item.link.map(CanonicalURL.key)
+        if let existing {
+            // A pruned item stays pruned; an unchanged one is left alone.
+            if existing["pruned"] as Bool || existing["hash"] as String == hash { return .unchanged }
+            try db.cachedStatement(
+                sql: """
+                    UPDATE item SET guid = ?, link = ?, canonical_link = ?, title = ?, summary = ?, content = ?, excerpt = ?,
+                        authors = ?, categories = ?, enclosures = ?, published = ?, updated = ?, last_changed = ?, hash = ?
+                    WHERE id = ?
+                    """
+            ).execute(arguments: fields(item, canonical) + [now.timeIntervalSince1970, hash, existing["id"] as Int64])
+            return .updated
+        }
+        try db.cachedStatement(
+            sql: """
+                INSERT INTO item (guid, link, canonical_link, title, summary, content, excerpt, authors, categories, enclosures,
+                    published, updated, first_seen, last_changed, hash, feed_id, key)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """
+        ).execute(arguments: fields(item, canonical) + [now.timeIntervalSince1970, now.timeIntervalSince1970, hash, feedID, key])
+        return .new
+    }
+
+    private static func fields(_ item: FeedItem, _ canonical: String?) -> StatementArguments {
+        [
+            item.guid, item.link, canonical, item.title, item.summary, item.content, item.excerpt,
+            joined(item.authors), joined(item.categories), enclosuresJSON(item.enclosures),
+            item.published?.timeIntervalSince1970, item.updated?.timeIntervalSince1970,
+        ]
+    }
+
+    /// What decides whether an item changed: every field a reader sees.
+    private static func fingerprint(_ item: FeedItem) -> String {
+        var text = [item.title, item.link, item.summary, item.content].map { $0 ?? "\u{0}" }.joined(separator: "\u{1F}")
+        text += "\u{1F}" + [item.published, item.updated].map { $0.map(FeedDate.rfc3339) ?? "" }.joined(separator: "\u{1F}")
+        text += "\u{1F}" + item.authors.joined(separator: "\u{1E}") + "\u{1F}" + item.categories.joined(separator: "\u{1E}")
+        text += "\u{1F}" + (enclosuresJSON(item.enclosures) ?? "")
+        return ContentHash.hex(text.utf8)
+    }
+
+    /// Lists are stored one value per line (values never contain a newline after parsing).
+    private static func joined(_ values: [String]) -> String? {
+        values.isEmpty ? nil : values.map { $0.replacingOccurrences(of: "\n", with: " ") }.joined(separator: "\n")
+    }
+
+    private static func enclosuresJSON(_ enclosures: [Enclosure]) -> String? {
+        guard !enclosures.isEmpty else { return nil }
+        let objects: [[String: Any]] = enclosures.map { enclosure in
+            var object: [String: Any] = ["url": enclosure.url]
+            if let type = enclosure.type { object["type"] = type }
+            if let length = enclosure.length { object["length"] = length }
+            return object
+        }
+        let data = (try? JSONSerialization.data(withJSONObject: objects, options: [.sortedKeys])) ?? Data()
+        return String(decoding: data, as: UTF8.self)
+    }
+
+    /// Drops the text of items first seen and last changed before `cutoff`, keeping their keys.
+    @discardableResult
+    public func prune(before cutoff: Date) throws(StoreError) -> Int {
+        try write("pruning old items") { db in
+            try db.execute(
+                sql: """
+                    UPDATE item SET pruned = 1, title = NULL, summary = NULL, content = NULL, excerpt = NULL, authors = NULL,
+                        categories = NULL, enclosures = NULL
+                    WHERE pruned = 0 AND last_changed < ?
+                    """,
+                arguments: [cutoff.timeIntervalSince1970])
+            return db.changesCount
+        }
+    }
+
+    /// The items of one feed (by config URL), oldest first.
+    public func items(feedURL: String) throws(StoreError) -> [StoredItem] {
+        try read("reading items") { db in
+            try Row.fetchAll(
+                db,
+                sql: "SELECT item.* FROM item JOIN feed ON feed.id = item.feed_id WHERE feed.url = ? ORDER BY item.id",
+                arguments: [feedURL]
+            ).map(StoredItem.init(row:))
+        }
+    }
+}
+
+extension StoredItem {
+    init(row: Row) {
+        id = row["id"]
+        feedID = row["feed_id"]
+        key = row["key"]
+        guid = row["guid"]
+        title = row["title"]
+        link = row["link"]
+        canonicalLink = row["canonical_link"]
+        summary = row["summary"]
+        excerpt = row["excerpt"]
+        authors = (row["authors"] as String?).map { $0.components(separatedBy: "\n") } ?? []
+        categories = (row["categories"] as String?).map { $0.components(separatedBy: "\n") } ?? []
+        published = (row["published"] as Double?).map(Date.init(timeIntervalSince1970:))
+        updated = (row["updated"] as Double?).map(Date.init(timeIntervalSince1970:))
+        firstSeen = Date(timeIntervalSince1970: row["first_seen"])
+        lastChanged = Date(timeIntervalSince1970: row["last_changed"])
+        pruned = row["pruned"]
+    }
+}

@@ -1,0 +1,15 @@
+import ArgumentParser
+import Foundation
+import NewsdeskCore
+
+/// `newsdesk check`: validate a config and list every problem.
+struct Check: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Check a config file; list every problem and exit non-zero if there is one.")
+
+    @OptionGroup var options: ConfigOptions
+
+    func run() throws {
+        let config = try options.load()
+        print("\(options.config): ok, \(config.feeds.count) feeds; state \(config.settings.state), output \(config.settings.output)")
+    }
+}

@@ -1,0 +1,54 @@
+import ArgumentParser
+import Foundation
+import Logging
+import NewsdeskCore
+
+extension Logger.Level: @retroactive ExpressibleByArgument {}
+
+/// The options every command that works on a config shares.
+struct ConfigOptions: ParsableArguments {
+    @Option(help: "The config file (TOML).")
+    var config = "feeds.conf"
+
+    @Option(help: "Log level on stderr: trace, debug, info, notice, warning, error, critical.")
+    var logLevel: Logger.Level = .info
+
+    /// The config, or exit 2 with every problem on stderr.
+    func load() throws -> Config {
+        do {
+            return try ConfigLoader.load(path: config)
+        } catch {
+            Console.error(error.description)
+            throw ExitCode(2)
+        }
+    }
+
+    /// A logger writing one line per event to stderr.
+    func logger() -> Logger {
+        let level = logLevel
+        var logger = Logger(label: "newsdesk") { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = level
+            return handler
+        }
+        logger.logLevel = level
+        return logger
+    }
+
+    /// The state database, or exit 3 saying why it cannot be used.
+    func openStore(_ config: Config) throws -> StateStore {
+        do {
+            return try StateStore(path: config.settings.state)
+        } catch {
+            Console.error(error.description)
+            throw ExitCode(3)
+        }
+    }
+}
+
+/// Messages for people, on stderr.
+enum Console {
+    static func error(_ message: String) {
+        FileHandle.standardError.write(Data("newsdesk: \(message)\n".utf8))
+    }
+}

@@ -1,0 +1,60 @@
+import ArgumentParser
+import Foundation
+import NewsdeskCore
+
+/// `newsdesk opml import|export`: subscriptions in and out.
+struct OPMLCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "opml", abstract: "Move subscriptions in and out as OPML.", subcommands: [Import.self, Export.self])
+
+    struct Import: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Add the feeds of an OPML file to the config (folders become tags); feeds already there are skipped.")
+
+        @Argument(help: "The OPML file.")
+        var file: String
+
+        @OptionGroup var options: ConfigOptions
+
+        func run() throws {
+            guard let data = FileManager.default.contents(atPath: file) else {
+                Console.error("\(file): cannot read the file")
+                throw ExitCode.failure
+            }
+            let subscriptions: [OPML.Subscription]
+            do {
+                subscriptions = try OPML.subscriptions(in: [UInt8](data))
+            } catch {
+                Console.error("\(file): \(error)")
+                throw ExitCode.failure
+            }
+            let exists = FileManager.default.fileExists(atPath: options.config)
+            let config = exists ? try options.load() : Config()
+            let oldText =
+                exists ? (FileManager.default.contents(atPath: options.config).map { String(decoding: $0, as: UTF8.self) } ?? "") : ""
+            let (addition, added) = OPML.tomlForImport(subscriptions, existing: config)
+            let newText = oldText + (oldText.isEmpty || oldText.hasSuffix("\n") ? "" : "\n") + addition
+            // The result must be a valid config before it replaces the old one.
+            do {
+                let absolute = (FileManager.default.currentDirectoryPath as NSString).appendingPathComponent(options.config)
+                _ = try ConfigLoader.parse(
+                    text: newText, path: options.config.hasPrefix("/") ? options.config : absolute, displayName: options.config)
+                try AtomicFile.write(Array(newText.utf8), to: options.config)
+            } catch {
+                Console.error("\(file): the import would make the config invalid, nothing written:\n\(error)")
+                throw ExitCode.failure
+            }
+            print("added \(added) feeds to \(options.config) (\(subscriptions.count - added) already there)")
+        }
+    }
+
+    struct Export: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Print the config's feeds as OPML 2.0.")
+
+        @OptionGroup var options: ConfigOptions
+
+        func run() throws {
+            print(OPML.export(try options.load()), terminator: "")
+        }
+    }
+}

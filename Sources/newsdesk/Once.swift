@@ -1,0 +1,37 @@
+import ArgumentParser
+import Foundation
+import NewsdeskCore
+
+/// `newsdesk once`: one polling cycle, then exit.
+struct Once: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Poll every feed that is due, store what changed, print a summary.",
+        discussion: "Exits 0 even when feeds fail (they are listed); non-zero only for a bad config (2) or an unusable database (3).")
+
+    @OptionGroup var options: ConfigOptions
+
+    @Flag(help: "Poll every feed now, whatever its schedule (never one that is gone, or inside a server's Retry-After).")
+    var all = false
+
+    func run() throws {
+        let config = try options.load()
+        let store = try options.openStore(config)
+        let summary: PollSummary
+        do {
+            summary = try FeedPoller(config: config, store: store, logger: options.logger()).poll(all: all)
+        } catch {
+            Console.error(error.description)
+            throw ExitCode(3)
+        }
+        print(Self.render(summary, feeds: config.feeds.count))
+    }
+
+    static func render(_ summary: PollSummary, feeds: Int) -> String {
+        var lines = [
+            "polled \(summary.polled) of \(feeds) feeds: \(summary.fetched) fetched, \(summary.notModified) not modified, "
+                + "\(summary.failed) failed; \(summary.newItems) new items, \(summary.updatedItems) updated"
+        ]
+        for failure in summary.failures { lines.append("  failed: \(failure.url): \(failure.message)") }
+        return lines.joined(separator: "\n")
+    }
+}
