@@ -3,14 +3,19 @@ import Foundation
 import Logging
 import NewsdeskCore
 
-extension Logger.Level: @retroactive ExpressibleByArgument {}
-
 /// The options every command that works on a config shares.
 struct ConfigOptions: ParsableArguments {
     @Option(help: "The config file (TOML).")
     var config = "feeds.conf"
 
-    @Option(help: "Log level on stderr: trace, debug, info, notice, warning, error, critical.")
+    @Option(
+        help: "Log level on stderr: trace, debug, info, notice, warning, error, critical.",
+        transform: { text in
+            guard let level = Logger.Level(rawValue: text.lowercased()) else {
+                throw ValidationError("unknown log level '\(text)'")
+            }
+            return level
+        })
     var logLevel: Logger.Level = .info
 
     /// The config, or exit 2 with every problem on stderr.

@@ -5,7 +5,9 @@ import Foundation
 /// kind for good, so its items do not collapse into one.
 public enum ItemKey {
     public enum Mode: Int, Sendable, Comparable {
-        case guid = 0, link = 1, hash = 2
+        case guid = 0
+        case link = 1
+        case hash = 2
         public static func < (a: Mode, b: Mode) -> Bool { a.rawValue < b.rawValue }
     }
 
