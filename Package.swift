@@ -45,7 +45,10 @@ let package = Package(
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(
             name: "NewsdeskCoreTests",
-            dependencies: ["NewsdeskCore", "TestSupport"],
+            dependencies: [
+                "NewsdeskCore", "TestSupport",
+                .product(name: "Logging", package: "swift-log"),
+            ],
             resources: [.copy("Fixtures")]
         ),
         .testTarget(

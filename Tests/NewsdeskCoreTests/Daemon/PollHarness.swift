@@ -1,0 +1,73 @@
+import Foundation
+import Logging
+import TestSupport
+import Testing
+
+@testable import NewsdeskCore
+
+/// A clock the tests move by hand.
+final class TestClock: @unchecked Sendable {
+    private let lock = NSLock()
+    private var current: Date
+
+    init(_ start: Date = Date(timeIntervalSince1970: 1_800_000_000)) { current = start }
+
+    var now: Date {
+        lock.lock()
+        defer { lock.unlock() }
+        return current
+    }
+
+    func advance(_ seconds: TimeInterval) {
+        lock.lock()
+        current += seconds
+        lock.unlock()
+    }
+}
+
+/// A real SQLite file in a fresh folder, a config pointing at a local server, a test clock.
+struct PollHarness {
+    let folder: String
+    let config: Config
+    let store: StateStore
+    let clock = TestClock()
+
+    /// `feeds` are paths on `server` (or full URLs); `settings` is extra TOML for [newsdesk].
+    init(server: LocalHTTPServer?, feeds: [String], settings: String = "", feedExtra: String = "") throws {
+        folder = FileManager.default.temporaryDirectory.appendingPathComponent("newsdesk-poll-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        var text = "[newsdesk]\nstate = \"state.sqlite\"\npoll_interval = \"30m\"\n\(settings)\n"
+        for feed in feeds {
+            let url = feed.contains(":") ? feed : (server?.baseURL ?? "") + feed
+            text += "\n[[feed]]\nurl = \"\(url)\"\n\(feedExtra)\n"
+        }
+        config = try ConfigLoader.parse(text: text, path: folder + "/feeds.conf")
+        store = try StateStore(path: config.settings.state)
+    }
+
+    func poll(all: Bool = true) throws -> PollSummary {
+        let clock = self.clock
+        return try FeedPoller(
+            config: config, store: store, logger: Logger(label: "test") { _ in SwiftLogNoOpLogHandler() }, clock: { clock.now },
+            random: { 0.5 }
+        )
+        .poll(all: all)
+    }
+
+    func record(_ index: Int = 0) throws -> FeedRecord {
+        try #require(try store.feed(url: config.feeds[index].url))
+    }
+
+    func items(_ index: Int = 0) throws -> [StoredItem] {
+        try store.items(feedURL: config.feeds[index].url)
+    }
+}
+
+/// An RSS 2.0 feed whose items are (guid, title) pairs.
+func rssFeed(_ items: [(guid: String, title: String)], extra: String = "") -> [UInt8] {
+    var text = "<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>Test feed</title><link>https://t.example/</link>\(extra)"
+    for item in items {
+        text += "<item><guid>\(item.guid)</guid><title>\(item.title)</title><link>https://t.example/\(item.guid)</link></item>"
+    }
+    return Array((text + "</channel></rss>").utf8)
+}
