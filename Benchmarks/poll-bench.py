@@ -1,0 +1,147 @@
+#!/usr/bin/env python3
+"""Times `newsdesk once --all` against `newsboat -x reload` on the same N loopback feeds.
+
+Generates N RSS feeds (20 items each) in a scratch folder, serves them with nginx on
+127.0.0.1 (static files: nginx answers conditional requests with 304), and runs each
+reader twice in the same run: a first cycle (every feed new, all 200) and a second
+cycle (nothing changed, all 304). Reports wall time, CPU time (user + system) and peak
+memory (max RSS) from /usr/bin/time.
+
+    apt-get install -y nginx newsboat
+    swift build -c release
+    python3 Benchmarks/poll-bench.py 1000 10000
+
+Both readers get 16 transfers at once (newsboat's reload-threads, newsdesk's concurrency and
+per_host, since every feed is on the one loopback host).
+"""
+import os
+import shutil
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+NEWSDESK = os.path.join(ROOT, ".build", "release", "newsdesk")
+PORT = 18733
+ITEMS = 20
+
+
+def write_feeds(folder, count):
+    os.makedirs(folder, exist_ok=True)
+    for n in range(count):
+        items = "".join(
+            f"<item><title>Feed {n} story {i}: a headline of usual length</title>"
+            f"<link>http://127.0.0.1:{PORT}/article/{n}/{i}</link><guid>feed-{n}-item-{i}</guid>"
+            f"<pubDate>Fri, 27 Nov 2026 {i % 24:02d}:00:00 GMT</pubDate>"
+            f"<description>&lt;p&gt;The summary of story {i} of feed {n}, a sentence or two of text, "
+            f"as real feeds carry.&lt;/p&gt;</description></item>"
+            for i in range(ITEMS)
+        )
+        with open(os.path.join(folder, f"f{n}.xml"), "w") as f:
+            f.write(
+                '<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel>'
+                f"<title>Feed {n}</title><link>http://127.0.0.1:{PORT}/</link>"
+                f"<description>Generated feed {n}</description>{items}</channel></rss>"
+            )
+
+
+def start_nginx(scratch, docroot):
+    conf = os.path.join(scratch, "nginx.conf")
+    with open(conf, "w") as f:
+        f.write(f"""
+worker_processes 1;
+daemon off;
+pid {scratch}/nginx.pid;
+error_log {scratch}/nginx-error.log;
+events {{ worker_connections 4096; }}
+http {{
+    access_log off;
+    client_body_temp_path {scratch}/tmp;
+    types {{ application/rss+xml xml; }}
+    server {{
+        listen 127.0.0.1:{PORT};
+        root {docroot};
+        keepalive_requests 100000;
+    }}
+}}
+""")
+    os.makedirs(os.path.join(scratch, "tmp"), exist_ok=True)
+    process = subprocess.Popen(["nginx", "-c", conf, "-p", scratch])
+    time.sleep(0.5)
+    return process
+
+
+def timed(command, cwd):
+    """Runs command under /usr/bin/time; returns (wall s, cpu s, peak MB, stdout)."""
+    fmt = "%e %U %S %M"
+    result = subprocess.run(
+        ["/usr/bin/time", "-f", fmt] + command, cwd=cwd, capture_output=True, text=True
+    )
+    last = result.stderr.strip().splitlines()[-1].split()
+    wall, user, system, rss = float(last[0]), float(last[1]), float(last[2]), int(last[3])
+    if result.returncode != 0:
+        print(result.stdout, result.stderr, file=sys.stderr)
+        raise SystemExit(f"{command[0]} failed with {result.returncode}")
+    return wall, user + system, rss / 1024, result.stdout
+
+
+def run(count, scratch):
+    docroot = os.path.join(scratch, f"feeds{count}")
+    write_feeds(docroot, count)
+    urls = [f"http://127.0.0.1:{PORT}/feeds{count}/f{n}.xml" for n in range(count)]
+
+    nd = os.path.join(scratch, f"newsdesk{count}")
+    os.makedirs(nd, exist_ok=True)
+    with open(os.path.join(nd, "feeds.conf"), "w") as f:
+        f.write('[newsdesk]\nstate = "state.sqlite"\nconcurrency = 16\nper_host = 16\n')
+        for url in urls:
+            f.write(f'\n[[feed]]\nurl = "{url}"\n')
+
+    nb = os.path.join(scratch, f"newsboat{count}")
+    os.makedirs(nb, exist_ok=True)
+    with open(os.path.join(nb, "urls"), "w") as f:
+        f.write("\n".join(urls) + "\n")
+    with open(os.path.join(nb, "config"), "w") as f:
+        f.write("reload-threads 16\n")
+    newsboat = ["newsboat", "-x", "reload", "-u", "urls", "-c", "cache.db", "-C", "config"]
+
+    rows = []
+    for cycle in ("first (all 200)", "second (all 304)"):
+        wall, cpu, rss, out = timed([NEWSDESK, "once", "--all", "--log-level", "error", "--config", "feeds.conf"], nd)
+        rows.append(("newsdesk", cycle, wall, cpu, rss, out.strip()))
+        wall, cpu, rss, _ = timed(newsboat, nb)
+        with sqlite3.connect(os.path.join(nb, "cache.db")) as db:
+            stored = db.execute("SELECT count(*) FROM rss_item").fetchone()[0]
+        rows.append(("newsboat", cycle, wall, cpu, rss, f"newsboat cache holds {stored} items"))
+    return rows
+
+
+def main():
+    counts = [int(a) for a in sys.argv[1:]] or [1000]
+    scratch = tempfile.mkdtemp(prefix="poll-bench-")
+    os.chmod(scratch, 0o755)  # nginx's workers run as another user
+    nginx = None
+    try:
+        # One nginx serves the scratch folder; each size has its own subfolder of feeds.
+        nginx = start_nginx(scratch, scratch)
+        print("| feeds | reader | cycle | wall s | CPU s | peak MB | feeds/s |")
+        print("|---|---|---|---|---|---|---|")
+        for count in counts:
+            for reader, cycle, wall, cpu, rss, out in run(count, scratch):
+                print(f"| {count} | {reader} | {cycle} | {wall:.2f} | {cpu:.2f} | {rss:.1f} | {count / wall:.0f} |")
+                if out:
+                    print(f"<!-- {out.splitlines()[0]} -->")
+                    for line in out.splitlines()[1:3]:
+                        print(f"<!-- {line} -->")
+            sys.stdout.flush()
+    finally:
+        if nginx:
+            nginx.terminate()
+            nginx.wait()
+        shutil.rmtree(scratch, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
