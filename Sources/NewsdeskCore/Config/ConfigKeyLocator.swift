@@ -16,7 +16,7 @@ struct ConfigKeyLocator {
         var inMultiline: String?
         var bracketDepth = 0
         for (index, rawLine) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
-            let line = rawLine.trimmingCharacters(in: .whitespaces)
+            let line = Self.trimmed(rawLine)
             let number = index + 1
             if let delimiter = inMultiline {
                 if line.contains(delimiter) { inMultiline = nil }
@@ -36,9 +36,12 @@ struct ConfigKeyLocator {
                 table = Self.headerName(line.dropFirst())
                 headerLines[table] = number
             } else if let equals = line.firstIndex(of: "="), !line.hasPrefix("#") {
-                let key = line[..<equals].trimmingCharacters(in: .whitespaces).trimmingCharacters(in: CharacterSet(charactersIn: "\"'"))
+                var key = Self.trimmed(line[..<equals])
+                if key.count >= 2, let first = key.first, first == "\"" || first == "'", key.last == first {
+                    key = key.dropFirst().dropLast()
+                }
                 keyLines["\(table).\(key)"] = number
-                let value = line[line.index(after: equals)...].trimmingCharacters(in: .whitespaces)
+                let value = Self.trimmed(line[line.index(after: equals)...])
                 for delimiter in ["\"\"\"", "'''"] where value.hasPrefix(delimiter) && !value.dropFirst(3).contains(delimiter) {
                     inMultiline = delimiter
                 }
@@ -54,11 +57,19 @@ struct ConfigKeyLocator {
     }
 
     private static func headerName(_ text: Substring) -> String {
-        String(text.prefix { $0 != "]" }).trimmingCharacters(in: .whitespaces)
+        String(trimmed(text.prefix { $0 != "]" }))
+    }
+
+    /// `text` without spaces and tabs at either end (Foundation's trimming costs far more).
+    private static func trimmed(_ text: Substring) -> Substring {
+        var text = text
+        while let first = text.first, first == " " || first == "\t" || first == "\r" { text = text.dropFirst() }
+        while let last = text.last, last == " " || last == "\t" || last == "\r" { text = text.dropLast() }
+        return text
     }
 
     /// Net count of `[` minus `]` outside strings, comments ignored.
-    private static func depthChange(_ text: String) -> Int {
+    private static func depthChange(_ text: Substring) -> Int {
         var depth = 0
         var quote: Character?
         for character in text {

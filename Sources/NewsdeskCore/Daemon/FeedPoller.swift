@@ -75,6 +75,7 @@ public final class FeedPoller {
             throw StoreError(path: store.path, message: "libcurl could not start")
         }
         let parser = FeedParser(options: .init(maxBytes: config.settings.maxBody, now: start))
+        let posts = try store.datedPosts(since: start.addingTimeInterval(-7 * 86_400), until: start)
         var batch: [(FeedRecord, [FeedItem]?)] = []
         var storeError: StoreError?
 
@@ -105,9 +106,7 @@ public final class FeedPoller {
             guard let feedConfig = configs[record.url] else { return }
             let outcome = FetchOutcome(
                 result: result, record: record, config: feedConfig, policy: policy, parser: parser, now: now,
-                postsLastWeek: {
-                    try? self.store.datedPosts(feedID: record.id, since: now.addingTimeInterval(-7 * 86_400), until: now)
-                }, random: random())
+                postsLastWeek: { posts[record.id] }, random: random())
             var updated = outcome.record
             if requests[index].etag == nil && requests[index].lastModified == nil { updated.lastFullFetch = now }
             summary.polled += 1

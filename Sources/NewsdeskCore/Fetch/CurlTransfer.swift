@@ -155,25 +155,37 @@ final class CurlTransfer {
             guard let data, let userdata else { return 0 }
             let transfer = Unmanaged<CurlTransfer>.fromOpaque(userdata).takeUnretainedValue()
             let length = size * count
-            let line = data.withMemoryRebound(to: UInt8.self, capacity: length) {
-                String(decoding: UnsafeBufferPointer(start: $0, count: length), as: UTF8.self)
+            data.withMemoryRebound(to: UInt8.self, capacity: length) {
+                transfer.headerLine(UnsafeBufferPointer(start: $0, count: length))
             }
-            transfer.headerLine(line)
             return length
         }
     }
 
-    private func headerLine(_ line: String) {
-        if line.hasPrefix("HTTP/") {
-            // A status line starts a new response: a redirect's, or the final one.
-            let status = line.split(separator: " ").dropFirst().first.flatMap { Int($0) } ?? 0
-            if (100..<200).contains(status) { return }
-            responses.append((status, [:]))
-        } else if let colon = line.firstIndex(of: ":"), !responses.isEmpty {
-            let name = line[..<colon].lowercased()
-            let value = line[line.index(after: colon)...].trimmingCharacters(in: .whitespacesAndNewlines)
-            responses[responses.count - 1].headers[name] = value
+    /// One raw header line: a status line starts a new response (a redirect's, or the final
+    /// one); `Name: value` lines are kept with the name lower-cased and the value trimmed.
+    private func headerLine(_ line: UnsafeBufferPointer<UInt8>) {
+        var end = line.count
+        while end > 0, UTF8Text.isASCIISpace(line[end - 1]) { end -= 1 }
+        if end >= 5, line[0] == UInt8(ascii: "H"), line[1] == UInt8(ascii: "T"), line[2] == UInt8(ascii: "T"),
+            line[3] == UInt8(ascii: "P"), line[4] == UInt8(ascii: "/")
+        {
+            var status = 0
+            var i = 0
+            while i < end, line[i] != UInt8(ascii: " ") { i += 1 }
+            i += 1
+            while i < end, (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(line[i]) {
+                status = status * 10 + Int(line[i] - UInt8(ascii: "0"))
+                i += 1
+            }
+            if !(100..<200).contains(status) { responses.append((status, [:])) }
+            return
         }
+        guard !responses.isEmpty, let colon = line[..<end].firstIndex(of: UInt8(ascii: ":")) else { return }
+        var start = colon + 1
+        while start < end, UTF8Text.isASCIISpace(line[start]) { start += 1 }
+        let name = String(decoding: line[..<colon].map { (0x41...0x5A).contains($0) ? $0 | 0x20 : $0 }, as: UTF8.self)
+        responses[responses.count - 1].headers[name] = String(decoding: UnsafeBufferPointer(rebasing: line[start..<end]), as: UTF8.self)
     }
 
     /// The outcome, once curl reports the transfer done with `code`.

@@ -8,13 +8,11 @@ extension StateStore {
     @discardableResult
     public func syncFeeds(_ feeds: [FeedConfig]) throws(StoreError) -> [FeedRecord] {
         try write("registering feeds") { db in
+            let insert = try db.cachedStatement(sql: "INSERT INTO feed (url, fetch_url) VALUES (?, ?) ON CONFLICT(url) DO NOTHING")
+            let follow = try db.cachedStatement(sql: "UPDATE feed SET fetch_url = ? WHERE url = ?")
             for feed in feeds {
-                try db.execute(
-                    sql: "INSERT INTO feed (url, fetch_url) VALUES (?, ?) ON CONFLICT(url) DO NOTHING",
-                    arguments: [feed.url, feed.fetchURL])
-                if feed.fetchURL.hasPrefix("file:") {
-                    try db.execute(sql: "UPDATE feed SET fetch_url = ? WHERE url = ?", arguments: [feed.fetchURL, feed.url])
-                }
+                try insert.execute(arguments: [feed.url, feed.fetchURL])
+                if feed.fetchURL.hasPrefix("file:") { try follow.execute(arguments: [feed.fetchURL, feed.url]) }
             }
             let byURL = Dictionary(
                 try Row.fetchAll(db, sql: "SELECT * FROM feed").map { row in (row["url"] as String, FeedRecord(row: row)) },
@@ -46,13 +44,14 @@ extension StateStore {
     }
 
     static func update(_ feed: FeedRecord, in db: Database) throws {
-        try db.execute(
+        try db.cachedStatement(
             sql: """
                 UPDATE feed SET fetch_url = ?, title = ?, site_link = ?, etag = ?, last_modified = ?, content_hash = ?,
                     state = ?, http_status = ?, error = ?, error_count = ?, next_due = ?, last_fetch = ?, last_success = ?,
                     last_full_fetch = ?, redirect_target = ?, redirect_count = ?, server_interval = ?, key_mode = ?
                 WHERE id = ?
-                """,
+                """
+        ).execute(
             arguments: [
                 feed.fetchURL, feed.title, feed.siteLink, feed.etag, feed.lastModified, feed.contentHash,
                 feed.state.rawValue, feed.httpStatus, feed.error, feed.errorCount, feed.nextDue.timeIntervalSince1970,

@@ -36,15 +36,20 @@ extension StateStore {
         }
     }
 
-    /// Items of a feed dated in `since...until`, or nil when none of its items has a date.
-    public func datedPosts(feedID: Int64, since: Date, until: Date) throws(StoreError) -> Int? {
+    /// Per feed id, its items dated in `since...until`; feeds none of whose items has a date
+    /// are absent. One query for a whole cycle.
+    public func datedPosts(since: Date, until: Date) throws(StoreError) -> [Int64: Int] {
         try read("counting posts") { db in
-            let row = try Row.fetchOne(
-                db.cachedStatement(
-                    sql: "SELECT count(published) AS dated, sum(published BETWEEN ? AND ?) AS recent FROM item WHERE feed_id = ?"),
-                arguments: [since.timeIntervalSince1970, until.timeIntervalSince1970, feedID])
-            guard let row, (row["dated"] as Int? ?? 0) > 0 else { return nil }
-            return row["recent"] as Int? ?? 0
+            var counts: [Int64: Int] = [:]
+            let rows = try Row.fetchCursor(
+                db,
+                sql: """
+                    SELECT feed_id, sum(published BETWEEN ? AND ?) AS recent FROM item
+                    WHERE published IS NOT NULL GROUP BY feed_id
+                    """,
+                arguments: [since.timeIntervalSince1970, until.timeIntervalSince1970])
+            while let row = try rows.next() { counts[row["feed_id"]] = row["recent"] ?? 0 }
+            return counts
         }
     }
 
