@@ -8,6 +8,8 @@ public struct Config: Sendable, Equatable {
     public var settings: Settings
     /// The `[[feed]]` tables, in file order.
     public var feeds: [FeedConfig]
+    /// The `[[rule]]` tables, in file order.
+    public var rules: [ScoreRule] = []
     /// The file this came from (absolute), for messages.
     public var path: String
 
@@ -36,8 +38,60 @@ public struct Settings: Sendable, Equatable {
     public var maxBody = 16 << 20
     /// How long items are kept before their text is pruned (their keys stay).
     public var retention: Duration = .seconds(30 * 86_400)
+    /// Recency halves the score's recency points every `halfLife`.
+    public var halfLife: Duration = .seconds(6 * 3_600)
+    /// Scores at or above this get the red mark.
+    public var redThreshold = 60
+    /// At most this many stories led by one feed in a ranking.
+    public var perSourceTop = 3
+    /// The ranking shows stories with new coverage within this window.
+    public var window: Duration = .seconds(3_600)
+    /// How many stories a ranking shows.
+    public var top = 25
+    /// An item joins a story only if their dates are this close.
+    public var clusterWindow: Duration = .seconds(48 * 3_600)
 
     public init() {}
+}
+
+/// One `[[rule]]`: points added to (or a mute of) the stories it matches.
+public struct ScoreRule: Sendable, Equatable {
+    /// What a rule's text match looks at.
+    public enum Field: String, Sendable, CaseIterable {
+        case title, summary
+    }
+
+    /// What a matching rule does.
+    public enum Effect: Sendable, Equatable {
+        case points(Int)
+        case mute
+    }
+
+    /// Case-insensitive words or phrase, matched on word boundaries; nil when the rule has none.
+    public var words: String?
+    /// A regular expression (written `/.../` in the config), matched case-insensitively.
+    public var pattern: String?
+    public var fields: [Field] = [.title]
+    /// The feed's name (or URL) the story must carry.
+    public var feed: String?
+    /// A tag one of the story's feeds must carry.
+    public var tag: String?
+    public var effect: Effect
+    /// How the rule is named in score breakdowns, e.g. `rule 'world'`.
+    public var label: String
+
+    public init(
+        words: String? = nil, pattern: String? = nil, fields: [Field] = [.title], feed: String? = nil, tag: String? = nil,
+        effect: Effect, label: String? = nil
+    ) {
+        self.words = words
+        self.pattern = pattern
+        self.fields = fields
+        self.feed = feed
+        self.tag = tag
+        self.effect = effect
+        self.label = label ?? words ?? pattern.map { "/\($0)/" } ?? feed ?? tag ?? "rule"
+    }
 }
 
 /// One `[[feed]]` table.

@@ -28,7 +28,9 @@ public struct ConfigError: Error, Sendable, CustomStringConvertible {
 public enum ConfigLoader {
     static let settingsKeys: Set<String> = [
         "state", "output", "title", "feed_url", "poll_interval", "concurrency", "per_host", "timeout", "max_body", "retention",
+        "half_life", "red_threshold", "per_source_top", "window", "top", "cluster_window",
     ]
+    static let ruleKeys: Set<String> = ["match", "in", "feed", "tag", "adjust", "name"]
     static let feedKeys: Set<String> = ["url", "name", "weight", "interval", "tags"]
 
     /// Loads and checks the config file at `path`.
@@ -85,10 +87,11 @@ private struct TableReader {
         var config = Config(path: path)
         config.settings.state = ConfigLoader.absolutePath(config.settings.state, relativeTo: folder)
         config.settings.output = ConfigLoader.absolutePath(config.settings.output, relativeTo: folder)
-        for key in root.keys.sorted() where key != "newsdesk" && key != "feed" {
+        for key in root.keys.sorted() where key != "newsdesk" && key != "feed" && key != "rule" {
             let line = locator.line(table: key) ?? locator.line(table: "\(key)#0") ?? locator.line(table: "", key: key)
             problems.append(
-                ConfigProblem(file: file, line: line, key: key, message: "unknown table or key (expected [newsdesk] and [[feed]])"))
+                ConfigProblem(
+                    file: file, line: line, key: key, message: "unknown table or key (expected [newsdesk], [[feed]] and [[rule]])"))
         }
         if let value = root["newsdesk"] {
             if let table = value.table {
@@ -120,7 +123,77 @@ private struct TableReader {
                 problem(table: "", key: "feed", name: "feed", "must be an array of tables: [[feed]]")
             }
         }
+        if let value = root["rule"] {
+            if let array = value.array {
+                for index in 0..<array.count {
+                    guard let table = array[index].table else {
+                        problem(table: "", key: "rule", name: "rule", "must be an array of tables: [[rule]]")
+                        continue
+                    }
+                    if let rule = readRule(table, index: index) { config.rules.append(rule) }
+                }
+            } else {
+                problem(table: "", key: "rule", name: "rule", "must be an array of tables: [[rule]]")
+            }
+        }
         return config
+    }
+
+    private mutating func readRule(_ table: TOMLTable, index: Int) -> ScoreRule? {
+        let scope = "rule#\(index)"
+        let label = "rule[\(index + 1)]"
+        for key in table.keys.sorted() where !ConfigLoader.ruleKeys.contains(key) {
+            problem(table: scope, key: key, name: "\(label).\(key)", "unknown key in [[rule]]")
+        }
+        var words: String?
+        var pattern: String?
+        if let match = string(table, scope, "match", label: label) {
+            if match.count >= 2, match.hasPrefix("/"), match.hasSuffix("/") {
+                let body = String(match.dropFirst().dropLast())
+                if (try? Regex(body)) == nil {
+                    problem(table: scope, key: "match", name: "\(label).match", "not a valid regular expression: \(match)")
+                    return nil
+                }
+                pattern = body
+            } else if match.trimmingCharacters(in: .whitespaces).isEmpty {
+                problem(table: scope, key: "match", name: "\(label).match", "empty")
+                return nil
+            } else {
+                words = match
+            }
+        }
+        var fields: [ScoreRule.Field] = [.title]
+        if let value = table["in"] {
+            let names = value.array.map { array in (0..<array.count).compactMap { array[$0].string } } ?? value.string.map { [$0] } ?? []
+            let parsed = names.compactMap(ScoreRule.Field.init(rawValue:))
+            if parsed.isEmpty || parsed.count != names.count {
+                problem(table: scope, key: "in", name: "\(label).in", "must list \"title\" and/or \"summary\"")
+            } else {
+                fields = parsed
+            }
+        }
+        let feed = string(table, scope, "feed", label: label)
+        let tag = string(table, scope, "tag", label: label)
+        guard words != nil || pattern != nil || feed != nil || tag != nil else {
+            problem(table: scope, key: nil, name: label, "needs at least one of match, feed or tag")
+            return nil
+        }
+        guard let adjust = table["adjust"] else {
+            problem(table: scope, key: nil, name: "\(label).adjust", "missing: a number of points, or \"mute\"")
+            return nil
+        }
+        let effect: ScoreRule.Effect
+        if let points = adjust.int, abs(points) <= 100 {
+            effect = .points(points)
+        } else if adjust.string == "mute" {
+            effect = .mute
+        } else {
+            problem(table: scope, key: "adjust", name: "\(label).adjust", "must be whole points between -100 and 100, or \"mute\"")
+            return nil
+        }
+        return ScoreRule(
+            words: words, pattern: pattern, fields: fields, feed: feed, tag: tag, effect: effect,
+            label: string(table, scope, "name", label: label))
     }
 
     private mutating func readSettings(_ table: TOMLTable) -> Settings {
@@ -144,6 +217,12 @@ private struct TableReader {
         if let value = duration(table, scope, "poll_interval") { settings.pollInterval = value }
         if let value = duration(table, scope, "timeout") { settings.timeout = value }
         if let value = duration(table, scope, "retention") { settings.retention = value }
+        if let value = duration(table, scope, "half_life") { settings.halfLife = value }
+        if let value = duration(table, scope, "window") { settings.window = value }
+        if let value = duration(table, scope, "cluster_window") { settings.clusterWindow = value }
+        if let value = positiveInt(table, scope, "red_threshold") { settings.redThreshold = min(value, 100) }
+        if let value = positiveInt(table, scope, "per_source_top") { settings.perSourceTop = value }
+        if let value = positiveInt(table, scope, "top") { settings.top = value }
         if let value = positiveInt(table, scope, "concurrency") { settings.concurrency = value }
         if let value = positiveInt(table, scope, "per_host") { settings.perHost = value }
         if let value = table["max_body"] {

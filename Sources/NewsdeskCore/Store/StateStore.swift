@@ -91,6 +91,23 @@ public final class StateStore: Sendable {
                     CREATE INDEX item_canonical_link ON item(canonical_link);
                     """)
         }
+        migrator.registerMigration("v2: stories") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE story (
+                        id TEXT PRIMARY KEY,
+                        first_seen REAL NOT NULL,
+                        last_coverage REAL NOT NULL,
+                        last_updated REAL NOT NULL,
+                        score INTEGER,
+                        breakdown TEXT
+                    );
+                    CREATE INDEX story_last_coverage ON story(last_coverage);
+                    ALTER TABLE item ADD COLUMN story_id TEXT REFERENCES story(id);
+                    CREATE INDEX item_story ON item(story_id);
+                    CREATE INDEX item_unassigned ON item(story_id) WHERE story_id IS NULL;
+                    """)
+        }
         return migrator
     }
 

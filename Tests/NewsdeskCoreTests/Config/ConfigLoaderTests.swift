@@ -152,3 +152,51 @@ import Testing
         #expect(error.description == "/nonexistent/feeds.conf: cannot read the file")
     }
 }
+
+@Suite struct RuleConfigTests {
+    @Test func rulesAndScoringSettingsAreRead() throws {
+        let config = try ConfigLoader.parse(
+            text: """
+                [newsdesk]
+                half_life = "3h"
+                red_threshold = 70
+                per_source_top = 2
+                window = "2h"
+                top = 10
+
+                [[rule]]
+                match = "iphone"
+                in = ["title", "summary"]
+                adjust = -20
+
+                [[rule]]
+                match = "/ceasefire|truce/"
+                adjust = "mute"
+
+                [[rule]]
+                tag = "world"
+                name = "world news"
+                adjust = 10
+                """, path: "/x/feeds.conf")
+        #expect(config.settings.halfLife == .seconds(10_800) && config.settings.redThreshold == 70)
+        #expect(config.settings.perSourceTop == 2 && config.settings.window == .seconds(7_200) && config.settings.top == 10)
+        #expect(config.rules.count == 3)
+        #expect(config.rules[0] == ScoreRule(words: "iphone", fields: [.title, .summary], effect: .points(-20)))
+        #expect(config.rules[1].pattern == "ceasefire|truce" && config.rules[1].effect == .mute)
+        #expect(config.rules[2].tag == "world" && config.rules[2].label == "world news")
+    }
+
+    @Test func badRulesAreLocated() throws {
+        let error = try #require(throws: ConfigError.self) {
+            try ConfigLoader.parse(
+                text:
+                    "[[rule]]\nmatch = \"/([unclosed/\"\nadjust = 5\n\n[[rule]]\nmatch = \"x\"\nadjust = \"lots\"\n\n[[rule]]\nadjust = 3\n\n[[rule]]\nmatch = \"y\"\nin = [\"body\"]\nadjust = 1\n",
+                path: "/x/feeds.conf", displayName: "feeds.conf")
+        }
+        let lines = error.problems.map(\.description)
+        #expect(lines.contains("feeds.conf:2: rule[1].match: not a valid regular expression: /([unclosed/"))
+        #expect(lines.contains("feeds.conf:7: rule[2].adjust: must be whole points between -100 and 100, or \"mute\""))
+        #expect(lines.contains("feeds.conf:9: rule[3]: needs at least one of match, feed or tag"))
+        #expect(lines.contains("feeds.conf:14: rule[4].in: must list \"title\" and/or \"summary\""))
+    }
+}

@@ -1,0 +1,123 @@
+import Foundation
+import GRDB
+
+/// An item as the story stage sees it: what clustering compares and what a story shows.
+public struct StoryItem: Sendable, Equatable {
+    public var id: Int64
+    public var feedURL: String
+    public var key: String
+    public var title: String?
+    public var excerpt: String?
+    public var link: String?
+    public var canonicalLink: String?
+    public var published: Date?
+    public var firstSeen: Date
+    public var lastChanged: Date
+    public var storyID: String?
+}
+
+extension StateStore {
+    private static let storyItemColumns = """
+        SELECT item.id, feed.url AS feed_url, item.key, item.title, item.excerpt, item.link, item.canonical_link,
+            item.published, item.first_seen, item.last_changed, item.story_id
+        FROM item JOIN feed ON feed.id = item.feed_id
+        """
+
+    /// Items not yet in a story (pruned ones aside), in the order Newsdesk first saw them.
+    public func unassignedItems() throws(StoreError) -> [StoryItem] {
+        try read("reading new items") { db in
+            try Row.fetchAll(
+                db, sql: Self.storyItemColumns + " WHERE item.story_id IS NULL AND item.pruned = 0 ORDER BY item.first_seen, item.id"
+            ).map(StoryItem.init(row:))
+        }
+    }
+
+    /// Items already in a story and first seen since `since`: what clustering compares new items to.
+    public func assignedItems(since: Date) throws(StoreError) -> [StoryItem] {
+        try read("reading recent items") { db in
+            try Row.fetchAll(
+                db,
+                sql: Self.storyItemColumns + " WHERE item.story_id IS NOT NULL AND item.first_seen >= ? ORDER BY item.first_seen, item.id",
+                arguments: [since.timeIntervalSince1970]
+            ).map(StoryItem.init(row:))
+        }
+    }
+
+    /// Records the stories of newly clustered items, creating stories as needed, in one transaction;
+    /// then brings every story's coverage and update times up to date with its items.
+    public func assign(_ assignments: [(itemID: Int64, storyID: String)]) throws(StoreError) {
+        try write("storing stories") { db in
+            let create = try db.cachedStatement(
+                sql: "INSERT INTO story (id, first_seen, last_coverage, last_updated) VALUES (?, ?, ?, ?) ON CONFLICT(id) DO NOTHING")
+            let link = try db.cachedStatement(sql: "UPDATE item SET story_id = ? WHERE id = ?")
+            let seen = try db.cachedStatement(sql: "SELECT first_seen FROM item WHERE id = ?")
+            for (itemID, storyID) in assignments {
+                let firstSeen = try Double.fetchOne(seen, arguments: [itemID]) ?? 0
+                try create.execute(arguments: [storyID, firstSeen, firstSeen, firstSeen])
+                try link.execute(arguments: [storyID, itemID])
+            }
+            try db.execute(
+                sql: """
+                    UPDATE story SET
+                        first_seen = (SELECT min(first_seen) FROM item WHERE item.story_id = story.id),
+                        last_coverage = (SELECT max(first_seen) FROM item WHERE item.story_id = story.id),
+                        last_updated = (SELECT max(last_changed) FROM item WHERE item.story_id = story.id)
+                    WHERE id IN (SELECT story_id FROM item WHERE story_id IS NOT NULL AND last_changed > story.last_updated)
+                        OR id IN (SELECT value FROM json_each(?))
+                    """,
+                arguments: [String(decoding: try JSONEncoder().encode(Array(Set(assignments.map(\.storyID)))), as: UTF8.self)])
+        }
+    }
+
+    /// The items of every story with new coverage since `since`, grouped by story id.
+    public func storiesWithCoverage(since: Date) throws(StoreError) -> [(
+        id: String, firstSeen: Date, lastUpdated: Date, items: [StoryItem]
+    )] {
+        try read("reading stories") { db in
+            let stories = try Row.fetchAll(
+                db, sql: "SELECT id, first_seen, last_updated FROM story WHERE last_coverage >= ? ORDER BY id",
+                arguments: [since.timeIntervalSince1970])
+            var items: [String: [StoryItem]] = [:]
+            let rows = try Row.fetchCursor(
+                db,
+                sql: Self.storyItemColumns
+                    + " WHERE item.story_id IN (SELECT id FROM story WHERE last_coverage >= ?) ORDER BY item.first_seen, item.id",
+                arguments: [since.timeIntervalSince1970])
+            while let row = try rows.next() {
+                let item = StoryItem(row: row)
+                items[item.storyID ?? "", default: []].append(item)
+            }
+            return stories.map { row in
+                let id: String = row["id"]
+                return (
+                    id, Date(timeIntervalSince1970: row["first_seen"]), Date(timeIntervalSince1970: row["last_updated"]),
+                    items[id] ?? []
+                )
+            }
+        }
+    }
+
+    /// Stores each story's latest score and breakdown (JSON).
+    public func saveScores(_ scores: [(storyID: String, total: Int, breakdown: String)]) throws(StoreError) {
+        try write("storing scores") { db in
+            let update = try db.cachedStatement(sql: "UPDATE story SET score = ?, breakdown = ? WHERE id = ?")
+            for score in scores { try update.execute(arguments: [score.total, score.breakdown, score.storyID]) }
+        }
+    }
+}
+
+extension StoryItem {
+    init(row: Row) {
+        id = row["id"]
+        feedURL = row["feed_url"]
+        key = row["key"]
+        title = row["title"]
+        excerpt = row["excerpt"]
+        link = row["link"]
+        canonicalLink = row["canonical_link"]
+        published = (row["published"] as Double?).map(Date.init(timeIntervalSince1970:))
+        firstSeen = Date(timeIntervalSince1970: row["first_seen"])
+        lastChanged = Date(timeIntervalSince1970: row["last_changed"])
+        storyID = row["story_id"]
+    }
+}

@@ -1,0 +1,116 @@
+import Foundation
+
+/// Why a story scored what it did: each part's points, each rule that fired, the total.
+public struct ScoreBreakdown: Sendable, Equatable {
+    /// Distinct sources, with diminishing returns on their summed weight.
+    public var coverage: Double
+    /// The weightiest source's weight.
+    public var authority: Double
+    /// Sources that joined in the last hour.
+    public var velocity: Double
+    /// Freshness of the newest report, halving every `half_life`.
+    public var recency: Double
+    /// Points from the user's rules, by rule label.
+    public var rules: [(label: String, points: Int)]
+    /// A rule said "mute": the story is not ranked at all.
+    public var muted: Bool
+    /// The score, 0-100.
+    public var total: Int
+    /// Facts behind the parts, for the one-line explanation.
+    public var sourceCount: Int
+    public var meanWeight: Double
+    public var joinedLastHour: Int
+
+    public static func == (a: ScoreBreakdown, b: ScoreBreakdown) -> Bool {
+        a.coverage == b.coverage && a.authority == b.authority && a.velocity == b.velocity && a.recency == b.recency
+            && a.rules.map(\.label) == b.rules.map(\.label) && a.rules.map(\.points) == b.rules.map(\.points) && a.muted == b.muted
+            && a.total == b.total
+    }
+
+    /// "11 sources, weight 1.4, +2 in the last hour, rule 'world' +10".
+    public var summary: String {
+        var parts = ["\(sourceCount) source\(sourceCount == 1 ? "" : "s")", "weight \(String(format: "%.1f", meanWeight))"]
+        if joinedLastHour > 0 { parts.append("+\(joinedLastHour) in the last hour") }
+        for rule in rules { parts.append("rule '\(rule.label)' \(rule.points >= 0 ? "+" : "")\(rule.points)") }
+        return parts.joined(separator: ", ")
+    }
+}
+
+/// The importance score, 0-100 (see docs/SCORING.md, which this code follows line by line):
+///
+///     coverage  = 40 × (1 − e^(−(W − 1) / 4))     W = summed weight of the distinct sources, W ≥ 1
+///     authority = 15 × min(max weight, 2) / 2
+///     velocity  = 15 × (1 − e^(−j / 2))            j = sources that joined in the last hour
+///     recency   = 30 × 0.5^(age / half_life)       age = now − newest report (claimed date, never
+///                                                  later than when Newsdesk saw it)
+///     score     = clamp(round(coverage + authority + velocity + recency + rules), 0, 100)
+///
+/// Every part grows with sources and shrinks with age, so one more independent source never
+/// lowers a score and an older story never outranks an identical newer one.
+public struct Scorer: Sendable {
+    public var halfLife: TimeInterval
+    public var rules: [ScoreRule]
+
+    public init(halfLife: TimeInterval = 6 * 3_600, rules: [ScoreRule] = []) {
+        self.halfLife = halfLife
+        self.rules = rules
+    }
+
+    public func score(_ story: Story, now: Date) -> ScoreBreakdown {
+        let weights = story.sources.map { max($0.weight, 0) }
+        let summed = weights.reduce(0, +)
+        let coverage = 40 * (1 - exp(-max(summed - 1, 0) / 4))
+        let authority = 15 * min(weights.max() ?? 0, 2) / 2
+        let joined = story.sources.filter { now.timeIntervalSince($0.firstSeen) < 3_600 }.count
+        let velocity = 15 * (1 - exp(-Double(joined) / 2))
+        let newest = story.sources.map { source in min(source.published ?? source.firstSeen, source.firstSeen) }.max() ?? story.firstSeen
+        let age = max(now.timeIntervalSince(newest), 0)
+        let recency = 30 * pow(0.5, age / max(halfLife, 1))
+        var fired: [(label: String, points: Int)] = []
+        var muted = false
+        for rule in rules where RuleMatcher.matches(rule, story) {
+            switch rule.effect {
+            case .points(let points): fired.append((rule.label, points))
+            case .mute: muted = true
+            }
+        }
+        let raw = coverage + authority + velocity + recency + Double(fired.map(\.points).reduce(0, +))
+        return ScoreBreakdown(
+            coverage: coverage, authority: authority, velocity: velocity, recency: recency, rules: fired, muted: muted,
+            total: min(max(Int(raw.rounded()), 0), 100), sourceCount: story.sources.count,
+            meanWeight: weights.isEmpty ? 0 : summed / Double(weights.count), joinedLastHour: joined)
+    }
+}
+
+/// Whether a `[[rule]]` applies to a story: every condition it sets must hold.
+enum RuleMatcher {
+    static func matches(_ rule: ScoreRule, _ story: Story) -> Bool {
+        if let feed = rule.feed {
+            let wanted = feed.lowercased()
+            guard story.sources.contains(where: { $0.name.lowercased() == wanted || $0.feedURL.lowercased() == wanted }) else {
+                return false
+            }
+        }
+        if let tag = rule.tag {
+            let wanted = tag.lowercased()
+            guard story.sources.contains(where: { $0.tags.contains { $0.lowercased() == wanted } }) else { return false }
+        }
+        guard rule.words != nil || rule.pattern != nil else { return true }
+        var texts: [String] = []
+        if rule.fields.contains(.title) { texts.append(story.title) }
+        if rule.fields.contains(.summary), let excerpt = story.excerpt { texts.append(excerpt) }
+        if let words = rule.words {
+            let wanted = TextFeatures.tokens(words, dropStopWords: false)
+            guard !wanted.isEmpty else { return false }
+            return texts.contains { text in contains(TextFeatures.tokens(text, dropStopWords: false), wanted) }
+        }
+        guard let pattern = rule.pattern, let regex = try? Regex(pattern).ignoresCase() else { return false }
+        return texts.contains { $0.contains(regex) }
+    }
+
+    /// Whether `needle` occurs as a contiguous run in `haystack`.
+    private static func contains(_ haystack: [String], _ needle: [String]) -> Bool {
+        guard needle.count <= haystack.count else { return false }
+        return (0...(haystack.count - needle.count)).contains { start in Array(haystack[start..<(start + needle.count)]) == needle }
+    }
+}
