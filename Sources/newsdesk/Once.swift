@@ -17,13 +17,18 @@ struct Once: ParsableCommand {
         let config = try options.load()
         let store = try options.openStore(config)
         let summary: PollSummary
+        let stories: StoryUpdate
         do {
             summary = try FeedPoller(config: config, store: store, logger: options.logger()).poll(all: all)
+            stories = try StoryDesk(config: config, store: store).update()
         } catch {
             Console.error(error.description)
             throw ExitCode(3)
         }
         print(Self.render(summary, feeds: config.feeds.count))
+        if stories.assigned > 0 {
+            print("stories: \(stories.assigned) items placed, \(stories.started) new stories, \(stories.merged) merged")
+        }
     }
 
     static func render(_ summary: PollSummary, feeds: Int) -> String {

@@ -45,8 +45,13 @@ extension StateStore {
 
     /// Records the stories of newly clustered items, creating stories as needed, in one transaction;
     /// then brings every story's coverage and update times up to date with its items.
-    public func assign(_ assignments: [(itemID: Int64, storyID: String)]) throws(StoreError) {
+    /// `merges` move every item of one story into another and drop the emptied story.
+    public func assign(_ assignments: [(itemID: Int64, storyID: String)], merges: [(from: String, into: String)] = []) throws(StoreError) {
         try write("storing stories") { db in
+            for merge in merges {
+                try db.execute(sql: "UPDATE item SET story_id = ? WHERE story_id = ?", arguments: [merge.into, merge.from])
+                try db.execute(sql: "DELETE FROM story WHERE id = ?", arguments: [merge.from])
+            }
             let create = try db.cachedStatement(
                 sql: "INSERT INTO story (id, first_seen, last_coverage, last_updated) VALUES (?, ?, ?, ?) ON CONFLICT(id) DO NOTHING")
             let link = try db.cachedStatement(sql: "UPDATE item SET story_id = ? WHERE id = ?")
@@ -65,7 +70,9 @@ extension StateStore {
                     WHERE id IN (SELECT story_id FROM item WHERE story_id IS NOT NULL AND last_changed > story.last_updated)
                         OR id IN (SELECT value FROM json_each(?))
                     """,
-                arguments: [String(decoding: try JSONEncoder().encode(Array(Set(assignments.map(\.storyID)))), as: UTF8.self)])
+                arguments: [
+                    String(decoding: try JSONEncoder().encode(Array(Set(assignments.map(\.storyID) + merges.map(\.into)))), as: UTF8.self)
+                ])
         }
     }
 

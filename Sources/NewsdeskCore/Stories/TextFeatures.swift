@@ -17,7 +17,7 @@ public enum TextFeatures {
             guard !word.isEmpty else { return }
             let token = fold(String(word))
             word.removeAll(keepingCapacity: true)
-            if dropStopWords, stopWords.contains(token) { return }
+            if dropStopWords, stopWords.contains(token) || isLoneLetter(token) { return }
             tokens.append(token)
         }
         func endRun() {
@@ -67,11 +67,19 @@ public enum TextFeatures {
         }
     }
 
+    /// A single letter says nothing on its own (a digit may: "5 killed").
+    private static func isLoneLetter(_ token: String) -> Bool {
+        token.unicodeScalars.count == 1 && !(token.unicodeScalars.first?.properties.numericType != nil)
+    }
+
     /// Drops inner punctuation kept while scanning and folds a plural or possessive `s`.
     static func fold(_ word: String) -> String {
         var word = word
         if word.hasSuffix("'s") || word.hasSuffix("\u{2019}s") { word.removeLast(2) }
         word.removeAll { $0 == "'" || $0 == "\u{2019}" || $0 == "." || $0 == "-" }
+        if word.count > 3, word.hasSuffix("ies"), word.unicodeScalars.allSatisfy(\.isASCII) {
+            return word.dropLast(3) + "y"
+        }
         if word.count > 3, word.hasSuffix("s"), !word.hasSuffix("ss"), !word.hasSuffix("us"), !word.hasSuffix("is"),
             word.unicodeScalars.allSatisfy(\.isASCII)
         {

@@ -1,0 +1,115 @@
+import Foundation
+
+/// What one story update did.
+public struct StoryUpdate: Sendable, Equatable {
+    /// Items placed in a story, stories started, stories merged into others.
+    public var assigned = 0
+    public var started = 0
+    public var merged = 0
+}
+
+/// The story stage between the store and publishing: puts new items into stories and ranks
+/// the stories of a window with their scores.
+public struct StoryDesk {
+    public let config: Config
+    public let store: StateStore
+
+    public init(config: Config, store: StateStore) {
+        self.config = config
+        self.store = store
+    }
+
+    /// Clusters every stored item that is not in a story yet, in the order they were first seen,
+    /// against the stories of the preceding `cluster_window`.
+    @discardableResult
+    public func update() throws(StoreError) -> StoryUpdate {
+        let pending = try store.unassignedItems()
+        guard !pending.isEmpty else { return StoryUpdate() }
+        var parameters = StoryClusterer.Parameters()
+        parameters.window = config.settings.clusterWindow.timeInterval
+        let clusterer = StoryClusterer(parameters: parameters)
+        let earliest = pending.map(\.firstSeen).min() ?? Date()
+        var known = Set<String>()
+        for item in try store.assignedItems(since: earliest.addingTimeInterval(-parameters.window)) {
+            guard let story = item.storyID else { continue }
+            known.insert(story)
+            clusterer.restore(Self.clusterItem(item), key: story)
+        }
+        let handles = pending.map { item in (item.id, clusterer.add(Self.clusterItem(item), newKey: Self.storyID(for: item))) }
+        let assignments = handles.map { (itemID: $0.0, storyID: clusterer.key(of: $0.1)) }
+        let merges = clusterer.drainMerges()
+        try store.assign(assignments, merges: merges)
+        let started = Set(assignments.map(\.storyID)).subtracting(known).count
+        return StoryUpdate(assigned: assignments.count, started: started, merged: merges.count)
+    }
+
+    /// The stories with new coverage since `now − window`, scored, best first, `top` of them
+    /// at most with at most `per_source_top` led by one feed. Scores are stored with the stories.
+    public func ranking(now: Date, window: TimeInterval? = nil, top: Int? = nil) throws(StoreError) -> [RankedStory] {
+        let span = window ?? config.settings.window.timeInterval
+        let feeds = Dictionary(config.feeds.map { ($0.url, $0) }, uniquingKeysWith: { first, _ in first })
+        var titles: [String: String] = [:]
+        for feed in config.feeds { if let record = try store.feed(url: feed.url) { titles[feed.url] = record.title } }
+        let scorer = Scorer(halfLife: config.settings.halfLife.timeInterval, rules: config.rules)
+        var ranked: [RankedStory] = []
+        for entry in try store.storiesWithCoverage(since: now.addingTimeInterval(-span)) {
+            guard let story = Self.story(entry.id, items: entry.items, feeds: feeds, titles: titles, lastUpdated: entry.lastUpdated)
+            else { continue }
+            ranked.append(RankedStory(story: story, score: scorer.score(story, now: now)))
+        }
+        try store.saveScores(ranked.map { ($0.story.id, $0.score.total, $0.score.json) })
+        return Ranking.top(ranked, count: top ?? config.settings.top, perSource: config.settings.perSourceTop)
+    }
+
+    /// A story from its items: one source per feed (its earliest item), the representative
+    /// first (highest weight, then earliest seen).
+    static func story(
+        _ id: String, items: [StoryItem], feeds: [String: FeedConfig], titles: [String: String], lastUpdated: Date
+    ) -> Story? {
+        var sources: [StorySource] = []
+        var excerpts: [String: String] = [:]
+        for item in items where !sources.contains(where: { $0.feedURL == item.feedURL }) {
+            let feed = feeds[item.feedURL]
+            sources.append(
+                StorySource(
+                    feedURL: item.feedURL, name: feed?.name ?? titles[item.feedURL] ?? item.feedURL, weight: feed?.weight ?? 1,
+                    tags: feed?.tags ?? [], link: item.link, title: item.title, firstSeen: item.firstSeen, published: item.published))
+            if let excerpt = item.excerpt { excerpts[item.feedURL] = excerpt }
+        }
+        sources.sort { a, b in a.weight != b.weight ? a.weight > b.weight : a.firstSeen < b.firstSeen }
+        guard let lead = sources.first, let firstSeen = items.map(\.firstSeen).min() else { return nil }
+        return Story(
+            id: id, title: lead.title ?? "(untitled)", link: lead.link, excerpt: excerpts[lead.feedURL], sources: sources,
+            firstSeen: firstSeen, lastUpdated: lastUpdated)
+    }
+
+    static func clusterItem(_ item: StoryItem) -> ClusterItem {
+        let time = min(item.published ?? item.firstSeen, item.firstSeen)
+        return ClusterItem(
+            source: item.feedURL, title: item.title ?? "", summary: item.excerpt ?? "", canonicalLink: item.canonicalLink, time: time)
+    }
+
+    /// A new story is named after the item that started it: stable across restarts.
+    static func storyID(for item: StoryItem) -> String {
+        "story-" + ContentHash.hex((item.feedURL + "\n" + item.key).utf8)
+    }
+}
+
+extension ScoreBreakdown {
+    /// The breakdown as stored and printed: each part's points, the rules, the total.
+    public var jsonObject: [String: Any] {
+        func round1(_ value: Double) -> Double { (value * 10).rounded() / 10 }
+        var rulePoints: [String: Int] = [:]
+        for rule in rules { rulePoints[rule.label, default: 0] += rule.points }
+        return [
+            "coverage": round1(coverage), "authority": round1(authority), "velocity": round1(velocity), "recency": round1(recency),
+            "rules": rulePoints, "muted": muted, "total": total, "sources": sourceCount, "mean_weight": round1(meanWeight),
+            "joined_last_hour": joinedLastHour,
+        ]
+    }
+
+    var json: String {
+        let data = (try? JSONSerialization.data(withJSONObject: jsonObject, options: [.sortedKeys])) ?? Data()
+        return String(decoding: data, as: UTF8.self)
+    }
+}

@@ -1,0 +1,67 @@
+import ArgumentParser
+import Foundation
+import NewsdeskCore
+
+/// `newsdesk stories`: the current ranking, with each score explained.
+struct Stories: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Print the ranking of the stories with new coverage in the window, each score explained.",
+        discussion: "Items not yet in a story are clustered first (as `once` does after polling).")
+
+    @OptionGroup var options: ConfigOptions
+
+    @Option(help: "Stories with new coverage within this span (default: `window` from the config).")
+    var window: String?
+
+    @Option(help: "How many stories (default: `top` from the config).")
+    var top: Int?
+
+    @Flag(help: "Print a JSON list, best first.")
+    var json = false
+
+    func run() throws {
+        let config = try options.load()
+        let store = try options.openStore(config)
+        var span: TimeInterval?
+        if let window {
+            guard let duration = ConfigValue.duration(window) else { throw ValidationError("bad duration '\(window)'") }
+            span = duration.timeInterval
+        }
+        let ranked: [RankedStory]
+        do {
+            let desk = StoryDesk(config: config, store: store)
+            try desk.update()
+            ranked = try desk.ranking(now: Date(), window: span, top: top)
+        } catch {
+            Console.error(error.description)
+            throw ExitCode(3)
+        }
+        let red = config.settings.redThreshold
+        if json {
+            let objects: [[String: Any]] = ranked.map { entry in
+                [
+                    "id": entry.story.id, "title": entry.story.title, "link": entry.story.link ?? NSNull(),
+                    "score": entry.score.total, "red": entry.score.total >= red, "explanation": entry.score.summary,
+                    "sources": entry.story.sources.map { source -> [String: Any] in
+                        ["name": source.name, "url": source.feedURL, "link": source.link ?? NSNull()]
+                    },
+                    "breakdown": entry.score.jsonObject, "first_seen": FeedDate.rfc3339(entry.story.firstSeen),
+                    "last_updated": FeedDate.rfc3339(entry.story.lastUpdated),
+                ]
+            }
+            let data = try JSONSerialization.data(withJSONObject: objects, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
+            print(String(decoding: data, as: UTF8.self))
+            return
+        }
+        guard !ranked.isEmpty else {
+            print("no story with new coverage in the window")
+            return
+        }
+        for (index, entry) in ranked.enumerated() {
+            let mark = entry.score.total >= red ? "🔴" : "🔵"
+            print("\(index + 1). \(mark) \(entry.score.total)/100  \(entry.story.title)")
+            print("   \(entry.score.summary)")
+            for source in entry.story.sources { print("   - \(source.name): \(source.link ?? "(no link)")") }
+        }
+    }
+}
