@@ -107,7 +107,7 @@ import Testing
                 displayName: "c.toml")
         }
         let lines = error.problems.map(\.description)
-        #expect(lines.contains("c.toml:3: feeds: unknown table or key (expected [newsdesk] and [[feed]])"))
+        #expect(lines.contains("c.toml:3: feeds: unknown table or key (expected [newsdesk], [[feed]] and [[rule]])"))
         #expect(
             lines.contains("c.toml: feed: must be an array of tables: [[feed]]")
                 || lines.contains("c.toml:6: feed: must be an array of tables: [[feed]]"))
