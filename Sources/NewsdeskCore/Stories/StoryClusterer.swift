@@ -70,19 +70,24 @@ public final class StoryClusterer {
     }
 
     public let parameters: Parameters
-    private var termIDs: [String: Int32] = [:]
-    private var documentFrequency: [Int32] = []
-    private var itemCount = 0
-    private var clusters: [Cluster] = []
+    @exclusivity(unchecked) private var termIDs: [String: Int32] = [:]
+    @exclusivity(unchecked) private var documentFrequency: [Int32] = []
+    @exclusivity(unchecked) private var itemCount = 0
+    @exclusivity(unchecked) private var clusters: [Cluster] = []
+    // The fields below are touched for every item from one thread, never reentrantly: no
+    // dynamic exclusivity checks (they cost a quarter of the time).
     /// Union-find over cluster handles: a merged cluster points at the one that absorbed it.
-    private var parent: [Int] = []
-    private var postings: [[Int]] = []
+    @exclusivity(unchecked) private var parent: [Int] = []
+    @exclusivity(unchecked) private var postings: [[Int]] = []
     private var byLink: [String: Int] = [:]
     private var byKey: [String: Int] = [:]
     /// Merges since the last `drainMerges()`: (absorbed key, surviving key).
     private var pendingMerges: [(from: String, into: String)] = []
-    private var stamp: [Int] = []
-    private var round = 0
+    @exclusivity(unchecked) private var stamp: [Int] = []
+    @exclusivity(unchecked) private var round = 0
+    /// The latest item time seen, and items added since the last sweep of stale stories.
+    private var newest = Date.distantPast
+    private var sinceSweep = 0
 
     public init(parameters: Parameters = Parameters()) {
         self.parameters = parameters
@@ -92,12 +97,13 @@ public final class StoryClusterer {
     /// `newKey` names a story if the item starts one.
     @discardableResult
     public func add(_ item: ClusterItem, newKey: @autoclosure () -> String) -> Int {
+        noteTime(item.time)
         let terms = countTerms(item)
         if let link = item.canonicalLink, let known = byLink[link] {
             let handle = find(known)
             if fits(clusters[handle], item.time, item.time) {
                 join(handle, terms: terms, time: item.time)
-                return mergeNeighbours(of: handle)
+                return mergeNeighbours(of: handle, near: terms.map(\.term))
             }
         }
         var best: Int?
@@ -130,12 +136,13 @@ public final class StoryClusterer {
         }
         join(handle, terms: terms, time: item.time)
         if let link = item.canonicalLink { byLink[link] = handle }
-        return clusters[handle].items > 1 ? mergeNeighbours(of: handle) : handle
+        return clusters[handle].items > 1 ? mergeNeighbours(of: handle, near: terms.map(\.term)) : handle
     }
 
     /// Puts an item back into the story `key` it was assigned before (after a restart), without
     /// deciding anything.
     public func restore(_ item: ClusterItem, key: String) {
+        noteTime(item.time)
         let handle: Int
         if let known = byKey[key] {
             handle = find(known)
@@ -157,6 +164,24 @@ public final class StoryClusterer {
     public func drainMerges() -> [(from: String, into: String)] {
         defer { pendingMerges.removeAll() }
         return pendingMerges
+    }
+
+    // MARK: Forgetting
+
+    /// Every 4,096 items, stories whose newest item is more than two windows behind the newest
+    /// time seen leave the index (an item that old can no longer join them in practice), so the
+    /// cost per item stays flat however long the stream.
+    private func noteTime(_ time: Date) {
+        newest = max(newest, time)
+        sinceSweep += 1
+        guard sinceSweep >= 4_096 else { return }
+        sinceSweep = 0
+        let horizon = newest.addingTimeInterval(-2 * parameters.window)
+        func live(_ handle: Int) -> Bool { clusters[find(handle)].latest >= horizon }
+        for term in postings.indices where !postings[term].isEmpty {
+            postings[term].removeAll { !live($0) }
+        }
+        byLink = byLink.filter { live($0.value) }
     }
 
     // MARK: Terms and weights
@@ -250,15 +275,18 @@ public final class StoryClusterer {
         return found
     }
 
-    /// Merges `handle`'s story with the closest neighbour while one clears the merge bar.
-    private func mergeNeighbours(of handle: Int) -> Int {
+    /// Merges `handle`'s story with the closest neighbour while one clears the merge bar. Only
+    /// stories sharing a rare-enough term with the item that just joined (`terms`) are looked at:
+    /// the story was already compared with all the others before that item changed it.
+    private func mergeNeighbours(of handle: Int, near terms: [Int32]) -> Int {
         var current = handle
+        var terms = terms
         while true {
             let cluster = clusters[current]
             var best: Int?
             var bestCosine = parameters.merge
             let norm = centroidNorm(cluster)
-            for candidate in candidates(cluster.counts.keys, from: cluster.earliest, to: cluster.latest, excluding: current) {
+            for candidate in candidates(terms, from: cluster.earliest, to: cluster.latest, excluding: current) {
                 let other = clusters[candidate]
                 let (small, large) = other.counts.count < cluster.counts.count ? (other, cluster) : (cluster, other)
                 var dot = 0.0
@@ -274,6 +302,8 @@ public final class StoryClusterer {
                 }
             }
             guard let best else { return current }
+            // After a merge the story holds both sides' terms: look for neighbours of the absorbed one too.
+            terms = Array(clusters[best].counts.keys)
             current = absorb(best, current)
         }
     }
