@@ -19,8 +19,9 @@ struct BinaryRunner {
         return folder.appendingPathComponent("newsdesk")
     }
 
-    static func run(_ arguments: [String], environment: [String: String] = [:]) throws -> Output {
+    static func run(_ arguments: [String], environment: [String: String] = [:], stdin: String? = nil) throws -> Output {
         let process = Process()
+        if let stdin { process.standardInput = try FileHandle(forReadingFrom: URL(fileURLWithPath: stdin)) }
         process.executableURL = binary
         process.arguments = arguments
         if !environment.isEmpty {
