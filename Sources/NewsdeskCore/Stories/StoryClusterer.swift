@@ -84,6 +84,8 @@ public final class StoryClusterer {
     /// Merges since the last `drainMerges()`: (absorbed key, surviving key).
     private var pendingMerges: [(from: String, into: String)] = []
     @exclusivity(unchecked) private var stamp: [Int] = []
+    /// Per story, the summed idf of the terms it shares with the item being placed.
+    @exclusivity(unchecked) private var overlap: [Double] = []
     @exclusivity(unchecked) private var round = 0
     /// The latest item time seen, and items added since the last sweep of stale stories.
     private var newest = Date.distantPast
@@ -132,6 +134,7 @@ public final class StoryClusterer {
             clusters.append(Cluster(key: key, time: item.time))
             parent.append(handle)
             stamp.append(0)
+            overlap.append(0)
             byKey[key] = handle
         }
         join(handle, terms: terms, time: item.time)
@@ -151,6 +154,7 @@ public final class StoryClusterer {
             clusters.append(Cluster(key: key, time: item.time))
             parent.append(handle)
             stamp.append(0)
+            overlap.append(0)
             byKey[key] = handle
         }
         join(handle, terms: countTerms(item), time: item.time)
@@ -259,21 +263,35 @@ public final class StoryClusterer {
         max(cluster.latest, latest).timeIntervalSince(min(cluster.earliest, earliest)) <= parameters.window
     }
 
-    /// Live stories sharing a rare-enough term with `terms` whose span stays within the window.
+    /// Live stories sharing a rare-enough term with `terms` whose span stays within the window:
+    /// the `maxCandidates` sharing the most (by summed idf), so a stream of look-alike items
+    /// cannot make each comparison cost more as the stream grows.
     private func candidates(_ terms: some Sequence<Int32>, from earliest: Date, to latest: Date, excluding: Int?) -> [Int] {
         round += 1
         let limit = max(3, Int(parameters.candidateDF * Double(itemCount)))
         var found: [Int] = []
         for term in terms where Int(documentFrequency[Int(term)]) <= limit {
+            let weight = idf(term)
             for posted in postings[Int(term)] {
                 let handle = find(posted)
-                guard stamp[handle] != round else { continue }
-                stamp[handle] = round
-                if handle != excluding, fits(clusters[handle], earliest, latest) { found.append(handle) }
+                if stamp[handle] != round {
+                    stamp[handle] = round
+                    guard handle != excluding, fits(clusters[handle], earliest, latest) else {
+                        overlap[handle] = -.infinity
+                        continue
+                    }
+                    overlap[handle] = 0
+                    found.append(handle)
+                }
+                overlap[handle] += weight
             }
         }
-        return found
+        guard found.count > Self.maxCandidates else { return found }
+        found.sort { overlap[$0] > overlap[$1] || (overlap[$0] == overlap[$1] && $0 < $1) }
+        return Array(found.prefix(Self.maxCandidates))
     }
+
+    static let maxCandidates = 64
 
     /// Merges `handle`'s story with the closest neighbour while one clears the merge bar. Only
     /// stories sharing a rare-enough term with the item that just joined (`terms`) are looked at:
