@@ -10,6 +10,7 @@ memory (max RSS) from /usr/bin/time.
     apt-get install -y nginx newsboat
     swift build -c release
     python3 Benchmarks/poll-bench.py 1000 10000
+    python3 Benchmarks/poll-bench.py --newsdesk-only 10000    # skip newsboat (20 min at 10,000)
 
 Both readers get 16 transfers at once (newsboat's reload-threads, newsdesk's concurrency and
 per_host, since every feed is on the one loopback host).
@@ -87,7 +88,7 @@ def timed(command, cwd):
     return wall, user + system, rss / 1024, result.stdout
 
 
-def run(count, scratch):
+def run(count, scratch, with_newsboat=True):
     docroot = os.path.join(scratch, f"feeds{count}")
     write_feeds(docroot, count)
     urls = [f"http://127.0.0.1:{PORT}/feeds{count}/f{n}.xml" for n in range(count)]
@@ -111,6 +112,8 @@ def run(count, scratch):
     for cycle in ("first (all 200)", "second (all 304)"):
         wall, cpu, rss, out = timed([NEWSDESK, "once", "--all", "--log-level", "error", "--config", "feeds.conf"], nd)
         rows.append(("newsdesk", cycle, wall, cpu, rss, out.strip()))
+        if not with_newsboat:
+            continue
         wall, cpu, rss, _ = timed(newsboat, nb)
         with sqlite3.connect(os.path.join(nb, "cache.db")) as db:
             stored = db.execute("SELECT count(*) FROM rss_item").fetchone()[0]
@@ -119,7 +122,9 @@ def run(count, scratch):
 
 
 def main():
-    counts = [int(a) for a in sys.argv[1:]] or [1000]
+    args = [a for a in sys.argv[1:] if a != "--newsdesk-only"]
+    with_newsboat = "--newsdesk-only" not in sys.argv
+    counts = [int(a) for a in args] or [1000]
     scratch = tempfile.mkdtemp(prefix="poll-bench-")
     os.chmod(scratch, 0o755)  # nginx's workers run as another user
     nginx = None
@@ -129,7 +134,7 @@ def main():
         print("| feeds | reader | cycle | wall s | CPU s | peak MB | feeds/s |")
         print("|---|---|---|---|---|---|---|")
         for count in counts:
-            for reader, cycle, wall, cpu, rss, out in run(count, scratch):
+            for reader, cycle, wall, cpu, rss, out in run(count, scratch, with_newsboat):
                 print(f"| {count} | {reader} | {cycle} | {wall:.2f} | {cpu:.2f} | {rss:.1f} | {count / wall:.0f} |")
                 if out:
                     print(f"<!-- {out.splitlines()[0]} -->")

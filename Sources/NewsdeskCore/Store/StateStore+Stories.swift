@@ -23,11 +23,15 @@ extension StateStore {
         FROM item JOIN feed ON feed.id = item.feed_id
         """
 
-    /// Items not yet in a story (pruned ones aside), in the order Newsdesk first saw them.
-    public func unassignedItems() throws(StoreError) -> [StoryItem] {
+    /// Items not yet in a story (pruned ones aside), in the order Newsdesk first saw them: the
+    /// first `limit` of them.
+    public func unassignedItems(limit: Int = .max) throws(StoreError) -> [StoryItem] {
         try read("reading new items") { db in
             try Row.fetchAll(
-                db, sql: Self.storyItemColumns + " WHERE item.story_id IS NULL AND item.pruned = 0 ORDER BY item.first_seen, item.id"
+                db,
+                sql: Self.storyItemColumns
+                    + " WHERE item.story_id IS NULL AND item.pruned = 0 ORDER BY item.first_seen, item.id LIMIT ?",
+                arguments: [limit == .max ? -1 : limit]
             ).map(StoryItem.init(row:))
         }
     }
@@ -61,18 +65,24 @@ extension StateStore {
                 try create.execute(arguments: [storyID, firstSeen, firstSeen, firstSeen])
                 try link.execute(arguments: [storyID, itemID])
             }
-            try db.execute(
+            // Stories to refresh: those that got items, and those whose items changed since.
+            var touched = Set(assignments.map(\.storyID) + merges.map(\.into))
+            touched.formUnion(
+                try String.fetchAll(
+                    db,
+                    sql: """
+                        SELECT DISTINCT item.story_id FROM item JOIN story ON story.id = item.story_id
+                        WHERE item.last_changed > story.last_updated
+                        """))
+            let refresh = try db.cachedStatement(
                 sql: """
                     UPDATE story SET
                         first_seen = (SELECT min(first_seen) FROM item WHERE item.story_id = story.id),
                         last_coverage = (SELECT max(first_seen) FROM item WHERE item.story_id = story.id),
                         last_updated = (SELECT max(last_changed) FROM item WHERE item.story_id = story.id)
-                    WHERE id IN (SELECT story_id FROM item WHERE story_id IS NOT NULL AND last_changed > story.last_updated)
-                        OR id IN (SELECT value FROM json_each(?))
-                    """,
-                arguments: [
-                    String(decoding: try JSONEncoder().encode(Array(Set(assignments.map(\.storyID) + merges.map(\.into)))), as: UTF8.self)
-                ])
+                    WHERE id = ?
+                    """)
+            for story in touched { try refresh.execute(arguments: [story]) }
         }
     }
 

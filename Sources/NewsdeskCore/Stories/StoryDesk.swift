@@ -20,27 +20,36 @@ public struct StoryDesk {
     }
 
     /// Clusters every stored item that is not in a story yet, in the order they were first seen,
-    /// against the stories of the preceding `cluster_window`.
+    /// against the stories of the preceding `cluster_window`; `batch` items at a time, each
+    /// batch stored in one transaction (memory stays flat however many items wait).
     @discardableResult
-    public func update() throws(StoreError) -> StoryUpdate {
-        let pending = try store.unassignedItems()
-        guard !pending.isEmpty else { return StoryUpdate() }
+    public func update(batch: Int = 5_000) throws(StoreError) -> StoryUpdate {
+        var pending = try store.unassignedItems(limit: batch)
+        guard let earliest = pending.first?.firstSeen else { return StoryUpdate() }
         var parameters = StoryClusterer.Parameters()
         parameters.window = config.settings.clusterWindow.timeInterval
         let clusterer = StoryClusterer(parameters: parameters)
-        let earliest = pending.map(\.firstSeen).min() ?? Date()
         var known = Set<String>()
         for item in try store.assignedItems(since: earliest.addingTimeInterval(-parameters.window)) {
             guard let story = item.storyID else { continue }
             known.insert(story)
             clusterer.restore(Self.clusterItem(item), key: story)
         }
-        let handles = pending.map { item in (item.id, clusterer.add(Self.clusterItem(item), newKey: Self.storyID(for: item))) }
-        let assignments = handles.map { (itemID: $0.0, storyID: clusterer.key(of: $0.1)) }
-        let merges = clusterer.drainMerges()
-        try store.assign(assignments, merges: merges)
-        let started = Set(assignments.map(\.storyID)).subtracting(known).count
-        return StoryUpdate(assigned: assignments.count, started: started, merged: merges.count)
+        var update = StoryUpdate()
+        var started = Set<String>()
+        while !pending.isEmpty {
+            let handles = pending.map { item in (item.id, clusterer.add(Self.clusterItem(item), newKey: Self.storyID(for: item))) }
+            let assignments = handles.map { (itemID: $0.0, storyID: clusterer.key(of: $0.1)) }
+            let merges = clusterer.drainMerges()
+            try store.assign(assignments, merges: merges)
+            update.assigned += assignments.count
+            update.merged += merges.count
+            started.formUnion(assignments.map(\.storyID))
+            started.subtract(merges.map(\.from))
+            pending = try store.unassignedItems(limit: batch)
+        }
+        update.started = started.subtracting(known).count
+        return update
     }
 
     /// The stories with new coverage since `now − window`, scored, best first, `top` of them
@@ -76,7 +85,13 @@ public struct StoryDesk {
                     tags: feed?.tags ?? [], link: item.link, title: item.title, firstSeen: item.firstSeen, published: item.published))
             if let excerpt = item.excerpt { excerpts[item.feedURL] = excerpt }
         }
-        sources.sort { a, b in a.weight != b.weight ? a.weight > b.weight : a.firstSeen < b.firstSeen }
+        // Highest weight first, then earliest seen, then the config's order (fetches finish in any order).
+        let position = Dictionary(feeds.values.map { ($0.url, $0.line ?? 0) }, uniquingKeysWith: min)
+        sources.sort { a, b in
+            if a.weight != b.weight { return a.weight > b.weight }
+            if a.firstSeen != b.firstSeen { return a.firstSeen < b.firstSeen }
+            return (position[a.feedURL] ?? .max, a.feedURL) < (position[b.feedURL] ?? .max, b.feedURL)
+        }
         guard let lead = sources.first, let firstSeen = items.map(\.firstSeen).min() else { return nil }
         return Story(
             id: id, title: lead.title ?? "(untitled)", link: lead.link, excerpt: excerpts[lead.feedURL], sources: sources,
