@@ -63,6 +63,20 @@ import Testing
         #expect(rows.map { $0["items"] as? Int } == [5, 4])
     }
 
+    @Test func proxiesComeFromTheUsualEnvironmentVariables() throws {
+        // The server plays the proxy: a proxied request names the whole URL.
+        let proxy = try LocalHTTPServer { request in
+            request.path == "http://feeds.invalid/world.rss" ? .init(text: Self.feed(2)) : .init(status: 502)
+        }
+        defer { proxy.stop() }
+        let folder = try Self.configFolder(["http://feeds.invalid/world.rss"])
+        let run = try BinaryRunner.run(
+            ["once", "--config", folder + "/feeds.conf"],
+            environment: ["http_proxy": proxy.baseURL, "HTTP_PROXY": proxy.baseURL, "no_proxy": "", "NO_PROXY": ""])
+        #expect(run.stdout.contains("1 fetched") && run.stdout.contains("2 new items"))
+        #expect(proxy.received.first?.path == "http://feeds.invalid/world.rss")
+    }
+
     @Test func checkListsEveryProblemWithItsLine() throws {
         let path = try BinaryRunner.temporaryFile(
             "[newsdesk]\ntimeout = \"soon\"\n\n[[feed]]\nurl = \"gopher://x\"\n\n[[feed]]\nurl = \"https://a.example/f\"\nweight = \"heavy\"\n",
