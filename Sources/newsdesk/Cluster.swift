@@ -43,26 +43,9 @@ struct Cluster: ParsableCommand {
         }
         var out = ""
         for (id, handle) in assigned {
-            out += "{\"id\": \(Self.jsonString(id)), \"story\": \(Self.jsonString(clusterer.key(of: handle)))}\n"
+            out += "{\"id\": \(Escaping.quoted(id)), \"story\": \(Escaping.quoted(clusterer.key(of: handle)))}\n"
         }
         FileHandle.standardOutput.write(Data(out.utf8))
-    }
-
-    /// `text` as a JSON string literal.
-    static func jsonString(_ text: String) -> String {
-        var out = "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case _ where scalar.value < 0x20: out += String(format: "\\u%04x", scalar.value)
-            default: out.unicodeScalars.append(scalar)
-            }
-        }
-        return out + "\""
     }
 
     /// A JSON string, or a number written as text (ids are sometimes numbers).

@@ -33,9 +33,9 @@ public enum OPML {
         var text = ""
         var added = 0
         for subscription in subscriptions where known.insert(ConfigLoader.comparableURL(subscription.url)).inserted {
-            text += "\n[[feed]]\nurl = \(tomlString(subscription.url))\n"
-            if let title = subscription.title, !title.isEmpty { text += "name = \(tomlString(title))\n" }
-            if !subscription.tags.isEmpty { text += "tags = [\(subscription.tags.map(tomlString).joined(separator: ", "))]\n" }
+            text += "\n[[feed]]\nurl = \(Escaping.quoted(subscription.url))\n"
+            if let title = subscription.title, !title.isEmpty { text += "name = \(Escaping.quoted(title))\n" }
+            if !subscription.tags.isEmpty { text += "tags = [\(subscription.tags.map(Escaping.quoted).joined(separator: ", "))]\n" }
             added += 1
         }
         return (text, added)
@@ -44,7 +44,7 @@ public enum OPML {
     /// An OPML 2.0 document listing the config's feeds, in folders by their first tag.
     public static func export(_ config: Config, now: Date = Date()) -> String {
         var out = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<opml version=\"2.0\">\n  <head>\n"
-        out += "    <title>\(escape(config.settings.title))</title>\n"
+        out += "    <title>\(Escaping.xml(config.settings.title))</title>\n"
         out += "    <dateCreated>\(FeedDate.rfc822(now))</dateCreated>\n"
         out += "    <docs>http://opml.org/spec2.opml</docs>\n  </head>\n  <body>\n"
         var folders: [String] = []
@@ -56,50 +56,18 @@ public enum OPML {
         }
         for folder in folders {
             let indent = folder.isEmpty ? "    " : "      "
-            if !folder.isEmpty { out += "    <outline text=\"\(escape(folder))\">\n" }
+            if !folder.isEmpty { out += "    <outline text=\"\(Escaping.xml(folder))\">\n" }
             for feed in byFolder[folder] ?? [] {
-                let title = escape(feed.name ?? feed.url)
-                out += "\(indent)<outline type=\"rss\" text=\"\(title)\" title=\"\(title)\" xmlUrl=\"\(escape(feed.url))\""
+                let title = Escaping.xml(feed.name ?? feed.url)
+                out += "\(indent)<outline type=\"rss\" text=\"\(title)\" title=\"\(title)\" xmlUrl=\"\(Escaping.xml(feed.url))\""
                 if feed.tags.count > 1 {
-                    out += " category=\"\(escape(feed.tags.map { "/" + $0 }.joined(separator: ",")))\""
+                    out += " category=\"\(Escaping.xml(feed.tags.map { "/" + $0 }.joined(separator: ",")))\""
                 }
                 out += "/>\n"
             }
             if !folder.isEmpty { out += "    </outline>\n" }
         }
         return out + "  </body>\n</opml>\n"
-    }
-
-    static func tomlString(_ text: String) -> String {
-        var out = "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\t": out += "\\t"
-            case "\r": out += "\\r"
-            case _ where scalar.value < 0x20 || scalar.value == 0x7F: out += String(format: "\\u%04X", scalar.value)
-            default: out.unicodeScalars.append(scalar)
-            }
-        }
-        return out + "\""
-    }
-
-    static func escape(_ text: String) -> String {
-        var out = ""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            case "\n", "\t", "\r": out += "&#\(scalar.value);"
-            case _ where scalar.value < 0x20 || scalar.value == 0xFFFE || scalar.value == 0xFFFF: continue
-            default: out.unicodeScalars.append(scalar)
-            }
-        }
-        return out
     }
 }
 
