@@ -40,6 +40,11 @@ struct ConfigOptions: ParsableArguments {
         return logger
     }
 
+    /// The time: now, or `NEWSDESK_NOW` (RFC 3339) when set, so tests can stand at any hour.
+    static func now() -> Date {
+        ProcessInfo.processInfo.environment["NEWSDESK_NOW"].flatMap(FeedDate.parse) ?? Date()
+    }
+
     /// The state database, or exit 3 saying why it cannot be used.
     func openStore(_ config: Config) throws -> StateStore {
         do {

@@ -5,7 +5,7 @@ import NewsdeskCore
 /// `newsdesk once`: one polling cycle, then exit.
 struct Once: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Poll every feed that is due, store what changed, print a summary.",
+        abstract: "Poll every feed that is due, store what changed, update stories, publish; print a summary.",
         discussion: "Exits 0 even when feeds fail (they are listed); non-zero only for a bad config (2) or an unusable database (3).")
 
     @OptionGroup var options: ConfigOptions
@@ -18,17 +18,28 @@ struct Once: ParsableCommand {
         let store = try options.openStore(config)
         let summary: PollSummary
         let stories: StoryUpdate
+        let published: PublishReport
         do {
-            summary = try FeedPoller(config: config, store: store, logger: options.logger()).poll(all: all)
+            summary = try FeedPoller(config: config, store: store, logger: options.logger(), clock: { ConfigOptions.now() }).poll(all: all)
             stories = try StoryDesk(config: config, store: store).update()
         } catch {
             Console.error(error.description)
             throw ExitCode(3)
         }
+        do {
+            published = try Publisher(config: config, store: store).publish(now: ConfigOptions.now())
+        } catch {
+            Console.error("publishing failed: \(error)")
+            throw ExitCode(4)
+        }
         print(Self.render(summary, feeds: config.feeds.count))
         if stories.assigned > 0 {
             print("stories: \(stories.assigned) items placed, \(stories.started) new stories, \(stories.merged) merged")
         }
+        let periods = published.periods.map { FeedDate.rfc3339($0) }.joined(separator: ", ")
+        print(
+            "published to \(config.settings.output): \(published.written.count) files written"
+                + (periods.isEmpty ? "" : " (period \(periods))"))
     }
 
     static func render(_ summary: PollSummary, feeds: Int) -> String {

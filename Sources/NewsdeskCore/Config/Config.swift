@@ -50,6 +50,12 @@ public struct Settings: Sendable, Equatable {
     public var top = 25
     /// An item joins a story only if their dates are this close.
     public var clusterWindow: Duration = .seconds(48 * 3_600)
+    /// Archives and digests are written per period of this length, aligned to the clock.
+    public var publishEvery: Duration = .seconds(3_600)
+    /// The time zone of digest titles and archive paths (an IANA name).
+    public var timezone = "UTC"
+    /// Archives and digests older than this are deleted.
+    public var keep: Duration = .seconds(30 * 86_400)
 
     public init() {}
 }

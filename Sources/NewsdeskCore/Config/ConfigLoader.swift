@@ -28,7 +28,7 @@ public struct ConfigError: Error, Sendable, CustomStringConvertible {
 public enum ConfigLoader {
     static let settingsKeys: Set<String> = [
         "state", "output", "title", "feed_url", "poll_interval", "concurrency", "per_host", "timeout", "max_body", "retention",
-        "half_life", "red_threshold", "per_source_top", "window", "top", "cluster_window",
+        "half_life", "red_threshold", "per_source_top", "window", "top", "cluster_window", "publish_every", "timezone", "keep",
     ]
     static let ruleKeys: Set<String> = ["match", "in", "feed", "tag", "adjust", "name"]
     static let feedKeys: Set<String> = ["url", "name", "weight", "interval", "tags"]
@@ -220,6 +220,26 @@ private struct TableReader {
         if let value = duration(table, scope, "half_life") { settings.halfLife = value }
         if let value = duration(table, scope, "window") { settings.window = value }
         if let value = duration(table, scope, "cluster_window") { settings.clusterWindow = value }
+        if let value = duration(table, scope, "keep") { settings.keep = value }
+        if let value = duration(table, scope, "publish_every") {
+            // Periods must tile the day, so that every day's files have the same names.
+            if 86_400 % value.components.seconds == 0 && value.components.seconds >= 60 {
+                settings.publishEvery = value
+            } else {
+                problem(
+                    table: scope, key: "publish_every", name: "publish_every",
+                    "must divide a day evenly and be at least a minute (e.g. \"15m\", \"1h\", \"6h\")")
+            }
+        }
+        if let zone = string(table, scope, "timezone") {
+            if TimeZone(identifier: zone) != nil {
+                settings.timezone = zone
+            } else {
+                problem(
+                    table: scope, key: "timezone", name: "timezone",
+                    "unknown time zone \"\(zone)\" (use an IANA name like \"Europe/Paris\")")
+            }
+        }
         if let value = positiveInt(table, scope, "red_threshold") { settings.redThreshold = min(value, 100) }
         if let value = positiveInt(table, scope, "per_source_top") { settings.perSourceTop = value }
         if let value = positiveInt(table, scope, "top") { settings.top = value }

@@ -86,31 +86,64 @@ extension StateStore {
         }
     }
 
-    /// The items of every story with new coverage since `since`, grouped by story id.
-    public func storiesWithCoverage(since: Date) throws(StoreError) -> [(
-        id: String, firstSeen: Date, lastUpdated: Date, items: [StoryItem]
-    )] {
+    /// The stories with new coverage (an item first seen) in `from..<to`, each with its items
+    /// first seen before `to`, grouped by story id.
+    public func storiesWithCoverage(
+        from: Date, to: Date = .distantFuture
+    ) throws(StoreError) -> [(id: String, firstSeen: Date, lastUpdated: Date, items: [StoryItem])] {
         try read("reading stories") { db in
-            let stories = try Row.fetchAll(
-                db, sql: "SELECT id, first_seen, last_updated FROM story WHERE last_coverage >= ? ORDER BY id",
-                arguments: [since.timeIntervalSince1970])
+            let range: StatementArguments = [from.timeIntervalSince1970, to.timeIntervalSince1970]
+            let ids = try String.fetchAll(
+                db,
+                sql: """
+                    SELECT DISTINCT story_id FROM item
+                    WHERE story_id IS NOT NULL AND pruned = 0 AND first_seen >= ? AND first_seen < ? ORDER BY story_id
+                    """, arguments: range)
+            guard !ids.isEmpty else { return [] }
+            let idList = String(decoding: try JSONEncoder().encode(ids), as: UTF8.self)
             var items: [String: [StoryItem]] = [:]
             let rows = try Row.fetchCursor(
                 db,
                 sql: Self.storyItemColumns
-                    + " WHERE item.story_id IN (SELECT id FROM story WHERE last_coverage >= ?) ORDER BY item.first_seen, item.id",
-                arguments: [since.timeIntervalSince1970])
+                    + " WHERE item.story_id IN (SELECT value FROM json_each(?)) AND item.first_seen < ? AND item.pruned = 0"
+                    + " ORDER BY item.first_seen, item.id",
+                arguments: [idList, to.timeIntervalSince1970])
             while let row = try rows.next() {
                 let item = StoryItem(row: row)
                 items[item.storyID ?? "", default: []].append(item)
             }
-            return stories.map { row in
-                let id: String = row["id"]
-                return (
-                    id, Date(timeIntervalSince1970: row["first_seen"]), Date(timeIntervalSince1970: row["last_updated"]),
-                    items[id] ?? []
-                )
+            return ids.compactMap { id in
+                guard let list = items[id], let first = list.map(\.firstSeen).min(), let last = list.map(\.lastChanged).max() else {
+                    return nil
+                }
+                return (id, first, min(last, to), list)
             }
+        }
+    }
+
+    /// Whether the period starting at `start` has been published.
+    public func isPublished(periodStart start: Date) throws(StoreError) -> Bool {
+        try read("reading published periods") { db in
+            try Bool.fetchOne(db, sql: "SELECT 1 FROM published WHERE period_start = ?", arguments: [start.timeIntervalSince1970]) ?? false
+        }
+    }
+
+    /// Records that a period's archive and digest are written, for good.
+    public func markPublished(periodStart start: Date, end: Date, at now: Date) throws(StoreError) {
+        try write("recording a published period") { db in
+            try db.execute(
+                sql: "INSERT INTO published (period_start, period_end, published_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
+                arguments: [start.timeIntervalSince1970, end.timeIntervalSince1970, now.timeIntervalSince1970])
+        }
+    }
+
+    /// The starts of the published periods before `before`, newest first.
+    public func publishedPeriods(before: Date, limit: Int = 1) throws(StoreError) -> [Date] {
+        try read("reading published periods") { db in
+            try Double.fetchAll(
+                db, sql: "SELECT period_start FROM published WHERE period_start < ? ORDER BY period_start DESC LIMIT ?",
+                arguments: [before.timeIntervalSince1970, limit]
+            ).map(Date.init(timeIntervalSince1970:))
         }
     }
 

@@ -108,6 +108,16 @@ public final class StateStore: Sendable {
                     CREATE INDEX item_unassigned ON item(story_id) WHERE story_id IS NULL;
                     """)
         }
+        migrator.registerMigration("v3: published periods") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE published (
+                        period_start REAL PRIMARY KEY,
+                        period_end REAL NOT NULL,
+                        published_at REAL NOT NULL
+                    );
+                    """)
+        }
         return migrator
     }
 

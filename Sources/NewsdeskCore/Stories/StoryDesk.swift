@@ -56,12 +56,19 @@ public struct StoryDesk {
     /// at most with at most `per_source_top` led by one feed. Scores are stored with the stories.
     public func ranking(now: Date, window: TimeInterval? = nil, top: Int? = nil) throws(StoreError) -> [RankedStory] {
         let span = window ?? config.settings.window.timeInterval
+        // Items first seen at `now` itself count: the range's end is exclusive.
+        return try ranking(from: now.addingTimeInterval(-span), to: now.addingTimeInterval(0.001), top: top)
+    }
+
+    /// The stories with new coverage (by when Newsdesk first saw it) in `from..<to`, as they
+    /// stood at `to`, scored at `to`.
+    public func ranking(from: Date, to now: Date, top: Int? = nil) throws(StoreError) -> [RankedStory] {
         let feeds = Dictionary(config.feeds.map { ($0.url, $0) }, uniquingKeysWith: { first, _ in first })
         var titles: [String: String] = [:]
         for feed in config.feeds { if let record = try store.feed(url: feed.url) { titles[feed.url] = record.title } }
         let scorer = Scorer(halfLife: config.settings.halfLife.timeInterval, rules: config.rules)
         var ranked: [RankedStory] = []
-        for entry in try store.storiesWithCoverage(since: now.addingTimeInterval(-span)) {
+        for entry in try store.storiesWithCoverage(from: from, to: now) {
             guard let story = Self.story(entry.id, items: entry.items, feeds: feeds, titles: titles, lastUpdated: entry.lastUpdated)
             else { continue }
             ranked.append(RankedStory(story: story, score: scorer.score(story, now: now)))

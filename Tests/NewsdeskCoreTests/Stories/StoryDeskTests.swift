@@ -92,7 +92,7 @@ import Testing
         let after = try StoryDesk(config: config, store: store).ranking(now: clock.now)
         let grown = try #require(after.first { $0.story.id == gaza.story.id })
         #expect(grown.story.sources.count == 3)
-        #expect(try store.storiesWithCoverage(since: .distantPast).count == 2)
+        #expect(try store.storiesWithCoverage(from: .distantPast).count == 2)
         #expect(try store.unassignedItems().isEmpty)
     }
 }

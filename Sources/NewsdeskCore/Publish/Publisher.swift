@@ -1,0 +1,151 @@
+import Foundation
+
+/// What one publishing pass wrote.
+public struct PublishReport: Sendable, Equatable {
+    /// Files written (unchanged files are not rewritten and not counted).
+    public var written: [String] = []
+    /// Periods whose archive and digest were written in this pass.
+    public var periods: [Date] = []
+    /// Files deleted because they were older than `keep`.
+    public var pruned = 0
+}
+
+/// Writes the outputs under `output`: `ranked.atom` and `digest/latest.md` for the latest
+/// window, and, once a period of `publish_every` is over, its immutable archive
+/// (`archive/YYYY/MM/DD/HH.atom`, `HHMM.atom` for periods shorter than an hour) and digest
+/// (`digest/YYYY/MM/DD/HH.md`). A period is published exactly once: it is recorded in the
+/// state database, and its files are never rewritten.
+///
+/// A story belongs to a period by when Newsdesk first saw its coverage, never by the dates the
+/// feeds claim (docs/PUBLISHING.md).
+public struct Publisher {
+    public let config: Config
+    public let store: StateStore
+
+    public init(config: Config, store: StateStore) {
+        self.config = config
+        self.store = store
+    }
+
+    var output: String { config.settings.output }
+    var zone: TimeZone { TimeZone(identifier: config.settings.timezone) ?? TimeZone(identifier: "UTC") ?? .current }
+    var period: TimeInterval { config.settings.publishEvery.timeInterval }
+
+    /// Publishes at `now`: the last finished period if it is not published yet, then the latest
+    /// window, then prunes old archives.
+    @discardableResult
+    public func publish(now: Date) throws -> PublishReport {
+        var report = PublishReport()
+        let desk = StoryDesk(config: config, store: store)
+        let feeds = try feedSummaries()
+        let currentStart = periodStart(containing: now)
+        let lastStart = currentStart.addingTimeInterval(-period)
+        if try !store.isPublished(periodStart: lastStart) {
+            let end = currentStart
+            let stories = try desk.ranking(from: lastStart, to: end)
+            let previous = try store.publishedPeriods(before: lastStart).first
+            let atomPath = archivePath(lastStart, extension: "atom", folder: "archive")
+            let digestPath = archivePath(lastStart, extension: "md", folder: "digest")
+            var document = atom(path: atomPath, updated: end, stories: stories, feeds: feeds)
+            document.isArchive = true
+            document.previousArchive = previous.map { archivePath($0, extension: "atom", folder: "archive") }
+            // An archive that exists was written whole (atomically) before a crash: keep it.
+            if try writeOnce(AtomWriter.render(document), to: atomPath) { report.written.append(atomPath) }
+            let digest = DigestWriter.render(title: title(lastStart, end), stories: stories, redThreshold: config.settings.redThreshold)
+            if try writeOnce(digest, to: digestPath) { report.written.append(digestPath) }
+            try store.markPublished(periodStart: lastStart, end: end, at: now)
+            report.periods.append(lastStart)
+        }
+        let window = config.settings.window.timeInterval
+        let latest = try desk.ranking(now: now)
+        let newestArchive = try store.publishedPeriods(before: currentStart).first
+        var current = atom(path: "ranked.atom", updated: latest.map(\.story.lastUpdated).max() ?? lastStart, stories: latest, feeds: feeds)
+        current.previousArchive = newestArchive.map { archivePath($0, extension: "atom", folder: "archive") }
+        if try AtomicFile.write(Array(AtomWriter.render(current).utf8), to: path("ranked.atom")) { report.written.append("ranked.atom") }
+        let digest = DigestWriter.render(
+            title: title(now.addingTimeInterval(-window), now), stories: latest, redThreshold: config.settings.redThreshold)
+        if try AtomicFile.write(Array(digest.utf8), to: path("digest/latest.md")) { report.written.append("digest/latest.md") }
+        report.pruned = prune(before: now.addingTimeInterval(-config.settings.keep.timeInterval))
+        return report
+    }
+
+    /// The start of the period containing `date`, aligned to the local clock of `timezone`.
+    public func periodStart(containing date: Date) -> Date {
+        let offset = TimeInterval(zone.secondsFromGMT(for: date))
+        let local = date.timeIntervalSince1970 + offset
+        return Date(timeIntervalSince1970: (local / period).rounded(.down) * period - offset)
+    }
+
+    /// `archive/2026/11/27/05.atom` (or `0515.atom` for periods under an hour), in local time.
+    public func archivePath(_ start: Date, extension ext: String, folder: String) -> String {
+        let c = calendar.dateComponents([.year, .month, .day, .hour, .minute], from: start)
+        func two(_ value: Int?) -> String { String(format: "%02d", value ?? 0) }
+        let name = period < 3_600 ? two(c.hour) + two(c.minute) : two(c.hour)
+        return "\(folder)/\(String(format: "%04d", c.year ?? 0))/\(two(c.month))/\(two(c.day))/\(name).\(ext)"
+    }
+
+    /// "Top news, 2026-11-27 05:00-06:00 UTC".
+    func title(_ start: Date, _ end: Date) -> String {
+        let a = calendar.dateComponents([.year, .month, .day, .hour, .minute], from: start)
+        let b = calendar.dateComponents([.year, .month, .day, .hour, .minute], from: end)
+        func two(_ value: Int?) -> String { String(format: "%02d", value ?? 0) }
+        let day = "\(String(format: "%04d", a.year ?? 0))-\(two(a.month))-\(two(a.day))"
+        let endDay = a.day == b.day ? "" : "\(String(format: "%04d", b.year ?? 0))-\(two(b.month))-\(two(b.day)) "
+        return "Top news, \(day) \(two(a.hour)):\(two(a.minute))-\(endDay)\(two(b.hour)):\(two(b.minute)) \(config.settings.timezone)"
+    }
+
+    private var calendar: Calendar {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = zone
+        return calendar
+    }
+
+    private func atom(path: String, updated: Date, stories: [RankedStory], feeds: [String: AtomDocument.FeedSummary]) -> AtomDocument {
+        let base = config.settings.feedURL.map { url in
+            url.hasSuffix("/") ? url : String(url[...(url.lastIndex(of: "/") ?? url.startIndex)])
+        }
+        var document = AtomDocument(
+            title: config.settings.title, id: config.settings.feedURL ?? "urn:newsdesk:\(ContentHash.hex(config.settings.output.utf8))",
+            path: path, baseURL: base, updated: updated, stories: stories, redThreshold: config.settings.redThreshold)
+        document.feeds = feeds
+        if path == "ranked.atom" { document.selfURL = config.settings.feedURL }
+        return document
+    }
+
+    private func feedSummaries() throws -> [String: AtomDocument.FeedSummary] {
+        var summaries: [String: AtomDocument.FeedSummary] = [:]
+        for feed in config.feeds {
+            let record = try store.feed(url: feed.url)
+            summaries[feed.url] = .init(title: feed.name ?? record?.title ?? feed.url, link: record?.siteLink, updated: record?.lastSuccess)
+        }
+        return summaries
+    }
+
+    private func path(_ relative: String) -> String { (output as NSString).appendingPathComponent(relative) }
+
+    /// Writes `text` at `relative` unless a file is already there; returns whether it wrote.
+    private func writeOnce(_ text: String, to relative: String) throws -> Bool {
+        guard !FileManager.default.fileExists(atPath: path(relative)) else { return false }
+        return try AtomicFile.write(Array(text.utf8), to: path(relative))
+    }
+
+    /// Deletes archive and digest files of periods that started before `cutoff`.
+    private func prune(before cutoff: Date) -> Int {
+        var removed = 0
+        for folder in ["archive", "digest"] {
+            let root = path(folder)
+            guard let files = FileManager.default.enumerator(atPath: root) else { continue }
+            for case let file as String in files {
+                let parts = file.split(separator: "/")
+                guard parts.count == 4, let year = Int(parts[0]), let month = Int(parts[1]), let day = Int(parts[2]) else { continue }
+                let stem = parts[3].split(separator: ".").first.map(String.init) ?? ""
+                guard let hour = Int(stem.prefix(2)) else { continue }
+                let minute = stem.count == 4 ? Int(stem.suffix(2)) ?? 0 : 0
+                let start = calendar.date(from: DateComponents(year: year, month: month, day: day, hour: hour, minute: minute))
+                guard let start, start.addingTimeInterval(period) <= cutoff else { continue }
+                if (try? FileManager.default.removeItem(atPath: (root as NSString).appendingPathComponent(file))) != nil { removed += 1 }
+            }
+        }
+        return removed
+    }
+}
