@@ -47,7 +47,9 @@ public final class FeedPoller {
     }
 
     /// Polls every due feed (with `all`, every feed not gone and not inside a Retry-After).
-    public func poll(all: Bool = false) throws(StoreError) -> PollSummary {
+    /// `shouldStop` ends the cycle early (transfers in flight are dropped, results already in
+    /// are stored).
+    public func poll(all: Bool = false, shouldStop: () -> Bool = { false }) throws(StoreError) -> PollSummary {
         let records = try store.syncFeeds(config.feeds)
         let start = clock()
         let configs = Dictionary(config.feeds.map { ($0.url, $0) }, uniquingKeysWith: { first, _ in first })
@@ -100,7 +102,7 @@ public final class FeedPoller {
             batch.removeAll(keepingCapacity: true)
         }
 
-        multi.run(requests, limits: limits) { index, result in
+        multi.run(requests, limits: limits, shouldStop: shouldStop) { index, result in
             let record = due[index]
             let now = clock()
             guard let feedConfig = configs[record.url] else { return }

@@ -245,8 +245,10 @@ final class CurlMulti {
     deinit { curl_multi_cleanup(multi) }
 
     /// Runs `requests` to completion, calling `completed` (on this thread) as each finishes.
+    /// When `shouldStop` turns true (checked at least once a second) the transfers still
+    /// running are abandoned without a report, and `run` returns.
     func run(
-        _ requests: [FetchRequest], limits: FetchLimits,
+        _ requests: [FetchRequest], limits: FetchLimits, shouldStop: () -> Bool = { false },
         completed: (Int, Result<FetchResponse, FetchError>) -> Void
     ) {
         // Requests wait in one queue per host, taken in turn so no host starves the others.
@@ -291,6 +293,10 @@ final class CurlMulti {
 
         admit()
         while !running.isEmpty {
+            if shouldStop() {
+                for handle in running.keys { curl_multi_remove_handle(multi, handle) }
+                return
+            }
             var stillRunning: Int32 = 0
             curl_multi_perform(multi, &stillRunning)
             var pending: Int32 = 0

@@ -21,6 +21,17 @@ extension StateStore {
         }
     }
 
+    /// The earliest time one of `feeds` is due (gone ones aside), nil when none will be.
+    public func nextDue(_ feeds: [FeedConfig]) throws(StoreError) -> Date? {
+        try read("reading the schedule") { db in
+            let urls = String(decoding: try JSONEncoder().encode(feeds.map(\.url)), as: UTF8.self)
+            return try Double.fetchOne(
+                db, sql: "SELECT min(next_due) FROM feed WHERE state != 'gone' AND url IN (SELECT value FROM json_each(?))",
+                arguments: [urls]
+            ).map(Date.init(timeIntervalSince1970:))
+        }
+    }
+
     /// The stored state of the feed with config URL `url`.
     public func feed(url: String) throws(StoreError) -> FeedRecord? {
         try read("reading a feed") { db in

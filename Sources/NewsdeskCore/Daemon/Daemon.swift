@@ -1,0 +1,189 @@
+import Foundation
+import Logging
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// `newsdesk run`: one process that polls feeds as they come due, stores, clusters and scores
+/// what arrives, and publishes at every boundary of `publish_every` (and refreshes the latest
+/// window after each poll). SIGTERM/SIGINT stop it cleanly; SIGHUP reloads the config. Talks to
+/// systemd when started by it (READY, WATCHDOG, STATUS, STOPPING).
+///
+/// Not `Sendable` as a whole: ``run()`` owns the loop on the calling thread; signals reach it
+/// through a lock-protected mailbox.
+public final class Daemon {
+    private let configPath: String
+    private let logger: Logger
+    private let clock: @Sendable () -> Date
+    private let notifier: SystemdNotifier
+    private let mailbox = Mailbox()
+    private var config: Config
+    private var store: StateStore
+
+    /// A daemon for the config at `configPath`, already loaded as `config`.
+    public init(
+        configPath: String, config: Config, logger: Logger, clock: @escaping @Sendable () -> Date = { Date() },
+        notifier: SystemdNotifier = SystemdNotifier()
+    ) throws(StoreError) {
+        self.configPath = configPath
+        self.config = config
+        self.logger = logger
+        self.clock = clock
+        self.notifier = notifier
+        store = try StateStore(path: config.settings.state)
+    }
+
+    /// Signals for the loop, set from signal handlers and the watchdog, read by the loop.
+    private final class Mailbox: @unchecked Sendable {
+        private let condition = NSCondition()
+        private var stop = false
+        private var reload = false
+        private var heartbeat = Date()
+
+        func post(stop: Bool = false, reload: Bool = false) {
+            condition.lock()
+            self.stop = self.stop || stop
+            self.reload = self.reload || reload
+            condition.broadcast()
+            condition.unlock()
+        }
+
+        var stopRequested: Bool {
+            condition.lock()
+            defer { condition.unlock() }
+            return stop
+        }
+
+        /// Whether a reload was asked for since the last call.
+        func takeReload() -> Bool {
+            condition.lock()
+            defer { condition.unlock() }
+            let asked = reload
+            reload = false
+            return asked
+        }
+
+        /// Sleeps until `deadline`, a stop or a reload.
+        func sleep(until deadline: Date) {
+            condition.lock()
+            while !stop && !reload && Date() < deadline { _ = condition.wait(until: deadline) }
+            condition.unlock()
+        }
+
+        func beat() {
+            condition.lock()
+            heartbeat = Date()
+            condition.unlock()
+        }
+
+        var lastBeat: Date {
+            condition.lock()
+            defer { condition.unlock() }
+            return heartbeat
+        }
+    }
+
+    /// Runs until SIGTERM or SIGINT; returns the exit status (0 for a clean stop).
+    public func run() -> Int32 {
+        let queue = DispatchQueue(label: "newsdesk.signals")
+        var sources: [any DispatchSourceSignal] = []
+        for (number, stop) in [(SIGTERM, true), (SIGINT, true), (SIGHUP, false)] {
+            signal(number, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: number, queue: queue)
+            let mailbox = self.mailbox
+            source.setEventHandler { mailbox.post(stop: stop, reload: !stop) }
+            source.resume()
+            sources.append(source)
+        }
+        var watchdog: (any DispatchSourceTimer)?
+        if let interval = notifier.watchdogInterval {
+            let timer = DispatchSource.makeTimerSource(queue: queue)
+            let (mailbox, notifier) = (self.mailbox, self.notifier)
+            timer.schedule(deadline: .now() + interval, repeating: interval)
+            // The loop beats at least once a minute while healthy; a stuck loop stops the pings.
+            timer.setEventHandler {
+                if Date().timeIntervalSince(mailbox.lastBeat) < max(4 * interval, 120) { notifier.notify("WATCHDOG=1") }
+            }
+            timer.resume()
+            watchdog = timer
+        }
+        defer {
+            watchdog?.cancel()
+            sources.forEach { $0.cancel() }
+        }
+
+        logger.info(
+            "started", metadata: ["config": "\(configPath)", "feeds": "\(config.feeds.count)", "state": "\(config.settings.state)"])
+        do {
+            try store.syncFeeds(config.feeds)
+        } catch {
+            logger.error("the state database failed: \(error)")
+            return 3
+        }
+        // On start, publish what a downtime may have missed (the last finished period).
+        publish()
+        notifier.notify("READY=1")
+        var status = 0 as Int32
+        while !mailbox.stopRequested {
+            mailbox.beat()
+            if mailbox.takeReload() { reload() }
+            do {
+                let now = clock()
+                let due = try store.nextDue(config.feeds) ?? .distantFuture
+                if due <= now {
+                    let summary = try FeedPoller(config: config, store: store, logger: logger, clock: clock)
+                        .poll(shouldStop: { [mailbox] in mailbox.stopRequested })
+                    let stories = try StoryDesk(config: config, store: store).update()
+                    logger.info(
+                        "polled",
+                        metadata: [
+                            "feeds": "\(summary.polled)", "failed": "\(summary.failed)", "new": "\(summary.newItems)",
+                            "stories": "\(stories.started)",
+                        ])
+                    notifier.notify("STATUS=polled \(summary.polled) feeds, \(summary.newItems) new items, \(summary.failed) failed")
+                    if !mailbox.stopRequested { publish() }
+                    continue
+                }
+                let boundary = Publisher(config: config, store: store).periodStart(containing: now)
+                    .addingTimeInterval(config.settings.publishEvery.timeInterval)
+                let wake = min(due, boundary, now.addingTimeInterval(60))
+                mailbox.sleep(until: Date().addingTimeInterval(max(wake.timeIntervalSince(now), 0)))
+                if clock() >= boundary { publish() }
+            } catch {
+                logger.error("the state database failed: \(error)")
+                status = 3
+                break
+            }
+        }
+        notifier.notify("STOPPING=1")
+        logger.info("stopped")
+        return status
+    }
+
+    /// Publishes now; a failure is logged and retried at the next occasion.
+    private func publish() {
+        do {
+            let report = try Publisher(config: config, store: store).publish(now: clock())
+            for period in report.periods { logger.info("published period", metadata: ["start": "\(FeedDate.rfc3339(period))"]) }
+            if report.pruned > 0 { logger.info("pruned old archives", metadata: ["files": "\(report.pruned)"]) }
+        } catch {
+            logger.error("publishing failed: \(error)")
+        }
+    }
+
+    /// SIGHUP: reads the config again; an invalid one is logged and the old one stays.
+    private func reload() {
+        do {
+            let fresh = try ConfigLoader.load(path: configPath)
+            if fresh.settings.state != config.settings.state { store = try StateStore(path: fresh.settings.state) }
+            try store.syncFeeds(fresh.feeds)
+            config = fresh
+            logger.notice("config reloaded", metadata: ["feeds": "\(fresh.feeds.count)"])
+        } catch let error as ConfigError {
+            for problem in error.problems { logger.error("config not reloaded: \(problem)") }
+        } catch {
+            logger.error("config not reloaded: \(error)")
+        }
+    }
+}
