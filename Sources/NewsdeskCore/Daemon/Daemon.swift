@@ -110,7 +110,7 @@ public final class Daemon {
         }
         defer {
             watchdog?.cancel()
-            sources.forEach { $0.cancel() }
+            for source in sources { source.cancel() }
         }
 
         logger.info(
