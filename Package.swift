@@ -53,7 +53,7 @@ let package = Package(
         ),
         .testTarget(
             name: "newsdeskTests",
-            dependencies: ["newsdesk", "TestSupport"]
+            dependencies: ["newsdesk", "NewsdeskCore", "TestSupport"]
         ),
     ]
 )

@@ -269,8 +269,12 @@ public final class StoryClusterer {
     private func candidates(_ terms: some Sequence<Int32>, from earliest: Date, to latest: Date, excluding: Int?) -> [Int] {
         round += 1
         let limit = max(3, Int(parameters.candidateDF * Double(itemCount)))
+        // The rare-enough terms, and in any case the three rarest (a young stream, or an item of
+        // common words only, must still find its neighbours).
+        let byRarity = terms.sorted { documentFrequency[Int($0)] < documentFrequency[Int($1)] }
+        let lookup = byRarity.enumerated().filter { $0.offset < 3 || Int(documentFrequency[Int($0.element)]) <= limit }.map(\.element)
         var found: [Int] = []
-        for term in terms where Int(documentFrequency[Int(term)]) <= limit {
+        for term in lookup {
             let weight = idf(term)
             for posted in postings[Int(term)] {
                 let handle = find(posted)

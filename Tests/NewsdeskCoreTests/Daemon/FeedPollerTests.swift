@@ -329,32 +329,6 @@ import Testing
     }
 }
 
-/// A counter shared with a server's handler thread.
-final class Counter: @unchecked Sendable {
-    private let lock = NSLock()
-    private var count: Int
-
-    init(_ start: Int = 0) { count = start }
-
-    var value: Int {
-        lock.lock()
-        defer { lock.unlock() }
-        return count
-    }
-
-    func increment() {
-        lock.lock()
-        count += 1
-        lock.unlock()
-    }
-
-    func decrement() {
-        lock.lock()
-        count -= 1
-        lock.unlock()
-    }
-}
-
 /// Gzips `bytes` with the system's gzip.
 func gzip(_ bytes: [UInt8]) throws -> [UInt8] {
     let process = Process()
