@@ -53,7 +53,7 @@ let package = Package(
         ),
         .testTarget(
             name: "newsdeskTests",
-            dependencies: ["newsdesk", "NewsdeskCore", "TestSupport"]
+            dependencies: ["newsdesk", "NewsdeskCore", "TestSupport", .product(name: "GRDB", package: "GRDB.swift")]
         ),
     ]
 )

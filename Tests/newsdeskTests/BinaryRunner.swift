@@ -55,3 +55,36 @@ struct BinaryRunner {
         return url.path
     }
 }
+
+/// The binary running in the background, its stderr going to a file.
+final class RunningBinary {
+    let process = Process()
+    let stderrPath: String
+
+    init(_ arguments: [String], environment: [String: String] = [:]) throws {
+        stderrPath = FileManager.default.temporaryDirectory.appendingPathComponent("newsdesk-stderr-\(UUID().uuidString)").path
+        _ = FileManager.default.createFile(atPath: stderrPath, contents: nil)
+        process.executableURL = BinaryRunner.binary
+        process.arguments = arguments
+        process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
+        process.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: stderrPath))
+        process.standardOutput = FileHandle.nullDevice
+        try process.run()
+    }
+
+    var stderr: String { (try? String(contentsOfFile: stderrPath, encoding: .utf8)) ?? "" }
+
+    /// Waits up to `seconds` for `condition`; returns whether it came true.
+    func wait(upTo seconds: Double, for condition: () -> Bool) -> Bool {
+        let deadline = Date().addingTimeInterval(seconds)
+        while Date() < deadline {
+            if condition() { return true }
+            Thread.sleep(forTimeInterval: 0.05)
+        }
+        return condition()
+    }
+
+    func signal(_ number: Int32) { kill(process.processIdentifier, number) }
+
+    deinit { if process.isRunning { kill(process.processIdentifier, SIGKILL) } }
+}
