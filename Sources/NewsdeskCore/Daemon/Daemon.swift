@@ -134,7 +134,7 @@ public final class Daemon {
                 if due <= now {
                     let summary = try FeedPoller(config: config, store: store, logger: logger, clock: clock)
                         .poll(shouldStop: { [mailbox] in mailbox.stopRequested })
-                    let stories = try StoryDesk(config: config, store: store).update()
+                    let stories = try StoryDesk(config: config, store: store).update(shouldStop: { [mailbox] in mailbox.stopRequested })
                     logger.info(
                         "polled",
                         metadata: [
@@ -143,6 +143,8 @@ public final class Daemon {
                         ])
                     notifier.notify("STATUS=polled \(summary.polled) feeds, \(summary.newItems) new items, \(summary.failed) failed")
                     if !mailbox.stopRequested { publish() }
+                    // Nothing was fetched although something was due (a clock jump): do not spin.
+                    if summary.polled == 0 { mailbox.sleep(until: Date().addingTimeInterval(1)) }
                     continue
                 }
                 let boundary = Publisher(config: config, store: store).periodStart(containing: now)

@@ -21,9 +21,10 @@ public struct StoryDesk {
 
     /// Clusters every stored item that is not in a story yet, in the order they were first seen,
     /// against the stories of the preceding `cluster_window`; `batch` items at a time, each
-    /// batch stored in one transaction (memory stays flat however many items wait).
+    /// batch stored in one transaction (memory stays flat however many items wait); `shouldStop`
+    /// is asked between batches.
     @discardableResult
-    public func update(batch: Int = 5_000) throws(StoreError) -> StoryUpdate {
+    public func update(batch: Int = 5_000, shouldStop: () -> Bool = { false }) throws(StoreError) -> StoryUpdate {
         var pending = try store.unassignedItems(limit: batch)
         guard let earliest = pending.first?.firstSeen else { return StoryUpdate() }
         var parameters = StoryClusterer.Parameters()
@@ -37,7 +38,7 @@ public struct StoryDesk {
         }
         var update = StoryUpdate()
         var started = Set<String>()
-        while !pending.isEmpty {
+        while !pending.isEmpty && !shouldStop() {
             let handles = pending.map { item in (item.id, clusterer.add(Self.clusterItem(item), newKey: Self.storyID(for: item))) }
             let assignments = handles.map { (itemID: $0.0, storyID: clusterer.key(of: $0.1)) }
             let merges = clusterer.drainMerges()
