@@ -100,43 +100,31 @@ private struct TableReader {
                 problem(table: "", key: "newsdesk", name: "newsdesk", "must be a table: [newsdesk]")
             }
         }
-        if let value = root["feed"] {
-            if let array = value.array {
-                var seen: [String: Int] = [:]
-                for index in 0..<array.count {
-                    guard let table = array[index].table else {
-                        problem(table: "", key: "feed", name: "feed", "must be an array of tables: [[feed]]")
-                        continue
-                    }
-                    guard let feed = readFeed(table, index: index) else { continue }
-                    let identity = ConfigLoader.comparableURL(feed.url)
-                    if let first = seen[identity] {
-                        problem(
-                            table: "feed#\(index)", key: "url", name: "feed[\(index + 1)].url",
-                            "duplicate of feed[\(first + 1)]: \(feed.url)")
-                    } else {
-                        seen[identity] = index
-                        config.feeds.append(feed)
-                    }
-                }
+        var seen: [String: Int] = [:]
+        for (index, table) in arrayOfTables(root, "feed") {
+            guard let feed = readFeed(table, index: index) else { continue }
+            let identity = ConfigLoader.comparableURL(feed.url)
+            if let first = seen[identity] {
+                problem(table: "feed#\(index)", key: "url", name: "feed[\(index + 1)].url", "duplicate of feed[\(first + 1)]: \(feed.url)")
             } else {
-                problem(table: "", key: "feed", name: "feed", "must be an array of tables: [[feed]]")
+                seen[identity] = index
+                config.feeds.append(feed)
             }
         }
-        if let value = root["rule"] {
-            if let array = value.array {
-                for index in 0..<array.count {
-                    guard let table = array[index].table else {
-                        problem(table: "", key: "rule", name: "rule", "must be an array of tables: [[rule]]")
-                        continue
-                    }
-                    if let rule = readRule(table, index: index) { config.rules.append(rule) }
-                }
-            } else {
-                problem(table: "", key: "rule", name: "rule", "must be an array of tables: [[rule]]")
-            }
+        for (index, table) in arrayOfTables(root, "rule") {
+            if let rule = readRule(table, index: index) { config.rules.append(rule) }
         }
         return config
+    }
+
+    /// The tables of `[[key]]` with their positions; anything else under `key` is a problem.
+    private mutating func arrayOfTables(_ root: TOMLTable, _ key: String) -> [(Int, TOMLTable)] {
+        guard let value = root[key] else { return [] }
+        guard let array = value.array, (0..<array.count).allSatisfy({ array[$0].table != nil }) else {
+            problem(table: "", key: key, name: key, "must be an array of tables: [[\(key)]]")
+            return []
+        }
+        return (0..<array.count).compactMap { index in array[index].table.map { (index, $0) } }
     }
 
     private mutating func readRule(_ table: TOMLTable, index: Int) -> ScoreRule? {
