@@ -21,6 +21,10 @@ public final class LocalHTTPServer: @unchecked Sendable {
         public var body: [UInt8]
         /// Wait this long before answering (for timeouts).
         public var delay: Double
+        /// Send the body one byte at a time, this many seconds apart (a slow drip).
+        public var drip: Double = 0
+        /// Send only this many bytes of the body, then close the connection (a reset mid-body).
+        public var cutAfter: Int?
 
         public init(status: Int = 200, headers: [String: String] = [:], body: [UInt8] = [], delay: Double = 0) {
             self.status = status
@@ -144,12 +148,30 @@ public final class LocalHTTPServer: @unchecked Sendable {
         if response.headers["Content-Length"] == nil { out += "Content-Length: \(response.body.count)\r\n" }
         for (name, value) in response.headers { out += "\(name): \(value)\r\n" }
         out += "\r\n"
-        let bytes = Array(out.utf8) + response.body
+        let body = response.cutAfter.map { Array(response.body.prefix($0)) } ?? response.body
+        guard sendAll(client, Array(out.utf8)) else { return }
+        if response.drip > 0 {
+            for byte in body {
+                guard !isStopped, sendAll(client, [byte]) else { return }
+                Thread.sleep(forTimeInterval: response.drip)
+            }
+        } else {
+            _ = sendAll(client, body)
+        }
+        if response.cutAfter != nil {
+            // An abortive close: the client sees a reset, not a clean end.
+            var linger = linger(l_onoff: 1, l_linger: 0)
+            setsockopt(client, SOL_SOCKET, SO_LINGER, &linger, socklen_t(MemoryLayout<linger>.size))
+        }
+    }
+
+    private func sendAll(_ client: Int32, _ bytes: [UInt8]) -> Bool {
         var sent = 0
         while sent < bytes.count {
             let n = bytes[sent...].withUnsafeBytes { send(client, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
-            guard n > 0 else { return }
+            guard n > 0 else { return false }
             sent += n
         }
+        return true
     }
 }

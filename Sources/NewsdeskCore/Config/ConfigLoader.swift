@@ -133,6 +133,7 @@ private struct TableReader {
         for key in table.keys.sorted() where !ConfigLoader.ruleKeys.contains(key) {
             problem(table: scope, key: key, name: "\(label).\(key)", "unknown key in [[rule]]")
         }
+        let problemsBefore = problems.count
         var words: String?
         var pattern: String?
         if let match = string(table, scope, "match", label: label) {
@@ -140,12 +141,10 @@ private struct TableReader {
                 let body = String(match.dropFirst().dropLast())
                 if (try? Regex(body)) == nil {
                     problem(table: scope, key: "match", name: "\(label).match", "not a valid regular expression: \(match)")
-                    return nil
                 }
                 pattern = body
             } else if match.trimmingCharacters(in: .whitespaces).isEmpty {
                 problem(table: scope, key: "match", name: "\(label).match", "empty")
-                return nil
             } else {
                 words = match
             }
@@ -162,23 +161,22 @@ private struct TableReader {
         }
         let feed = string(table, scope, "feed", label: label)
         let tag = string(table, scope, "tag", label: label)
-        guard words != nil || pattern != nil || feed != nil || tag != nil else {
+        if words == nil && pattern == nil && feed == nil && tag == nil && table["match"] == nil {
             problem(table: scope, key: nil, name: label, "needs at least one of match, feed or tag")
-            return nil
         }
-        guard let adjust = table["adjust"] else {
-            problem(table: scope, key: nil, name: "\(label).adjust", "missing: a number of points, or \"mute\"")
-            return nil
-        }
-        let effect: ScoreRule.Effect
-        if let points = adjust.int, abs(points) <= 100 {
-            effect = .points(points)
-        } else if adjust.string == "mute" {
-            effect = .mute
+        var effect: ScoreRule.Effect?
+        if let adjust = table["adjust"] {
+            if let points = adjust.int, abs(points) <= 100 {
+                effect = .points(points)
+            } else if adjust.string == "mute" {
+                effect = .mute
+            } else {
+                problem(table: scope, key: "adjust", name: "\(label).adjust", "must be whole points between -100 and 100, or \"mute\"")
+            }
         } else {
-            problem(table: scope, key: "adjust", name: "\(label).adjust", "must be whole points between -100 and 100, or \"mute\"")
-            return nil
+            problem(table: scope, key: nil, name: "\(label).adjust", "missing: a number of points, or \"mute\"")
         }
+        guard let effect, problems.count == problemsBefore else { return nil }
         return ScoreRule(
             words: words, pattern: pattern, fields: fields, feed: feed, tag: tag, effect: effect,
             label: string(table, scope, "name", label: label))
@@ -228,7 +226,13 @@ private struct TableReader {
                     "unknown time zone \"\(zone)\" (use an IANA name like \"Europe/Paris\")")
             }
         }
-        if let value = positiveInt(table, scope, "red_threshold") { settings.redThreshold = min(value, 100) }
+        if let value = positiveInt(table, scope, "red_threshold") {
+            if value <= 100 {
+                settings.redThreshold = value
+            } else {
+                problem(table: scope, key: "red_threshold", name: "red_threshold", "must be a score between 1 and 100, not \(value)")
+            }
+        }
         if let value = positiveInt(table, scope, "per_source_top") { settings.perSourceTop = value }
         if let value = positiveInt(table, scope, "top") { settings.top = value }
         if let value = positiveInt(table, scope, "concurrency") { settings.concurrency = value }
@@ -252,15 +256,14 @@ private struct TableReader {
         for key in table.keys.sorted() where !ConfigLoader.feedKeys.contains(key) {
             problem(table: scope, key: key, name: "\(label).\(key)", "unknown key in [[feed]]")
         }
-        guard let url = string(table, scope, "url", label: label) else {
-            if table["url"] == nil { problem(table: scope, key: nil, name: "\(label).url", "missing: every [[feed]] needs a url") }
-            return nil
-        }
-        guard let fetchURL = resolveFeedURL(url) else {
+        // Every key is checked even when the url is wrong, so that `check` lists every problem.
+        let url = string(table, scope, "url", label: label)
+        if table["url"] == nil { problem(table: scope, key: nil, name: "\(label).url", "missing: every [[feed]] needs a url") }
+        let fetchURL = url.flatMap(resolveFeedURL)
+        if let url, fetchURL == nil {
             problem(table: scope, key: "url", name: "\(label).url", "not an http(s) or file: URL: \(url)")
-            return nil
         }
-        var feed = FeedConfig(url: url, fetchURL: fetchURL)
+        var feed = FeedConfig(url: url ?? "", fetchURL: fetchURL ?? "")
         feed.line = locator.line(table: scope)
         feed.name = string(table, scope, "name", label: label)
         if let value = table["weight"] {
@@ -278,7 +281,7 @@ private struct TableReader {
                 problem(table: scope, key: "tags", name: "\(label).tags", "must be a list of strings, like [\"world\", \"tech\"]")
             }
         }
-        return feed
+        return url != nil && fetchURL != nil ? feed : nil
     }
 
     /// http(s) URLs as written; `file:` URLs made absolute against the config's folder.

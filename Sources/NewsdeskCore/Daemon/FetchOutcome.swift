@@ -38,7 +38,8 @@ struct FetchOutcome {
         case .success(let response):
             record.httpStatus = response.status == 0 ? nil : response.status
             movedTo = Self.trackMove(response.redirects, record: &record)
-            if let freshness = PollPolicy.freshness(headers: response.headers, now: now) { record.serverInterval = freshness }
+            let freshness = PollPolicy.freshness(headers: response.headers, now: now)
+            if let freshness { record.serverInterval = freshness }
             switch response.status {
             case 0, 200..<300:
                 let hash = ContentHash.hex(response.body)
@@ -53,9 +54,10 @@ struct FetchOutcome {
                         record.contentHash = hash
                         record.title = parsed.title
                         record.siteLink = parsed.link
-                        if let ttl = parsed.ttlMinutes, ttl > 0 {
-                            record.serverInterval = max(record.serverInterval ?? 0, TimeInterval(min(ttl, 1_440) * 60))
-                        }
+                        // A new document says afresh what the server wants: a ttl or a
+                        // freshness header that is gone no longer stretches the interval.
+                        let ttl = parsed.ttlMinutes.flatMap { $0 > 0 ? TimeInterval(min($0, 1_440) * 60) : nil }
+                        record.serverInterval = [freshness, ttl].compactMap { $0 }.max()
                         feed = parsed
                         event = .fetched(items: parsed.items.count)
                     } catch {

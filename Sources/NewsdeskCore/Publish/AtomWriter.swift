@@ -26,12 +26,10 @@ public struct AtomDocument: Sendable {
     public struct FeedSummary: Sendable {
         public var title: String
         public var link: String?
-        public var updated: Date?
 
-        public init(title: String, link: String?, updated: Date?) {
+        public init(title: String, link: String?) {
             self.title = title
             self.link = link
-            self.updated = updated
         }
     }
 }
@@ -103,7 +101,9 @@ public enum AtomWriter {
             out += "      <title>\(Escaping.xml(feed?.title ?? lead.name))</title>\n"
             if let site = feed?.link.flatMap(webLink) { out += "      <link rel=\"alternate\" href=\"\(Escaping.xml(site))\"/>\n" }
             if let feedURL = webLink(lead.feedURL) { out += "      <link rel=\"self\" href=\"\(Escaping.xml(feedURL))\"/>\n" }
-            out += "      <updated>\(FeedDate.rfc3339(feed?.updated ?? story.lastUpdated))</updated>\n"
+            // When the source last changed this story: stable while nothing changes, so an
+            // unchanged ranking is not rewritten just because its feeds were polled again.
+            out += "      <updated>\(FeedDate.rfc3339(max(story.lastUpdated, story.firstSeen)))</updated>\n"
             out += "    </source>\n"
         }
         out += "    <nd:score value=\"\(score.total)\" mark=\"\(score.total >= document.redThreshold ? "red" : "blue")\""

@@ -66,7 +66,7 @@ enum Markdown {
         var target = ""
         for scalar in url.unicodeScalars {
             switch scalar {
-            case "(", ")", "<", ">", "\\", "\"", " ", "`": target += String(format: "%%%02X", scalar.value)
+            case "(", ")", "<", ">", "\\", "\"", " ", "`", "|", "[", "]": target += String(format: "%%%02X", scalar.value)
             default: target.unicodeScalars.append(scalar)
             }
         }

@@ -31,35 +31,36 @@ public struct Publisher {
     var zone: TimeZone { TimeZone(identifier: config.settings.timezone) ?? TimeZone(identifier: "UTC") ?? .current }
     var period: TimeInterval { config.settings.publishEvery.timeInterval }
 
-    /// Publishes at `now`: the last finished period if it is not published yet, then the latest
-    /// window, then prunes old archives.
+    /// Publishes at `now`: every finished period not yet published (since the newest published
+    /// one, or since the first item Newsdesk ever stored; at most `keep` back), then the latest
+    /// window; then prunes old archives.
     @discardableResult
     public func publish(now: Date) throws -> PublishReport {
         var report = PublishReport()
         let desk = StoryDesk(config: config, store: store)
         let feeds = try feedSummaries()
         let currentStart = periodStart(containing: now)
-        let lastStart = currentStart.addingTimeInterval(-period)
-        if try !store.isPublished(periodStart: lastStart) {
-            let end = currentStart
-            let stories = try desk.ranking(from: lastStart, to: end)
-            let previous = try store.publishedPeriods(before: lastStart).first
-            let atomPath = archivePath(lastStart, extension: "atom", folder: "archive")
-            let digestPath = archivePath(lastStart, extension: "md", folder: "digest")
+        for start in try unpublishedPeriods(before: currentStart, now: now) {
+            let end = start.addingTimeInterval(period)
+            let stories = try desk.ranking(from: start, to: end)
+            let previous = try store.publishedPeriods(before: start).first
+            let atomPath = archivePath(start, extension: "atom", folder: "archive")
+            let digestPath = archivePath(start, extension: "md", folder: "digest")
             var document = atom(path: atomPath, updated: end, stories: stories, feeds: feeds)
             document.isArchive = true
             document.previousArchive = previous.map { archivePath($0, extension: "atom", folder: "archive") }
             // An archive that exists was written whole (atomically) before a crash: keep it.
             if try writeOnce(AtomWriter.render(document), to: atomPath) { report.written.append(atomPath) }
-            let digest = DigestWriter.render(title: title(lastStart, end), stories: stories, redThreshold: config.settings.redThreshold)
+            let digest = DigestWriter.render(title: title(start, end), stories: stories, redThreshold: config.settings.redThreshold)
             if try writeOnce(digest, to: digestPath) { report.written.append(digestPath) }
-            try store.markPublished(periodStart: lastStart, end: end, at: now)
-            report.periods.append(lastStart)
+            try store.markPublished(periodStart: start, end: end, at: now)
+            report.periods.append(start)
         }
         let window = config.settings.window.timeInterval
         let latest = try desk.ranking(now: now)
         let newestArchive = try store.publishedPeriods(before: currentStart).first
-        var current = atom(path: "ranked.atom", updated: latest.map(\.story.lastUpdated).max() ?? lastStart, stories: latest, feeds: feeds)
+        let quiet = currentStart.addingTimeInterval(-period)
+        var current = atom(path: "ranked.atom", updated: latest.map(\.story.lastUpdated).max() ?? quiet, stories: latest, feeds: feeds)
         current.previousArchive = newestArchive.map { archivePath($0, extension: "atom", folder: "archive") }
         if try AtomicFile.write(Array(AtomWriter.render(current).utf8), to: path("ranked.atom")) { report.written.append("ranked.atom") }
         let digest = DigestWriter.render(
@@ -67,6 +68,25 @@ public struct Publisher {
         if try AtomicFile.write(Array(digest.utf8), to: path("digest/latest.md")) { report.written.append("digest/latest.md") }
         report.pruned = prune(before: now.addingTimeInterval(-config.settings.keep.timeInterval))
         return report
+    }
+
+    /// The finished periods before `currentStart` still to publish, oldest first.
+    private func unpublishedPeriods(before currentStart: Date, now: Date) throws -> [Date] {
+        let from: Date
+        if let newest = try store.publishedPeriods(before: currentStart).first {
+            from = newest.addingTimeInterval(period)
+        } else if let first = try store.firstItemSeen() {
+            from = periodStart(containing: first)
+        } else {
+            return []
+        }
+        var start = max(from, periodStart(containing: now.addingTimeInterval(-config.settings.keep.timeInterval)))
+        var periods: [Date] = []
+        while start < currentStart {
+            if try !store.isPublished(periodStart: start) { periods.append(start) }
+            start = start.addingTimeInterval(period)
+        }
+        return periods
     }
 
     /// The start of the period containing `date`, aligned to the local clock of `timezone`.
@@ -77,11 +97,18 @@ public struct Publisher {
     }
 
     /// `archive/2026/11/27/05.atom` (or `0515.atom` for periods under an hour), in local time.
+    /// The hour a clock goes back through comes twice: its second occurrence is `01-2.atom`.
     public func archivePath(_ start: Date, extension ext: String, folder: String) -> String {
-        let c = calendar.dateComponents([.year, .month, .day, .hour, .minute], from: start)
+        let stem = localStem(start)
+        let repeated = stem == localStem(start.addingTimeInterval(-3_600)) || stem == localStem(start.addingTimeInterval(-period))
+        return "\(folder)/\(stem)\(repeated ? "-2" : "").\(ext)"
+    }
+
+    private func localStem(_ date: Date) -> String {
+        let c = calendar.dateComponents([.year, .month, .day, .hour, .minute], from: date)
         func two(_ value: Int?) -> String { String(format: "%02d", value ?? 0) }
         let name = period < 3_600 ? two(c.hour) + two(c.minute) : two(c.hour)
-        return "\(folder)/\(String(format: "%04d", c.year ?? 0))/\(two(c.month))/\(two(c.day))/\(name).\(ext)"
+        return "\(String(format: "%04d", c.year ?? 0))/\(two(c.month))/\(two(c.day))/\(name)"
     }
 
     /// "Top news, 2026-11-27 05:00-06:00 UTC".
@@ -91,7 +118,16 @@ public struct Publisher {
         func two(_ value: Int?) -> String { String(format: "%02d", value ?? 0) }
         let day = "\(String(format: "%04d", a.year ?? 0))-\(two(a.month))-\(two(a.day))"
         let endDay = a.day == b.day ? "" : "\(String(format: "%04d", b.year ?? 0))-\(two(b.month))-\(two(b.day)) "
-        return "Top news, \(day) \(two(a.hour)):\(two(a.minute))-\(endDay)\(two(b.hour)):\(two(b.minute)) \(config.settings.timezone)"
+        // Across a clock change the offsets say which 01:00 is which.
+        func offset(_ date: Date) -> String {
+            let seconds = zone.secondsFromGMT(for: date)
+            return String(
+                format: " (UTC%@%d%@)", seconds < 0 ? "-" : "+", abs(seconds) / 3_600,
+                abs(seconds) % 3_600 == 0 ? "" : String(format: ":%02d", abs(seconds) % 3_600 / 60))
+        }
+        let changes = zone.secondsFromGMT(for: start) != zone.secondsFromGMT(for: end)
+        return "Top news, \(day) \(two(a.hour)):\(two(a.minute))\(changes ? offset(start) : "")-\(endDay)\(two(b.hour)):\(two(b.minute))"
+            + "\(changes ? offset(end) : "") \(config.settings.timezone)"
     }
 
     private var calendar: Calendar {
@@ -116,7 +152,7 @@ public struct Publisher {
         var summaries: [String: AtomDocument.FeedSummary] = [:]
         for feed in config.feeds {
             let record = try store.feed(url: feed.url)
-            summaries[feed.url] = .init(title: feed.name ?? record?.title ?? feed.url, link: record?.siteLink, updated: record?.lastSuccess)
+            summaries[feed.url] = .init(title: feed.name ?? record?.title ?? feed.url, link: record?.siteLink)
         }
         return summaries
     }

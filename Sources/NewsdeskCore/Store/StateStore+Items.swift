@@ -83,10 +83,27 @@ extension StateStore {
 
     private static func upsert(_ item: FeedItem, key: String, feedID: Int64, now: Date, in db: Database) throws -> Change {
         let hash = fingerprint(item)
-        let existing = try Row.fetchOne(
+        let canonical = item.link.map(CanonicalURL.key)
+        var existing = try Row.fetchOne(
             db.cachedStatement(sql: "SELECT id, hash, pruned FROM item WHERE feed_id = ? AND key = ?"),
             arguments: [feedID, key])
-        let canonical = item.link.map(CanonicalURL.key)
+        if existing == nil, !key.hasPrefix("g:") {
+            // The feed fell back from guids to links (or to hashes): an item stored under its old
+            // key is found by what the new key is made of, and takes the new key.
+            existing =
+                key.hasPrefix("l:")
+                ? try Row.fetchOne(
+                    db.cachedStatement(
+                        sql: "SELECT id, hash, pruned FROM item WHERE feed_id = ? AND canonical_link = ? AND key NOT LIKE 'l:%'"),
+                    arguments: [feedID, canonical])
+                : try Row.fetchOne(
+                    db.cachedStatement(
+                        sql: "SELECT id, hash, pruned FROM item WHERE feed_id = ? AND title IS ? AND published IS ? AND key NOT LIKE 'h:%'"),
+                    arguments: [feedID, item.title, item.published?.timeIntervalSince1970])
+            if let found = existing {
+                try db.cachedStatement(sql: "UPDATE item SET key = ? WHERE id = ?").execute(arguments: [key, found["id"] as Int64])
+            }
+        }
         if let existing {
             // A pruned item stays pruned; an unchanged one is left alone.
             if existing["pruned"] as Bool || existing["hash"] as String == hash { return .unchanged }

@@ -121,6 +121,13 @@ extension StateStore {
         }
     }
 
+    /// When Newsdesk first stored an item, if it ever did.
+    public func firstItemSeen() throws(StoreError) -> Date? {
+        try read("reading items") { db in
+            try Double.fetchOne(db, sql: "SELECT min(first_seen) FROM item").map(Date.init(timeIntervalSince1970:))
+        }
+    }
+
     /// Whether the period starting at `start` has been published.
     public func isPublished(periodStart start: Date) throws(StoreError) -> Bool {
         try read("reading published periods") { db in

@@ -36,7 +36,7 @@ public struct ScoreBreakdown: Sendable, Equatable {
     }
 }
 
-/// The importance score, 0-100 (see docs/SCORING.md, which this code follows line by line):
+/// The importance score, 0-100 (see docs/STORIES.md, which this code follows line by line):
 ///
 ///     coverage  = 40 × (1 − e^(−(W − 1) / 4))     W = summed weight of the distinct sources, W ≥ 1
 ///     authority = 15 × min(max weight, 2) / 2

@@ -269,10 +269,14 @@ public final class StoryClusterer {
     private func candidates(_ terms: some Sequence<Int32>, from earliest: Date, to latest: Date, excluding: Int?) -> [Int] {
         round += 1
         let limit = max(3, Int(parameters.candidateDF * Double(itemCount)))
-        // The rare-enough terms, and in any case the three rarest (a young stream, or an item of
-        // common words only, must still find its neighbours).
+        // The rare-enough terms, and the three rarest if no more frequent than `alwaysLookedUp`
+        // (a young stream, or an item of common words only, must still find its neighbours;
+        // the bound keeps a word every item carries from making each lookup scan every story).
         let byRarity = terms.sorted { documentFrequency[Int($0)] < documentFrequency[Int($1)] }
-        let lookup = byRarity.enumerated().filter { $0.offset < 3 || Int(documentFrequency[Int($0.element)]) <= limit }.map(\.element)
+        let lookup = byRarity.enumerated().filter { entry in
+            let frequency = Int(documentFrequency[Int(entry.element)])
+            return frequency <= limit || (entry.offset < 3 && frequency <= Self.alwaysLookedUp)
+        }.map(\.element)
         var found: [Int] = []
         for term in lookup {
             let weight = idf(term)
@@ -296,6 +300,7 @@ public final class StoryClusterer {
     }
 
     static let maxCandidates = 64
+    static let alwaysLookedUp = 64
 
     /// Merges `handle`'s story with the closest neighbour while one clears the merge bar. Only
     /// stories sharing a rare-enough term with the item that just joined (`terms`) are looked at:

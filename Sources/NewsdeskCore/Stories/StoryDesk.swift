@@ -121,7 +121,8 @@ public struct StoryDesk {
 extension ScoreBreakdown {
     /// The breakdown as stored and printed: each part's points, the rules, the total.
     public var jsonObject: [String: Any] {
-        func round1(_ value: Double) -> Double { (value * 10).rounded() / 10 }
+        // Rounded as the one-line explanation rounds, so both say the same.
+        func round1(_ value: Double) -> Double { Double(String(format: "%.1f", value)) ?? value }
         var rulePoints: [String: Int] = [:]
         for rule in rules { rulePoints[rule.label, default: 0] += rule.points }
         return [

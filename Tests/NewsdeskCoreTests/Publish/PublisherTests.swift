@@ -22,6 +22,36 @@ import Testing
         #expect(quarters.archivePath(quarter, extension: "md", folder: "digest") == "digest/2026/11/27/0500.md")
     }
 
+    @Test func theRepeatedHourOfAClockChangeGetsItsOwnFilesAndTitle() throws {
+        let (newYork, _) = try publisher("timezone = \"America/New_York\"")
+        // 2026-11-01: clocks go back from 02:00 EDT to 01:00 EST; 01:00-02:00 local comes twice.
+        let first = try #require(FeedDate.parse("2026-11-01T05:00:00Z"))  // 01:00 EDT
+        let second = try #require(FeedDate.parse("2026-11-01T06:00:00Z"))  // 01:00 EST
+        #expect(newYork.archivePath(first, extension: "atom", folder: "archive") == "archive/2026/11/01/01.atom")
+        #expect(newYork.archivePath(second, extension: "atom", folder: "archive") == "archive/2026/11/01/01-2.atom")
+        #expect(newYork.title(first, second) == "Top news, 2026-11-01 01:00 (UTC-4)-01:00 (UTC-5) America/New_York")
+        #expect(newYork.title(second, second.addingTimeInterval(3_600)) == "Top news, 2026-11-01 01:00-02:00 America/New_York")
+    }
+
+    @Test func everyMissedPeriodIsPublishedOnce() throws {
+        let (publisher, _) = try publisher("")
+        let store = publisher.store
+        let feed = FeedConfig(url: "https://a.example/feed")
+        let record = try #require(try store.syncFeeds([feed]).first)
+        let seen = try #require(FeedDate.parse("2026-11-27T05:30:00Z"))
+        let item = try #require(
+            try FeedParser().parse(Array(rss("<item><guid>1</guid><title>Harbour fire</title></item>").utf8)).items.first)
+        try store.record(record, items: [item], now: seen)
+        try StoryDesk(config: publisher.config, store: store).update()
+        #expect(try publisher.publish(now: seen).periods.isEmpty)
+        // Three hours later: 05, 06 and 07 are over; each is published, 05 with the story.
+        let report = try publisher.publish(now: seen.addingTimeInterval(3 * 3_600))
+        #expect(report.periods.map(FeedDate.rfc3339) == ["2026-11-27T05:00:00Z", "2026-11-27T06:00:00Z", "2026-11-27T07:00:00Z"])
+        let archive = try String(contentsOfFile: publisher.config.settings.output + "/archive/2026/11/27/05.atom", encoding: .utf8)
+        #expect(archive.contains("Harbour fire"))
+        #expect(try publisher.publish(now: seen.addingTimeInterval(3 * 3_600 + 60)).periods.isEmpty)
+    }
+
     @Test func publishEveryMustTileTheDay() {
         #expect(throws: ConfigError.self) { try ConfigLoader.parse(text: "[newsdesk]\npublish_every = \"7m\"\n", path: "/x/c.conf") }
         #expect(throws: ConfigError.self) { try ConfigLoader.parse(text: "[newsdesk]\ntimezone = \"Mars/Olympus\"\n", path: "/x/c.conf") }
@@ -41,10 +71,9 @@ import Testing
         #expect(report.pruned == 2)
         #expect(!FileManager.default.fileExists(atPath: old) && !FileManager.default.fileExists(atPath: oldDigest))
         #expect(FileManager.default.fileExists(atPath: recent))
-        #expect(report.periods.map(FeedDate.rfc3339) == ["2026-11-27T04:00:00Z"])
-        #expect(FileManager.default.fileExists(atPath: folder + "/public/archive/2026/11/27/04.atom"))
-        // The same period is never published twice.
-        #expect(try publisher.publish(now: now.addingTimeInterval(600)).periods.isEmpty)
+        // No item was ever stored: no period is published (no empty archive before the first news).
+        #expect(report.periods.isEmpty)
+        #expect(FileManager.default.fileExists(atPath: folder + "/public/ranked.atom"))
     }
 
     @Test func markdownEscapingNeutralisesEverythingThatHasAMeaning() {
