@@ -115,10 +115,11 @@ import Testing
                 #expect((entry?["error"] as? String)?.contains(error) == true, "\(sick.path): \(entry?["error"] ?? "none")")
             }
         }
+        // Inside its Retry-After, not fetched again by --all.
         #expect(row("/storm-retry")?["error_count"] as? Int == 1)
         // 500 then 200: the failure is logged, the success resets the errors.
         #expect(first.stdout.contains("failed: \(server.baseURL)/flap: HTTP 500"))
-        #expect(row("/flap")?["state"] as? String == "ok" && row("/flap")?["error_count"] as? Int == 0)  // inside Retry-After: not fetched again by --all
+        #expect(row("/flap")?["state"] as? String == "ok" && row("/flap")?["error_count"] as? Int == 0)
 
         // Nothing from /etc/passwd or an external entity anywhere: database, outputs.
         let passwd =
