@@ -101,9 +101,10 @@ public final class Daemon {
             let timer = DispatchSource.makeTimerSource(queue: queue)
             let (mailbox, notifier) = (self.mailbox, self.notifier)
             timer.schedule(deadline: .now() + interval, repeating: interval)
-            // The loop beats at least once a minute while healthy; a stuck loop stops the pings.
+            // The loop beats at least once a second while it polls or clusters and once a minute
+            // while it sleeps: pings stop when it has not beaten for a whole WatchdogSec.
             timer.setEventHandler {
-                if Date().timeIntervalSince(mailbox.lastBeat) < max(4 * interval, 120) { notifier.notify("WATCHDOG=1") }
+                if Date().timeIntervalSince(mailbox.lastBeat) < max(2 * interval, 61) { notifier.notify("WATCHDOG=1") }
             }
             timer.resume()
             watchdog = timer
@@ -124,6 +125,11 @@ public final class Daemon {
         // On start, publish what a downtime may have missed (the last finished period).
         publish()
         notifier.notify("READY=1")
+        // Asked at least once a second by long steps: a heartbeat for the watchdog, and the stop.
+        let alive = { [mailbox] () -> Bool in
+            mailbox.beat()
+            return mailbox.stopRequested
+        }
         var status = 0 as Int32
         while !mailbox.stopRequested {
             mailbox.beat()
@@ -133,8 +139,8 @@ public final class Daemon {
                 let due = try store.nextDue(config.feeds) ?? .distantFuture
                 if due <= now {
                     let summary = try FeedPoller(config: config, store: store, logger: logger, clock: clock)
-                        .poll(shouldStop: { [mailbox] in mailbox.stopRequested })
-                    let stories = try StoryDesk(config: config, store: store).update(shouldStop: { [mailbox] in mailbox.stopRequested })
+                        .poll(shouldStop: alive)
+                    let stories = try StoryDesk(config: config, store: store).update(shouldStop: alive)
                     logger.info(
                         "polled",
                         metadata: [

@@ -90,6 +90,19 @@ import Testing
         #expect(error.problems.count == 9)
     }
 
+    @Test func aBrokenTableStillHasEveryOtherKeyChecked() throws {
+        let text =
+            "[newsdesk]\nred_threshold = 150\n[[feed]]\nurl = \"ftp://x\"\ninterval = \"1x\"\n[[rule]]\nmatch = \"/[unclosed/\"\nadjust = \"loud\"\n"
+        let error = try #require(throws: ConfigError.self) { try ConfigLoader.parse(text: text, path: "/x/c.conf", displayName: "c.conf") }
+        let lines = error.problems.map(\.description)
+        #expect(lines.contains("c.conf:2: red_threshold: must be a score between 1 and 100, not 150"))
+        #expect(lines.contains("c.conf:4: feed[1].url: not an http(s) or file: URL: ftp://x"))
+        #expect(lines.contains { $0.hasPrefix("c.conf:5: feed[1].interval: bad duration \"1x\"") })
+        #expect(lines.contains("c.conf:7: rule[1].match: not a valid regular expression: /[unclosed/"))
+        #expect(lines.contains { $0.hasPrefix("c.conf:8: rule[1].adjust: must be whole points") })
+        #expect(error.problems.count == 5)
+    }
+
     @Test func syntaxErrorsCarryTheLineFromTOMLKit() throws {
         let error = try #require(throws: ConfigError.self) {
             try ConfigLoader.parse(

@@ -278,6 +278,40 @@ import Testing
         #expect(try harness.record().keyMode == .link)
     }
 
+    @Test func aFeedThatStartsRepeatingGuidsKeepsItsItems() throws {
+        let version = Counter()
+        let server = try LocalHTTPServer { _ in
+            version.value == 0
+                ? .init(body: rssFeed([("g1", "One"), ("g2", "Two")]))
+                : .init(
+                    body: rssFeed([("g1", "One"), ("g2", "Two"), ("g2", "Three")]).replacingLink(of: "Three", with: "https://t.example/g3"))
+        }
+        defer { server.stop() }
+        let harness = try PollHarness(server: server, feeds: ["/feed"])
+        #expect(try harness.poll().newItems == 2)
+        version.increment()
+        let second = try harness.poll()
+        #expect(second.newItems == 1)
+        let items = try harness.items()
+        #expect(items.map(\.title) == ["One", "Two", "Three"])
+        #expect(items.map(\.key) == ["l:https://t.example/g1", "l:https://t.example/g2", "l:https://t.example/g3"])
+        #expect(try harness.poll().newItems == 0)
+    }
+
+    @Test func aTTLThatGoesAwayNoLongerStretchesTheInterval() throws {
+        let version = Counter()
+        let server = try LocalHTTPServer { _ in
+            .init(body: rssFeed([("a", "A\(version.value)")], extra: version.value == 0 ? "<ttl>600</ttl>" : ""))
+        }
+        defer { server.stop() }
+        let harness = try PollHarness(server: server, feeds: ["/feed"], feedExtra: "interval = \"15m\"")
+        _ = try harness.poll()
+        #expect(try harness.record().nextDue == harness.clock.now.addingTimeInterval(36_000))
+        version.increment()
+        _ = try harness.poll()
+        #expect(try harness.record().nextDue == harness.clock.now.addingTimeInterval(900))
+    }
+
     @Test func perHostAndTotalLimitsHold() throws {
         let server = try LocalHTTPServer { request in .init(body: rssFeed([(request.path, "x")]), delay: 0.3) }
         defer { server.stop() }
@@ -350,6 +384,17 @@ func gzip(_ bytes: [UInt8]) throws -> [UInt8] {
 }
 
 extension [UInt8] {
+    /// Gives the item titled `title` the link `link`.
+    fileprivate func replacingLink(of title: String, with link: String) -> [UInt8] {
+        var text = String(decoding: self, as: UTF8.self)
+        guard let titleRange = text.range(of: "<title>\(title)</title>"),
+            let start = text.range(of: "<link>", range: titleRange.upperBound..<text.endIndex),
+            let end = text.range(of: "</link>", range: start.upperBound..<text.endIndex)
+        else { return self }
+        text.replaceSubrange(start.upperBound..<end.lowerBound, with: link)
+        return Array(text.utf8)
+    }
+
     /// Gives the items of an `rssFeed` links /1, /2, ... in order.
     fileprivate func replacingLinks() -> [UInt8] {
         var text = String(decoding: self, as: UTF8.self)

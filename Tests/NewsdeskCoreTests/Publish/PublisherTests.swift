@@ -84,6 +84,7 @@ import Testing
         #expect(Markdown.link("t", "javascript:alert(1)") == "t")
         #expect(Markdown.link("t", "https://x.example/a(b)<c>") == "[t](https://x.example/a%28b%29%3Cc%3E)")
         #expect(Markdown.link("t", "https://x.example/a b") == "t")  // white space: not a usable link
+        #expect(Markdown.link("p", "https://m.example/a|b[c]") == "[p](https://m.example/a%7Cb%5Bc%5D)")
         #expect(AtomWriter.webLink("HTTPS://x.example/") == "HTTPS://x.example/")
         #expect(AtomWriter.webLink("data:text/html,hi") == nil && AtomWriter.webLink("file:///etc/passwd") == nil)
     }
