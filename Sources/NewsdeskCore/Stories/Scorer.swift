@@ -38,10 +38,10 @@ public struct ScoreBreakdown: Sendable, Equatable {
 
 /// The importance score, 0-100 (see docs/STORIES.md, which this code follows line by line):
 ///
-///     coverage  = 40 × (1 − e^(−(W − 1) / 4))     W = summed weight of the distinct sources, W ≥ 1
+///     coverage  = 45 × (1 − e^(−(W − 1) / 4))     W = summed weight of the distinct sources, W ≥ 1
 ///     authority = 15 × min(max weight, 2) / 2
 ///     velocity  = 15 × (1 − e^(−j / 2))            j = sources that joined in the last hour
-///     recency   = 30 × 0.5^(age / half_life)       age = now − newest report (claimed date, never
+///     recency   = 25 × 0.5^(age / half_life)       age = now − newest report (claimed date, never
 ///                                                  later than when Newsdesk saw it)
 ///     score     = clamp(round(coverage + authority + velocity + recency + rules), 0, 100)
 ///
@@ -59,13 +59,13 @@ public struct Scorer: Sendable {
     public func score(_ story: Story, now: Date) -> ScoreBreakdown {
         let weights = story.sources.map { max($0.weight, 0) }
         let summed = weights.reduce(0, +)
-        let coverage = 40 * (1 - exp(-max(summed - 1, 0) / 4))
+        let coverage = 45 * (1 - exp(-max(summed - 1, 0) / 4))
         let authority = 15 * min(weights.max() ?? 0, 2) / 2
         let joined = story.sources.filter { now.timeIntervalSince($0.firstSeen) < 3_600 }.count
         let velocity = 15 * (1 - exp(-Double(joined) / 2))
         let newest = story.sources.map { source in min(source.published ?? source.firstSeen, source.firstSeen) }.max() ?? story.firstSeen
         let age = max(now.timeIntervalSince(newest), 0)
-        let recency = 30 * pow(0.5, age / max(halfLife, 1))
+        let recency = 25 * pow(0.5, age / max(halfLife, 1))
         var fired: [(label: String, points: Int)] = []
         var muted = false
         for rule in rules where RuleMatcher.matches(rule, story) {

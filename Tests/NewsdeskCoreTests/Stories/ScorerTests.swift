@@ -23,7 +23,7 @@ import Testing
         let single = scorer.score(story(1, age: 3_600, joinedAgo: 3_600), now: now)
         #expect((20...40).contains(single.total), "\(single.total)")
         let fresh = scorer.score(story(1, age: 0, joinedAgo: 60), now: now)
-        #expect((20...50).contains(fresh.total), "\(fresh.total)")
+        #expect((20...40).contains(fresh.total), "\(fresh.total)")
         let many = scorer.score(story(11, weight: 1.5, age: 1_800, joinedAgo: 1_800), now: now)
         #expect(many.total >= 70, "\(many.total)")
         #expect(many.summary == "11 sources, weight 1.5, +11 in the last hour")
@@ -57,7 +57,7 @@ import Testing
             previous = total
         }
         let recency = scorer.score(story(1, age: 6 * 3_600), now: now).recency
-        #expect(abs(recency - 15) < 0.001)  // one half-life halves the 30 recency points
+        #expect(abs(recency - 12.5) < 0.001)  // one half-life halves the 25 recency points
     }
 
     @Test func claimedDatesLaterThanFirstSightDoNotBuyFreshness() {
