@@ -129,8 +129,11 @@ import Testing
         let killed = try Self.once(folder, at: "2026-11-27T05:45:00Z", fault: "kill-mid-publish")
         #expect(killed.signaled && killed.status == SIGKILL)
         #expect(try Self.read(folder + "/public/ranked.atom") == before)
+        let leftovers = { try FileManager.default.contentsOfDirectory(atPath: folder + "/public").filter { $0.hasPrefix(".ranked.atom.") } }
+        #expect(try leftovers().count == 1)  // the interrupted write's temporary file
         let after = try Self.once(folder, at: "2026-11-27T05:50:00Z")
         #expect(after.status == 0)
+        #expect(try leftovers().isEmpty)
         let ranked = try Self.atom(folder + "/public/ranked.atom")
         #expect(ranked.items.contains { $0.title == "Lifeboat crew rescues stranded kayakers" })
     }

@@ -37,6 +37,7 @@ public struct Publisher {
     @discardableResult
     public func publish(now: Date) throws -> PublishReport {
         var report = PublishReport()
+        removeLeftovers()
         let desk = StoryDesk(config: config, store: store)
         let feeds = try feedSummaries()
         let currentStart = periodStart(containing: now)
@@ -163,6 +164,22 @@ public struct Publisher {
     private func writeOnce(_ text: String, to relative: String) throws -> Bool {
         guard !FileManager.default.fileExists(atPath: path(relative)) else { return false }
         return try AtomicFile.write(Array(text.utf8), to: path(relative))
+    }
+
+    /// Deletes the temporary files of writes a crash interrupted (`.ranked.atom.Ab12Cd`): the
+    /// file they were meant to replace is intact, and the write is redone.
+    private func removeLeftovers() {
+        guard let files = FileManager.default.enumerator(atPath: output) else { return }
+        for case let file as String in files {
+            let name = (file as NSString).lastPathComponent
+            guard name.hasPrefix("."), let dot = name.lastIndex(of: ".") else { continue }
+            let target = name[name.index(after: name.startIndex)..<dot]
+            let suffix = name[name.index(after: dot)...]
+            guard suffix.count == 6, suffix.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber) }),
+                target.hasSuffix(".atom") || target.hasSuffix(".md")
+            else { continue }
+            try? FileManager.default.removeItem(atPath: path(file))
+        }
     }
 
     /// Deletes archive and digest files of periods that started before `cutoff`.
