@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
-# Builds the libFuzzer target for the feed parser with plain clang/swiftc (no SwiftPM), into
-# the output folder given as $1 (default /tmp/fuzz-build). Produces $OUT/fuzz-parser.
+# Builds the libFuzzer targets with plain clang/swiftc (no SwiftPM), into the output folder
+# given as $1 (default /tmp/fuzz-build): fuzz-parser (the feed parser), fuzz-date (the date
+# parser), fuzz-sanitizer (the HTML sanitizer), fuzz-config (the config reader's line finder
+# and value readers). TARGETS="parser date" builds only those.
 #
-#   Fuzz/build.sh [/tmp/fuzz-build]            # the parser as it is in the working tree
-#   REV=HEAD Fuzz/build.sh [/tmp/fuzz-build]   # the parser at a git revision
+#   Fuzz/build.sh [/tmp/fuzz-build]            # the code as it is in the working tree
+#   REV=HEAD Fuzz/build.sh [/tmp/fuzz-build]   # the code at a git revision
 #
 # The sources are first copied to $OUT/src (same layout as the repo: Fuzz/, Sources/), so a
 # build sees one consistent snapshot even while someone edits the tree, and a finding can be
@@ -20,15 +22,15 @@ SRC="$OUT/src"
 rm -rf "$SRC"
 mkdir -p "$SRC/Fuzz"
 if [[ -n "${REV:-}" ]]; then
-    git -C "$ROOT" archive "$REV" Sources/NewsdeskCore/Parse Sources/CLibXML2 | tar -x -C "$SRC"
+    git -C "$ROOT" archive "$REV" Sources/NewsdeskCore/Parse Sources/NewsdeskCore/Config Sources/CLibXML2 | tar -x -C "$SRC"
     git -C "$ROOT" rev-parse "$REV" > "$SRC/REVISION"
 else
     mkdir -p "$SRC/Sources/NewsdeskCore"
-    cp -R "$ROOT/Sources/NewsdeskCore/Parse" "$SRC/Sources/NewsdeskCore/"
+    cp -R "$ROOT/Sources/NewsdeskCore/Parse" "$ROOT/Sources/NewsdeskCore/Config" "$SRC/Sources/NewsdeskCore/"
     cp -R "$ROOT/Sources/CLibXML2" "$SRC/Sources/"
     { git -C "$ROOT" rev-parse HEAD; git -C "$ROOT" status --short -- Sources/NewsdeskCore/Parse Sources/CLibXML2; } > "$SRC/REVISION"
 fi
-cp "$HERE/module.modulemap" "$HERE/FuzzParser.swift" "$SRC/Fuzz/"
+cp "$HERE/module.modulemap" "$HERE"/Fuzz*.swift "$SRC/Fuzz/"
 
 # The C side: libxml2 behind nd_xml.h, instrumented for coverage and ASan.
 "$CLANG" -fsanitize=fuzzer-no-link,address -g -O1 -I/usr/include/libxml2 -I"$SRC/Sources/CLibXML2/include" \
@@ -38,11 +40,20 @@ cp "$HERE/module.modulemap" "$HERE/FuzzParser.swift" "$SRC/Fuzz/"
 # visible to the entry point). -I Fuzz finds module.modulemap (module CLibXML2 -> nd_xml.h).
 # Swift 6 mode with the package's upcoming feature. lld, because gold prints hundreds of
 # harmless "Cannot export local symbol __asan_check_*" warnings.
-"$SWIFTC" -sanitize=fuzzer,address -parse-as-library -O -g \
-    -swift-version 6 -enable-upcoming-feature ExistentialAny \
-    -module-name NewsdeskFuzz -module-cache-path "$OUT/module-cache" \
-    -I "$SRC/Fuzz" \
-    "$SRC"/Sources/NewsdeskCore/Parse/*.swift "$SRC/Fuzz/FuzzParser.swift" \
-    "$OUT/nd_xml.o" -lxml2 -use-ld=lld \
-    -o "$OUT/fuzz-parser"
-echo "built $OUT/fuzz-parser from $(head -1 "$SRC/REVISION")$([[ -z "${REV:-}" ]] && echo ' + working tree')"
+for target in ${TARGETS:-parser date sanitizer config}; do
+    case "$target" in
+        parser) entry=FuzzParser.swift; extra=() ;;
+        date) entry=FuzzDate.swift; extra=() ;;
+        sanitizer) entry=FuzzSanitizer.swift; extra=() ;;
+        config) entry=FuzzConfig.swift; extra=("$SRC/Sources/NewsdeskCore/Config/ConfigKeyLocator.swift" "$SRC/Sources/NewsdeskCore/Config/ConfigValue.swift") ;;
+        *) echo "unknown target $target" >&2; exit 2 ;;
+    esac
+    "$SWIFTC" -sanitize=fuzzer,address -parse-as-library -O -g \
+        -swift-version 6 -enable-upcoming-feature ExistentialAny \
+        -module-name NewsdeskFuzz -module-cache-path "$OUT/module-cache" \
+        -I "$SRC/Fuzz" \
+        "$SRC"/Sources/NewsdeskCore/Parse/*.swift "${extra[@]}" "$SRC/Fuzz/$entry" \
+        "$OUT/nd_xml.o" -lxml2 -use-ld=lld \
+        -o "$OUT/fuzz-$target"
+    echo "built $OUT/fuzz-$target from $(head -1 "$SRC/REVISION")$([[ -z "${REV:-}" ]] && echo ' + working tree')"
+done

@@ -264,6 +264,15 @@ struct FeedDateTests {
         #expect(FeedDate.rfc3339(Date(timeIntervalSince1970: seconds)) == expected)
     }
 
+    /// Found by fuzzing: a leap second, 24:00 or an offset must not carry a date past year 9999
+    /// (or before year 1), which RFC 3339 cannot write.
+    @Test func datesOutsideYearsOneTo9999AreRefused() {
+        #expect(FeedDate.parse("Sun 31 Dec 9999 23:59:60 GMT") == nil)
+        #expect(FeedDate.parse("9999-12-31T23:00:00-05:00") == nil)
+        #expect(FeedDate.parse("0001-01-01T00:30:00+01:00") == nil)
+        #expect(FeedDate.parse("9999-12-31T23:59:59Z").map(FeedDate.rfc3339) == "9999-12-31T23:59:59Z")
+    }
+
     @Test func roundTripsThroughRFC3339() {
         for seconds in stride(from: -2_208_988_800, through: 4_102_444_800, by: 7_777_777) {
             let date = Date(timeIntervalSince1970: TimeInterval(seconds))
