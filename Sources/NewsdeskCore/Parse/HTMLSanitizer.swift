@@ -60,18 +60,21 @@ enum HTMLSanitizer {
     static func cutExcerpt(_ raw: [UInt8], unread: Bool, limit: Int) -> String {
         var text: [UInt8] = []
         raw.withUnsafeBufferPointer { UTF8Text.fold($0, into: &text) }
+        // Counted on the decoded text: a stray byte of invalid UTF-8 becomes a U+FFFD of its own
+        // (counting lead bytes alone let such input run past the limit; found by fuzzing).
+        let decoded = String(decoding: text, as: UTF8.self).unicodeScalars
         var scalars = 0
-        var cut: Int? = unread ? text.count : nil
-        for (index, byte) in text.enumerated() where byte & 0xC0 != 0x80 {
+        var cut: String.UnicodeScalarView.Index? = unread ? decoded.endIndex : nil
+        for index in decoded.indices {
             if scalars == limit {
                 cut = index
                 break
             }
             scalars += 1
         }
-        guard let cut else { return String(decoding: text, as: UTF8.self) }
-        let end = text[..<cut].lastIndex(of: 0x20) ?? cut
-        return String(decoding: text[..<end], as: UTF8.self) + "…"
+        guard let cut else { return String(decoded) }
+        let end = decoded[..<cut].lastIndex(of: " ") ?? cut
+        return String(decoded[..<end]) + "…"
     }
 
     static func escapeText(_ text: some StringProtocol) -> String {

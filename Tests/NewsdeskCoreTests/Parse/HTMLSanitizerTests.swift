@@ -51,6 +51,15 @@ struct HTMLSanitizerTests {
         #expect(HTMLSanitizer.excerpt("short text") == "short text")
     }
 
+    /// Found by fuzzing: stray UTF-8 continuation bytes (each becomes U+FFFD) must count
+    /// towards the excerpt's limit.
+    @Test func excerptOfInvalidUTF8StaysWithinItsLimit() {
+        let bytes: [UInt8] = [0x62] + Array(repeating: 0x9D, count: 150) + Array(" tail".utf8)
+        let excerpt = bytes.withUnsafeBufferPointer { HTMLSanitizer.sanitize($0, base: nil, excerptLimit: 50).excerpt }
+        #expect(excerpt.unicodeScalars.count <= 51)
+        #expect(excerpt.hasSuffix("…"))
+    }
+
     @Test func excerptCutsAtAWord() {
         let text = String(repeating: "word ", count: 100)
         let excerpt = HTMLSanitizer.excerpt(text, limit: 22)
