@@ -36,6 +36,9 @@ struct Once: ParsableCommand {
         if stories.assigned > 0 {
             print("stories: \(stories.assigned) items placed, \(stories.started) new stories, \(stories.merged) merged")
         }
+        var usage = rusage()
+        getrusage(RUSAGE_SELF.rawValue, &usage)
+        options.logger().info("cycle done", metadata: ["peak_memory_mb": "\(usage.ru_maxrss / 1024)"])
         let periods = published.periods.map { FeedDate.rfc3339($0) }.joined(separator: ", ")
         print(
             "published to \(config.settings.output): \(published.written.count) files written"

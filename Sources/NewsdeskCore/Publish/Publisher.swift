@@ -151,8 +151,9 @@ public struct Publisher {
 
     private func feedSummaries() throws -> [String: AtomDocument.FeedSummary] {
         var summaries: [String: AtomDocument.FeedSummary] = [:]
+        let records = try store.feedsByURL()
         for feed in config.feeds {
-            let record = try store.feed(url: feed.url)
+            let record = records[feed.url]
             summaries[feed.url] = .init(title: feed.name ?? record?.title ?? feed.url, link: record?.siteLink)
         }
         return summaries

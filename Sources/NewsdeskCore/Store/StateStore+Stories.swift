@@ -86,8 +86,10 @@ extension StateStore {
         }
     }
 
-    /// The stories with new coverage (an item first seen) in `from..<to`, each with its items
-    /// first seen before `to`, grouped by story id.
+    /// The stories with new coverage (an item first seen) in `from..<to`, as they stood at `to`:
+    /// per story, one entry per feed that carries it (its earliest item's title, link and
+    /// excerpt; the feed's first sight of the story; its newest claimed date; its last change).
+    /// One row per story and feed, not per item, so a window of 200,000 items stays small.
     public func storiesWithCoverage(
         from: Date, to: Date = .distantFuture
     ) throws(StoreError) -> [(id: String, firstSeen: Date, lastUpdated: Date, items: [StoryItem])] {
@@ -101,16 +103,36 @@ extension StateStore {
                     """, arguments: range)
             guard !ids.isEmpty else { return [] }
             let idList = String(decoding: try JSONEncoder().encode(ids), as: UTF8.self)
-            var items: [String: [StoryItem]] = [:]
+            var groups: [(story: String, feed: Int64, firstID: Int64, firstSeen: Double, published: Double?, changed: Double)] = []
             let rows = try Row.fetchCursor(
                 db,
-                sql: Self.storyItemColumns
-                    + " WHERE item.story_id IN (SELECT value FROM json_each(?)) AND item.first_seen < ? AND item.pruned = 0"
-                    + " ORDER BY item.first_seen, item.id",
+                sql: """
+                    SELECT story_id, feed_id, min(id) AS first_id, min(first_seen) AS first_seen,
+                        max(coalesce(published, updated)) AS published, max(last_changed) AS last_changed
+                    FROM item
+                    WHERE story_id IN (SELECT value FROM json_each(?)) AND first_seen < ? AND pruned = 0
+                    GROUP BY story_id, feed_id
+                    """,
                 arguments: [idList, to.timeIntervalSince1970])
             while let row = try rows.next() {
+                groups.append((row["story_id"], row["feed_id"], row["first_id"], row["first_seen"], row["published"], row["last_changed"]))
+            }
+            // The earliest item of each (story, feed): what the story shows of that source.
+            let firstIDs = String(decoding: try JSONEncoder().encode(groups.map(\.firstID)), as: UTF8.self)
+            var firsts: [Int64: StoryItem] = [:]
+            let itemRows = try Row.fetchCursor(
+                db, sql: Self.storyItemColumns + " WHERE item.id IN (SELECT value FROM json_each(?))", arguments: [firstIDs])
+            while let row = try itemRows.next() {
                 let item = StoryItem(row: row)
-                items[item.storyID ?? "", default: []].append(item)
+                firsts[item.id] = item
+            }
+            var items: [String: [StoryItem]] = [:]
+            for group in groups.sorted(by: { ($0.firstSeen, $0.firstID) < ($1.firstSeen, $1.firstID) }) {
+                guard var item = firsts[group.firstID] else { continue }
+                item.firstSeen = Date(timeIntervalSince1970: group.firstSeen)
+                item.published = group.published.map(Date.init(timeIntervalSince1970:))
+                item.lastChanged = Date(timeIntervalSince1970: group.changed)
+                items[group.story, default: []].append(item)
             }
             return ids.compactMap { id in
                 guard let list = items[id], let first = list.map(\.firstSeen).min(), let last = list.map(\.lastChanged).max() else {
@@ -118,6 +140,19 @@ extension StateStore {
                 }
                 return (id, first, min(last, to), list)
             }
+        }
+    }
+
+    /// Every stored feed by config URL, in one query.
+    public func feedsByURL() throws(StoreError) -> [String: FeedRecord] {
+        try read("reading feeds") { db in
+            var records: [String: FeedRecord] = [:]
+            let rows = try Row.fetchCursor(db, sql: "SELECT * FROM feed")
+            while let row = try rows.next() {
+                let record = FeedRecord(row: row)
+                records[record.url] = record
+            }
+            return records
         }
     }
 

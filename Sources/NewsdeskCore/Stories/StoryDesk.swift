@@ -65,8 +65,7 @@ public struct StoryDesk {
     /// stood at `to`, scored at `to`.
     public func ranking(from: Date, to now: Date, top: Int? = nil) throws(StoreError) -> [RankedStory] {
         let feeds = Dictionary(config.feeds.map { ($0.url, $0) }, uniquingKeysWith: { first, _ in first })
-        var titles: [String: String] = [:]
-        for feed in config.feeds { if let record = try store.feed(url: feed.url) { titles[feed.url] = record.title } }
+        let titles = try store.feedsByURL().compactMapValues(\.title)
         let scorer = Scorer(halfLife: config.settings.halfLife.timeInterval, rules: config.rules)
         var ranked: [RankedStory] = []
         for entry in try store.storiesWithCoverage(from: from, to: now) {
@@ -94,11 +93,10 @@ public struct StoryDesk {
             if let excerpt = item.excerpt { excerpts[item.feedURL] = excerpt }
         }
         // Highest weight first, then earliest seen, then the config's order (fetches finish in any order).
-        let position = Dictionary(feeds.values.map { ($0.url, $0.line ?? 0) }, uniquingKeysWith: min)
         sources.sort { a, b in
             if a.weight != b.weight { return a.weight > b.weight }
             if a.firstSeen != b.firstSeen { return a.firstSeen < b.firstSeen }
-            return (position[a.feedURL] ?? .max, a.feedURL) < (position[b.feedURL] ?? .max, b.feedURL)
+            return (feeds[a.feedURL]?.line ?? .max, a.feedURL) < (feeds[b.feedURL]?.line ?? .max, b.feedURL)
         }
         guard let lead = sources.first, let firstSeen = items.map(\.firstSeen).min() else { return nil }
         return Story(
