@@ -32,10 +32,14 @@ struct BinaryRunner {
         process.standardOutput = out
         process.standardError = err
         try process.run()
-        // Read before waiting, so a large output cannot fill the pipe and stall the child.
+        // Both pipes are drained at once (stderr on its own thread), so neither can fill up and
+        // stall the child: a sanitizer's report on stderr is long.
+        let stderrBox = DataBox()
+        let reader = Thread { stderrBox.data = err.fileHandleForReading.readDataToEndOfFile() }
+        reader.start()
         let stdout = out.fileHandleForReading.readDataToEndOfFile()
-        let stderr = err.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
+        let stderr = stderrBox.wait()
         return Output(
             status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
             stderr: String(decoding: stderr, as: UTF8.self), signaled: process.terminationReason == .uncaughtSignal)
@@ -87,4 +91,27 @@ final class RunningBinary {
     func signal(_ number: Int32) { kill(process.processIdentifier, number) }
 
     deinit { if process.isRunning { kill(process.processIdentifier, SIGKILL) } }
+}
+
+/// Data filled in by another thread, read once it is done.
+final class DataBox: @unchecked Sendable {
+    private let done = NSCondition()
+    private var value: Data?
+
+    var data: Data {
+        get { wait() }
+        set {
+            done.lock()
+            value = newValue
+            done.broadcast()
+            done.unlock()
+        }
+    }
+
+    func wait() -> Data {
+        done.lock()
+        defer { done.unlock() }
+        while value == nil { done.wait() }
+        return value ?? Data()
+    }
 }
