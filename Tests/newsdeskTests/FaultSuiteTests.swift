@@ -18,7 +18,7 @@ import Testing
 
     static func routes() throws -> LocalHTTPServer.Handler {
         let fetches = Counter()
-        let bomb = try gzipped(Array(rss(item("z", "zeros") + "<!--" + String(repeating: "0", count: 30 << 20) + "-->").utf8))
+        let bomb = try gzipped(level: 1, Array(rss(item("z", "zeros") + "<!--" + String(repeating: "0", count: 30 << 20) + "-->").utf8))
         let big = rss((0..<50_000).map { item("big-\($0)", "Item \($0)") }.joined())
         var badUTF8 = Array(rss(item("u", "Caf\u{E9} ok")).utf8)
         badUTF8.insert(contentsOf: [0xFF, 0xFE, 0xC3], at: badUTF8.count - 30)
@@ -136,24 +136,5 @@ import Testing
         // The logs say what happened, feed by feed.
         #expect(first.stderr.contains("feed=\(server.baseURL)/bomb") && first.stderr.contains("entity bomb"))
         #expect(first.stderr.contains("feed=\(server.baseURL)/drip") && first.stderr.contains("timed out"))
-    }
-
-    static func gzipped(_ bytes: [UInt8]) throws -> [UInt8] {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/gzip")
-        process.arguments = ["-c", "-1", "-n"]
-        let input = Pipe()
-        let output = Pipe()
-        process.standardInput = input
-        process.standardOutput = output
-        try process.run()
-        let writer = Thread {
-            input.fileHandleForWriting.write(Data(bytes))
-            try? input.fileHandleForWriting.close()
-        }
-        writer.start()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return [UInt8](data)
     }
 }

@@ -188,7 +188,7 @@ import Testing
 
     @Test func bodiesOverTheCapAreRefusedBeforeOrWhileDecompressing() throws {
         // 1 MiB of spaces inside a feed, gzipped to about 1 KB: the cap applies to what libcurl unpacks.
-        let bomb = try gzip(rssFeed([("a", "A" + String(repeating: " ", count: 1 << 20))]))
+        let bomb = try gzipped(rssFeed([("a", "A" + String(repeating: " ", count: 1 << 20))]))
         let server = try LocalHTTPServer(routes: [
             "/big": .init(body: rssFeed([("a", String(repeating: "x", count: 200_000))])),
             "/bomb": .init(headers: ["Content-Encoding": "gzip"], body: bomb),
@@ -361,26 +361,6 @@ import Testing
         let again = try harness.poll()
         #expect(again.newItems == 0)
     }
-}
-
-/// Gzips `bytes` with the system's gzip.
-func gzip(_ bytes: [UInt8]) throws -> [UInt8] {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/bin/gzip")
-    process.arguments = ["-c", "-9", "-n"]
-    let input = Pipe()
-    let output = Pipe()
-    process.standardInput = input
-    process.standardOutput = output
-    try process.run()
-    let writer = Thread {
-        input.fileHandleForWriting.write(Data(bytes))
-        try? input.fileHandleForWriting.close()
-    }
-    writer.start()
-    let data = output.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    return [UInt8](data)
 }
 
 extension [UInt8] {
