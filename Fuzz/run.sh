@@ -18,7 +18,7 @@
 set -euo pipefail
 HERE="$(cd "$(dirname "$0")" && pwd)"
 ROOT="$(cd "$HERE/.." && pwd)"
-BUILD="${1:-/tmp/fuzz-build}"
+BUILD="$(mkdir -p "${1:-/tmp/fuzz-build}" && cd "${1:-/tmp/fuzz-build}" && pwd)"
 SECONDS_TOTAL="${2:-600}"
 JOBS="${3:-1}"
 shift $(( $# < 3 ? $# : 3 ))
