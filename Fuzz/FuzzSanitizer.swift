@@ -47,23 +47,29 @@ private func check(_ html: String, input: UnsafeBufferPointer<UInt8>) {
         where squeezed.contains("=\"\(scheme)") || squeezed.contains("='\(scheme)") {
             fail("a \(scheme) URL survived", tag, input)
         }
-        // An attribute named on...: a space (outside quotes) followed by "on" and a name and "=".
-        var inQuote: Character?
-        var previous: Character = " "
-        var index = tag.startIndex
-        while index < tag.endIndex {
-            let character = tag[index]
+        // An attribute named on...: a space (outside quotes) followed by "on", a name and "=".
+        // Scanned as Unicode scalars: a quote followed by a combining mark is still a quote.
+        let scalars = Array(tag.unicodeScalars)
+        var inQuote: Unicode.Scalar?
+        var previous: Unicode.Scalar = " "
+        var k = 0
+        while k < scalars.count {
+            let scalar = scalars[k]
             if let open = inQuote {
-                if character == open { inQuote = nil }
-            } else if character == "\"" || character == "'" {
-                inQuote = character
-            } else if previous.isWhitespace || previous == "/", tag[index...].hasPrefix("on") {
-                let attribute = tag[index...].prefix { $0.isLetter || $0 == "-" || $0 == "_" }
-                let rest = tag[tag.index(index, offsetBy: attribute.count)...].drop { $0.isWhitespace }
-                if attribute.count > 2, rest.hasPrefix("=") { fail("event handler \(attribute) survived", tag, input) }
+                if scalar == open { inQuote = nil }
+            } else if scalar == "\"" || scalar == "'" {
+                inQuote = scalar
+            } else if previous.properties.isWhitespace || previous == "/", scalar == "o", k + 1 < scalars.count, scalars[k + 1] == "n" {
+                var end = k
+                while end < scalars.count, scalars[end].properties.isAlphabetic || scalars[end] == "-" || scalars[end] == "_" { end += 1 }
+                var next = end
+                while next < scalars.count, scalars[next].properties.isWhitespace { next += 1 }
+                if end - k > 2, next < scalars.count, scalars[next] == "=" {
+                    fail("event handler \(String(String.UnicodeScalarView(scalars[k..<end]))) survived", tag, input)
+                }
             }
-            previous = character
-            index = tag.index(after: index)
+            previous = scalar
+            k += 1
         }
         i = end + 1
     }
