@@ -16,11 +16,12 @@ struct Once: ParsableCommand {
     func run() throws {
         let config = try options.load()
         let store = try options.openStore(config)
+        let logger = options.logger()
         let summary: PollSummary
         let stories: StoryUpdate
         let published: PublishReport
         do {
-            summary = try FeedPoller(config: config, store: store, logger: options.logger(), clock: { ConfigOptions.now() }).poll(all: all)
+            summary = try FeedPoller(config: config, store: store, logger: logger, clock: { ConfigOptions.now() }).poll(all: all)
             stories = try StoryDesk(config: config, store: store).update()
         } catch {
             Console.error(error.description)
@@ -38,7 +39,7 @@ struct Once: ParsableCommand {
         }
         var usage = rusage()
         getrusage(RUSAGE_SELF.rawValue, &usage)
-        options.logger().info("cycle done", metadata: ["peak_memory_mb": "\(usage.ru_maxrss / 1024)"])
+        logger.info("cycle done", metadata: ["peak_memory_mb": "\(usage.ru_maxrss / 1024)"])
         let periods = published.periods.map { FeedDate.rfc3339($0) }.joined(separator: ", ")
         print(
             "published to \(config.settings.output): \(published.written.count) files written"

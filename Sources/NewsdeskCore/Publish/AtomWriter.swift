@@ -122,11 +122,11 @@ public enum AtomWriter {
     static func summaryHTML(_ ranked: RankedStory, red: Int) -> String {
         let score = ranked.score
         let mark = score.total >= red ? "🔴" : "🔵"
-        var html = "<p><strong>\(mark) \(score.total) / 100</strong>: \(HTMLText.escape(score.summary))</p>"
-        if let excerpt = ranked.story.excerpt, !excerpt.isEmpty { html += "<p>\(HTMLText.escape(excerpt))</p>" }
+        var html = "<p><strong>\(mark) \(score.total) / 100</strong>: \(HTMLSanitizer.escapeText(score.summary))</p>"
+        if let excerpt = ranked.story.excerpt, !excerpt.isEmpty { html += "<p>\(HTMLSanitizer.escapeText(excerpt))</p>" }
         let reporters = ranked.story.sources.map { source -> String in
-            guard let link = source.link.flatMap(webLink) else { return HTMLText.escape(source.name) }
-            return "<a href=\"\(HTMLText.escape(link))\">\(HTMLText.escape(source.name))</a>"
+            guard let link = source.link.flatMap(webLink) else { return HTMLSanitizer.escapeText(source.name) }
+            return "<a href=\"\(HTMLSanitizer.escapeText(link))\">\(HTMLSanitizer.escapeText(source.name))</a>"
         }
         html += "<p>Reported by \(reporters.joined(separator: ", "))</p>"
         return html
@@ -137,22 +137,5 @@ public enum AtomWriter {
         let lower = link.lowercased()
         guard lower.hasPrefix("http://") || lower.hasPrefix("https://"), !link.contains(where: { $0.isWhitespace }) else { return nil }
         return link
-    }
-}
-
-/// Escaping for text placed inside HTML.
-enum HTMLText {
-    static func escape(_ text: String) -> String {
-        var out = ""
-        for character in text {
-            switch character {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            default: out.append(character)
-            }
-        }
-        return out
     }
 }

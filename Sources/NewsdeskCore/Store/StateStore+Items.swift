@@ -114,6 +114,10 @@ extension StateStore {
                     WHERE id = ?
                     """
             ).execute(arguments: fields(item, canonical) + [now.timeIntervalSince1970, hash, existing["id"] as Int64])
+            // A corrected article is news for its story (if it has one yet).
+            try db.cachedStatement(
+                sql: "UPDATE story SET last_updated = max(last_updated, ?) WHERE id = (SELECT story_id FROM item WHERE id = ?)"
+            ).execute(arguments: [now.timeIntervalSince1970, existing["id"] as Int64])
             return .updated
         }
         try db.cachedStatement(

@@ -48,9 +48,11 @@ extension StateStore {
     }
 
     /// Records the stories of newly clustered items, creating stories as needed, in one transaction;
-    /// then brings every story's coverage and update times up to date with its items.
+    /// then brings those stories' coverage and update times up to date with their items.
     /// `merges` move every item of one story into another and drop the emptied story.
-    public func assign(_ assignments: [(itemID: Int64, storyID: String)], merges: [(from: String, into: String)] = []) throws(StoreError) {
+    public func assign(
+        _ assignments: [(itemID: Int64, storyID: String, firstSeen: Date)], merges: [(from: String, into: String)] = []
+    ) throws(StoreError) {
         try write("storing stories") { db in
             for merge in merges {
                 try db.execute(sql: "UPDATE item SET story_id = ? WHERE story_id = ?", arguments: [merge.into, merge.from])
@@ -59,21 +61,14 @@ extension StateStore {
             let create = try db.cachedStatement(
                 sql: "INSERT INTO story (id, first_seen, last_coverage, last_updated) VALUES (?, ?, ?, ?) ON CONFLICT(id) DO NOTHING")
             let link = try db.cachedStatement(sql: "UPDATE item SET story_id = ? WHERE id = ?")
-            let seen = try db.cachedStatement(sql: "SELECT first_seen FROM item WHERE id = ?")
-            for (itemID, storyID) in assignments {
-                let firstSeen = try Double.fetchOne(seen, arguments: [itemID]) ?? 0
-                try create.execute(arguments: [storyID, firstSeen, firstSeen, firstSeen])
+            for (itemID, storyID, firstSeen) in assignments {
+                let seen = firstSeen.timeIntervalSince1970
+                try create.execute(arguments: [storyID, seen, seen, seen])
                 try link.execute(arguments: [storyID, itemID])
             }
-            // Stories to refresh: those that got items, and those whose items changed since.
-            var touched = Set(assignments.map(\.storyID) + merges.map(\.into))
-            touched.formUnion(
-                try String.fetchAll(
-                    db,
-                    sql: """
-                        SELECT DISTINCT item.story_id FROM item JOIN story ON story.id = item.story_id
-                        WHERE item.last_changed > story.last_updated
-                        """))
+            // The stories that got items (an item updated in place moves its story's
+            // last_updated where it is stored, in `record`).
+            let touched = Set(assignments.map(\.storyID) + merges.map(\.into))
             let refresh = try db.cachedStatement(
                 sql: """
                     UPDATE story SET

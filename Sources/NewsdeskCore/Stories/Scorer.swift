@@ -47,13 +47,16 @@ public struct ScoreBreakdown: Sendable, Equatable {
 ///
 /// Every part grows with sources and shrinks with age, so one more independent source never
 /// lowers a score and an older story never outranks an identical newer one.
-public struct Scorer: Sendable {
+public struct Scorer {
     public var halfLife: TimeInterval
-    public var rules: [ScoreRule]
+    public let rules: [ScoreRule]
+    /// The rules made ready once: words tokenized, regular expressions compiled.
+    private let matchers: [RuleMatcher]
 
     public init(halfLife: TimeInterval = 6 * 3_600, rules: [ScoreRule] = []) {
         self.halfLife = halfLife
         self.rules = rules
+        self.matchers = rules.map(RuleMatcher.init)
     }
 
     public func score(_ story: Story, now: Date) -> ScoreBreakdown {
@@ -68,7 +71,10 @@ public struct Scorer: Sendable {
         let recency = 25 * pow(0.5, age / max(halfLife, 1))
         var fired: [(label: String, points: Int)] = []
         var muted = false
-        for rule in rules where RuleMatcher.matches(rule, story) {
+        // A story's texts are tokenized once, whatever the number of rules.
+        var texts = RuleMatcher.Texts(story)
+        for matcher in matchers where matcher.matches(story, &texts) {
+            let rule = matcher.rule
             switch rule.effect {
             case .points(let points): fired.append((rule.label, points))
             case .mute: muted = true
@@ -83,8 +89,40 @@ public struct Scorer: Sendable {
 }
 
 /// Whether a `[[rule]]` applies to a story: every condition it sets must hold.
-enum RuleMatcher {
-    static func matches(_ rule: ScoreRule, _ story: Story) -> Bool {
+struct RuleMatcher {
+    let rule: ScoreRule
+    private let words: [String]?
+    private let regex: Regex<AnyRegexOutput>?
+
+    init(_ rule: ScoreRule) {
+        self.rule = rule
+        words = rule.words.map { TextFeatures.tokens($0, dropStopWords: false) }
+        regex = rule.pattern.flatMap { try? Regex($0).ignoresCase() }
+    }
+
+    /// A story's title and excerpt, tokenized on first use.
+    struct Texts {
+        let title: String
+        let excerpt: String?
+        private var titleTokens: [String]?
+        private var excerptTokens: [String]?
+
+        init(_ story: Story) {
+            title = story.title
+            excerpt = story.excerpt
+        }
+
+        mutating func tokens(ofTitle: Bool) -> [String] {
+            if ofTitle {
+                if titleTokens == nil { titleTokens = TextFeatures.tokens(title, dropStopWords: false) }
+                return titleTokens ?? []
+            }
+            if excerptTokens == nil { excerptTokens = excerpt.map { TextFeatures.tokens($0, dropStopWords: false) } ?? [] }
+            return excerptTokens ?? []
+        }
+    }
+
+    func matches(_ story: Story, _ texts: inout Texts) -> Bool {
         if let feed = rule.feed {
             let wanted = feed.lowercased()
             guard story.sources.contains(where: { $0.name.lowercased() == wanted || $0.feedURL.lowercased() == wanted }) else {
@@ -96,16 +134,15 @@ enum RuleMatcher {
             guard story.sources.contains(where: { $0.tags.contains { $0.lowercased() == wanted } }) else { return false }
         }
         guard rule.words != nil || rule.pattern != nil else { return true }
-        var texts: [String] = []
-        if rule.fields.contains(.title) { texts.append(story.title) }
-        if rule.fields.contains(.summary), let excerpt = story.excerpt { texts.append(excerpt) }
-        if let words = rule.words {
-            let wanted = TextFeatures.tokens(words, dropStopWords: false)
-            guard !wanted.isEmpty else { return false }
-            return texts.contains { text in contains(TextFeatures.tokens(text, dropStopWords: false), wanted) }
+        let inTitle = rule.fields.contains(.title)
+        let inSummary = rule.fields.contains(.summary) && texts.excerpt != nil
+        if let words {
+            guard !words.isEmpty else { return false }
+            return (inTitle && Self.contains(texts.tokens(ofTitle: true), words))
+                || (inSummary && Self.contains(texts.tokens(ofTitle: false), words))
         }
-        guard let pattern = rule.pattern, let regex = try? Regex(pattern).ignoresCase() else { return false }
-        return texts.contains { $0.contains(regex) }
+        guard let regex else { return false }
+        return (inTitle && texts.title.contains(regex)) || (inSummary && texts.excerpt?.contains(regex) == true)
     }
 
     /// Whether `needle` occurs as a contiguous run in `haystack`.

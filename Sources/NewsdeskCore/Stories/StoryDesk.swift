@@ -39,8 +39,8 @@ public struct StoryDesk {
         var update = StoryUpdate()
         var started = Set<String>()
         while !pending.isEmpty && !shouldStop() {
-            let handles = pending.map { item in (item.id, clusterer.add(Self.clusterItem(item), newKey: Self.storyID(for: item))) }
-            let assignments = handles.map { (itemID: $0.0, storyID: clusterer.key(of: $0.1)) }
+            let handles = pending.map { item in (item, clusterer.add(Self.clusterItem(item), newKey: Self.storyID(for: item))) }
+            let assignments = handles.map { (itemID: $0.0.id, storyID: clusterer.key(of: $0.1), firstSeen: $0.0.firstSeen) }
             let merges = clusterer.drainMerges()
             try store.assign(assignments, merges: merges)
             update.assigned += assignments.count
