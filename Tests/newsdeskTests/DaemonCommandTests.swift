@@ -37,6 +37,12 @@ import Testing
         #expect(daemon.wait(upTo: 5) { daemon.stderr.contains("config not reloaded: \(config):") })
         #expect(daemon.stderr.contains("feed[7].url: not an http(s) or file: URL: gopher://nope"))
         #expect(daemon.process.isRunning)
+        // A half-typed table header: the TOML library inside would abort the process on it.
+        try Data((good + "\n[\n").utf8).write(to: URL(fileURLWithPath: config))
+        daemon.signal(SIGHUP)
+        let lines = good.split(separator: "\n", omittingEmptySubsequences: false).count + 1
+        #expect(daemon.wait(upTo: 5) { daemon.stderr.contains("config not reloaded: \(config):\(lines): a table header must name") })
+        #expect(daemon.process.isRunning)
         try Data((good + "\n[[feed]]\nurl = \"\(server.baseURL)/f5?copy\"\n").utf8).write(to: URL(fileURLWithPath: config))
         daemon.signal(SIGHUP)
         #expect(daemon.wait(upTo: 5) { daemon.stderr.contains("config reloaded") && daemon.stderr.contains("feeds=7") })

@@ -15,7 +15,9 @@ struct ConfigKeyLocator {
         var arrayCounts: [String: Int] = [:]
         var inMultiline: String?
         var bracketDepth = 0
-        for (index, rawLine) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+        // "\r\n" is one Character in Swift: a file with Windows line ends splits on it too.
+        let lines = text.split(omittingEmptySubsequences: false) { $0 == "\n" || $0 == "\r\n" }
+        for (index, rawLine) in lines.enumerated() {
             let line = Self.trimmed(rawLine)
             let number = index + 1
             if let delimiter = inMultiline {

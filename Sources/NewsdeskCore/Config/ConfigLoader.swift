@@ -48,6 +48,9 @@ public enum ConfigLoader {
     /// Parses config text; relative paths resolve against the folder of `path`.
     public static func parse(text: String, path: String, displayName: String? = nil) throws(ConfigError) -> Config {
         let file = displayName ?? path
+        if let (line, message) = TOMLGuard.firstProblem(text) {
+            throw ConfigError(problems: [ConfigProblem(file: file, line: line, message: message)])
+        }
         let table: TOMLTable
         do {
             table = try TOMLTable(string: text)

@@ -46,7 +46,8 @@ public final class FeedPoller {
         self.random = random
     }
 
-    /// Polls every due feed (with `all`, every feed not gone and not inside a Retry-After).
+    /// Polls every feed due now or within `PollPolicy.gather` (with `all`, every feed not gone
+    /// and not inside a Retry-After).
     /// `shouldStop` ends the cycle early (transfers in flight are dropped, results already in
     /// are stored).
     public func poll(all: Bool = false, shouldStop: () -> Bool = { false }) throws(StoreError) -> PollSummary {
@@ -57,7 +58,7 @@ public final class FeedPoller {
             switch record.state {
             case .gone: return false
             case .retryAfter where record.nextDue > start: return false
-            default: return all || record.nextDue <= start
+            default: return all || record.nextDue <= start.addingTimeInterval(PollPolicy.gather)
             }
         }
         var summary = PollSummary()

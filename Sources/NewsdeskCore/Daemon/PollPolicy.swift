@@ -8,6 +8,10 @@ public struct PollPolicy: Sendable {
     public static let minimum: TimeInterval =
         ProcessInfo.processInfo.environment["NEWSDESK_MIN_INTERVAL"].flatMap(TimeInterval.init) ?? 5 * 60
     public static let maximum: TimeInterval = 24 * 3_600
+    /// A cycle also takes the feeds due within this long after its start (a tenth of the
+    /// floor: 30 s), so feeds whose schedules drifted a few seconds apart share one cycle, and
+    /// one clustering and publishing pass, instead of each starting its own.
+    public static var gather: TimeInterval { minimum / 10 }
     /// A server answering 304 forever still gets one unconditional fetch this often.
     public static let unconditionalEvery: TimeInterval = 24 * 3_600
 

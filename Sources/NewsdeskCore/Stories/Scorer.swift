@@ -27,9 +27,12 @@ public struct ScoreBreakdown: Sendable, Equatable {
             && a.total == b.total
     }
 
+    /// `value` rounded to one decimal, as the explanation and the stored breakdown show it.
+    static func tenths(_ value: Double) -> Double { (value * 10).rounded() / 10 }
+
     /// "11 sources, weight 1.4, +2 in the last hour, rule 'world' +10".
     public var summary: String {
-        var parts = ["\(sourceCount) source\(sourceCount == 1 ? "" : "s")", "weight \(String(format: "%.1f", meanWeight))"]
+        var parts = ["\(sourceCount) source\(sourceCount == 1 ? "" : "s")", "weight \(Self.tenths(meanWeight))"]
         if joinedLastHour > 0 { parts.append("+\(joinedLastHour) in the last hour") }
         for rule in rules { parts.append("rule '\(rule.label)' \(rule.points >= 0 ? "+" : "")\(rule.points)") }
         return parts.joined(separator: ", ")

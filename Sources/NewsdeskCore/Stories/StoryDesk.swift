@@ -73,7 +73,9 @@ public struct StoryDesk {
             else { continue }
             ranked.append(RankedStory(story: story, score: scorer.score(story, now: now)))
         }
-        try store.saveScores(ranked.map { ($0.story.id, $0.score.total, $0.score.json) })
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        try store.saveScores(ranked.map { ($0.story.id, $0.score.total, $0.score.json(encoder)) })
         return Ranking.top(ranked, count: top ?? config.settings.top, perSource: config.settings.perSourceTop)
     }
 
@@ -119,19 +121,43 @@ public struct StoryDesk {
 extension ScoreBreakdown {
     /// The breakdown as stored and printed: each part's points, the rules, the total.
     public var jsonObject: [String: Any] {
-        // Rounded as the one-line explanation rounds, so both say the same.
-        func round1(_ value: Double) -> Double { Double(String(format: "%.1f", value)) ?? value }
-        var rulePoints: [String: Int] = [:]
-        for rule in rules { rulePoints[rule.label, default: 0] += rule.points }
+        let stored = Stored(self)
         return [
-            "coverage": round1(coverage), "authority": round1(authority), "velocity": round1(velocity), "recency": round1(recency),
-            "rules": rulePoints, "muted": muted, "total": total, "sources": sourceCount, "mean_weight": round1(meanWeight),
-            "joined_last_hour": joinedLastHour,
+            "coverage": stored.coverage, "authority": stored.authority, "velocity": stored.velocity, "recency": stored.recency,
+            "rules": stored.rules, "muted": stored.muted, "total": stored.total, "sources": stored.sources,
+            "mean_weight": stored.meanWeight, "joined_last_hour": stored.joinedLastHour,
         ]
     }
 
-    var json: String {
-        let data = (try? JSONSerialization.data(withJSONObject: jsonObject, options: [.sortedKeys])) ?? Data()
-        return String(decoding: data, as: UTF8.self)
+    /// The same as JSON text, as stored with the story (`encoder` sorts keys). JSONEncoder rather
+    /// than JSONSerialization: scores are stored for every story of the window at every cycle,
+    /// and JSONSerialization's sorted keys cost a locale-aware string compare each.
+    func json(_ encoder: JSONEncoder) -> String {
+        String(decoding: (try? encoder.encode(Stored(self))) ?? Data(), as: UTF8.self)
+    }
+
+    private struct Stored: Encodable {
+        var coverage, authority, velocity, recency: Double
+        var rules: [String: Int] = [:]
+        var muted: Bool
+        var total, sources: Int
+        var meanWeight: Double
+        var joinedLastHour: Int
+
+        enum CodingKeys: String, CodingKey {
+            case coverage, authority, velocity, recency, rules, muted, total, sources
+            case meanWeight = "mean_weight"
+            case joinedLastHour = "joined_last_hour"
+        }
+
+        init(_ score: ScoreBreakdown) {
+            // Rounded to tenths as the one-line explanation rounds, so both say the same.
+            (coverage, authority) = (ScoreBreakdown.tenths(score.coverage), ScoreBreakdown.tenths(score.authority))
+            (velocity, recency) = (ScoreBreakdown.tenths(score.velocity), ScoreBreakdown.tenths(score.recency))
+            for rule in score.rules { rules[rule.label, default: 0] += rule.points }
+            (muted, total, sources) = (score.muted, score.total, score.sourceCount)
+            meanWeight = ScoreBreakdown.tenths(score.meanWeight)
+            joinedLastHour = score.joinedLastHour
+        }
     }
 }

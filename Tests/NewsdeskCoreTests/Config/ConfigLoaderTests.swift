@@ -212,4 +212,50 @@ import Testing
         #expect(lines.contains("feeds.conf:9: rule[3]: needs at least one of match, feed or tag"))
         #expect(lines.contains("feeds.conf:14: rule[4].in: must list \"title\" and/or \"summary\""))
     }
+    /// toml++ (inside TOMLKit) aborts the process on these instead of reporting them; the
+    /// config fuzzer found each. They must be ordinary problems with their line.
+    @Test func mistakesThatWouldAbortTOMLKitAreProblemsWithTheirLine() throws {
+        let cases: [(text: String, line: Int)] = [
+            ("[\n", 1),
+            ("title = \"x\"\n\n[\n", 3),
+            ("[[[1]]]\n", 1),
+            ("[=\n", 1),
+            ("\u{FEFF}[= \"0\"\n", 1),
+            ("[[ [x]]\n", 1),
+            ("[newsdesk]\ntitle = \"a\"\nx = [}\n", 3),
+            ("x = [1,\n  }\n", 2),
+        ]
+        for (text, line) in cases {
+            let error = try #require(throws: ConfigError.self, "\(text.debugDescription)") {
+                try ConfigLoader.parse(text: text, path: "/c.conf", displayName: "c.conf")
+            }
+            #expect(error.problems.count == 1, "\(text.debugDescription)")
+            #expect(error.problems.first?.line == line, "\(text.debugDescription)")
+        }
+    }
+
+    @Test func theGuardFindsNothingInValidTOML() {
+        let valid = [
+            "[newsdesk]\n[[feed]]\n[ feed . x ]\n[\"quoted [\"]\n['lit']\n[[a.b]]\n",
+            "a = [\n[1, 2],\n  [3],\n]\n",
+            "a = [{ x = [1] }, {y = 2}]\nb = { c = [ ] }\n",
+            "s = \"\"\"\n[\n}\n\\\"\"\"\n[\"\"\"\n[ok]\n",
+            "s = '''\n[=\n'''\n[ok]\n",
+            "q = \"\"\"a\"\"\"\"\"\n[ok]\n",
+            "e = \"[\\\" }\"\nl = '[}'\n# [= and [} in a comment\n",
+            "\u{FEFF}[ok]\r\nx = 1\r\n",
+        ]
+        for text in valid {
+            #expect(TOMLGuard.firstProblem(text) == nil, "\(text.debugDescription)")
+        }
+    }
+
+    @Test func windowsLineEndsKeepLineNumbers() throws {
+        let text = "[newsdesk]\r\ncolour = \"x\"\r\n\r\n[[feed]]\r\nurl = \"gopher://x\"\r\n"
+        let error = try #require(throws: ConfigError.self) { try ConfigLoader.parse(text: text, path: "/c.conf", displayName: "c.conf") }
+        #expect(
+            error.problems.map(\.description) == [
+                "c.conf:2: colour: unknown key in [newsdesk]", "c.conf:5: feed[1].url: not an http(s) or file: URL: gopher://x",
+            ])
+    }
 }
