@@ -6,7 +6,7 @@ unchanged feeds answer 304), and starts one `newsdesk run` on them. While it run
 adds a new item to a share of the feeds every poll interval (a news-like stream: each new
 item retells one of a handful of current events in its own words, so stories form with
 several sources, and the clusterer, scorer and publisher have real work every cycle; at start
-each feed holds 20 such items from the last six hours).
+each feed holds 20 such items from the last six hours, about five per event).
 
 Time is compressed, as documented in docs/BENCHMARKS.md: every feed is polled every
 `--interval` seconds (default 60, instead of the usual 15-30 minutes; NEWSDESK_MIN_INTERVAL
@@ -60,19 +60,20 @@ class Feeds:
         self.serial = 0
         self.events = []
         os.makedirs(folder, exist_ok=True)
-        self.new_events(12)
+        # About five items per event, as in real news: most stories have one to a few sources.
+        self.new_events(count * ITEMS // 5, keep=count * ITEMS // 5)
         for n in range(count):
             for _ in range(ITEMS):
                 self.add_item(n, time.time() - self.rng.uniform(0, 6 * 3600))
             self.write(n)
 
-    def new_events(self, count):
-        """Replaces the oldest events with new ones: each three common words and four names."""
+    def new_events(self, count, keep):
+        """Adds `count` events, each three common words and four names; keeps the newest `keep`."""
         for _ in range(count):
             names = ["".join(self.rng.choice("bcdfghklmnprstvz") + self.rng.choice("aeiou") for _ in range(3))
                      for _ in range(4)]
             self.events.append((self.rng.sample(WORDS, 3), names))
-        self.events = self.events[-24:]
+        self.events = self.events[-keep:]
 
     def add_item(self, n, stamp):
         """A new item telling one of the current events: three of its names, in other words."""
@@ -102,8 +103,10 @@ class Feeds:
 
     def tick(self, share):
         """One interval of news: a few new events, and a new item in `share` of the feeds."""
-        self.new_events(2)
-        for n in self.rng.sample(range(self.count), max(1, int(self.count * share))):
+        changed = max(1, int(self.count * share))
+        # One new event per four new items; an event stays news for about six intervals.
+        self.new_events(max(1, changed // 4), keep=max(1, changed // 4) * 6)
+        for n in self.rng.sample(range(self.count), changed):
             self.add_item(n, time.time())
             self.write(n)
 

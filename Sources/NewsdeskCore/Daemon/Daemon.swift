@@ -18,6 +18,8 @@ public final class Daemon {
     private let clock: @Sendable () -> Date
     private let notifier: SystemdNotifier
     private let mailbox = Mailbox()
+    /// The story clusterer, kept between cycles.
+    private let storyMemory = StoryMemory()
     private var config: Config
     private var store: StateStore
 
@@ -140,7 +142,7 @@ public final class Daemon {
                 if due <= now {
                     let summary = try FeedPoller(config: config, store: store, logger: logger, clock: clock)
                         .poll(shouldStop: alive)
-                    let stories = try StoryDesk(config: config, store: store).update(shouldStop: alive)
+                    let stories = try StoryDesk(config: config, store: store).update(memory: storyMemory, shouldStop: alive)
                     logger.info(
                         "polled",
                         metadata: [

@@ -184,6 +184,12 @@ extension StateStore {
         }
     }
 
+    /// SQLite's `data_version` on the writing connection: it changes when another connection
+    /// (another process) commits, never for this store's own writes.
+    public func dataVersion() throws(StoreError) -> Int {
+        try write("reading the data version") { db in try Int.fetchOne(db, sql: "PRAGMA data_version") ?? 0 }
+    }
+
     /// Stores each story's latest score and breakdown (JSON).
     public func saveScores(_ scores: [(storyID: String, total: Int, breakdown: String)]) throws(StoreError) {
         try write("storing scores") { db in

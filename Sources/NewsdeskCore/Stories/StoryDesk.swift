@@ -23,33 +23,47 @@ public struct StoryDesk {
     /// against the stories of the preceding `cluster_window`; `batch` items at a time, each
     /// batch stored in one transaction (memory stays flat however many items wait); `shouldStop`
     /// is asked between batches.
+    ///
+    /// Without `memory` the clusterer is rebuilt from the stored items of the window each time.
+    /// A long-running process passes the same `memory` to every update: the clusterer is kept
+    /// between updates and only the new items are clustered, unless another process wrote to
+    /// the database meanwhile (then it is rebuilt, as it would be without memory).
     @discardableResult
-    public func update(batch: Int = 5_000, shouldStop: () -> Bool = { false }) throws(StoreError) -> StoryUpdate {
+    public func update(batch: Int = 5_000, memory: StoryMemory? = nil, shouldStop: () -> Bool = { false }) throws(StoreError)
+        -> StoryUpdate
+    {
         var pending = try store.unassignedItems(limit: batch)
         guard let earliest = pending.first?.firstSeen else { return StoryUpdate() }
         var parameters = StoryClusterer.Parameters()
         parameters.window = config.settings.clusterWindow.timeInterval
-        let clusterer = StoryClusterer(parameters: parameters)
-        var known = Set<String>()
-        for item in try store.assignedItems(since: earliest.addingTimeInterval(-parameters.window)) {
-            guard let story = item.storyID else { continue }
-            known.insert(story)
-            clusterer.restore(Self.clusterItem(item), key: story)
+        // Taken out while in use: should a batch fail to be stored, no half-updated clusterer stays.
+        let kept = try memory?.take(for: store, window: parameters.window)
+        let clusterer = kept ?? StoryClusterer(parameters: parameters)
+        if kept == nil {
+            for item in try store.assignedItems(since: earliest.addingTimeInterval(-parameters.window)) {
+                guard let story = item.storyID else { continue }
+                clusterer.restore(Self.clusterItem(item), key: story)
+            }
         }
         var update = StoryUpdate()
-        var started = Set<String>()
+        var created = Set<String>()
+        var mergedAway = Set<String>()
+        func newStory(_ id: String) -> String {
+            created.insert(id)
+            return id
+        }
         while !pending.isEmpty && !shouldStop() {
-            let handles = pending.map { item in (item, clusterer.add(Self.clusterItem(item), newKey: Self.storyID(for: item))) }
+            let handles = pending.map { item in (item, clusterer.add(Self.clusterItem(item), newKey: newStory(Self.storyID(for: item)))) }
             let assignments = handles.map { (itemID: $0.0.id, storyID: clusterer.key(of: $0.1), firstSeen: $0.0.firstSeen) }
             let merges = clusterer.drainMerges()
             try store.assign(assignments, merges: merges)
             update.assigned += assignments.count
             update.merged += merges.count
-            started.formUnion(assignments.map(\.storyID))
-            started.subtract(merges.map(\.from))
+            mergedAway.formUnion(merges.map(\.from))
             pending = try store.unassignedItems(limit: batch)
         }
-        update.started = started.subtracting(known).count
+        update.started = created.subtracting(mergedAway).count
+        try memory?.keep(clusterer, for: store, window: parameters.window)
         return update
     }
 
@@ -115,6 +129,30 @@ public struct StoryDesk {
     /// A new story is named after the item that started it: stable across restarts.
     static func storyID(for item: StoryItem) -> String {
         "story-" + ContentHash.hex((item.feedURL + "\n" + item.key).utf8)
+    }
+}
+
+/// The story clusterer a long-running process keeps between updates (see
+/// ``StoryDesk/update(batch:memory:shouldStop:)``). It is valid only while nobody else writes to
+/// the database: it remembers SQLite's `data_version` of the store's writing connection, which
+/// changes when another connection commits, and hands the clusterer back only if it has not.
+public final class StoryMemory: @unchecked Sendable {
+    // Used by one thread at a time (the daemon's loop), hence unchecked.
+    private var clusterer: StoryClusterer?
+    private var mark: (store: StateStore, dataVersion: Int, window: TimeInterval)?
+
+    public init() {}
+
+    /// The kept clusterer, if it still matches the database; either way the memory is empty after.
+    func take(for store: StateStore, window: TimeInterval) throws(StoreError) -> StoryClusterer? {
+        defer { (clusterer, mark) = (nil, nil) }
+        guard let clusterer, let mark, mark.store === store, mark.window == window else { return nil }
+        return try store.dataVersion() == mark.dataVersion ? clusterer : nil
+    }
+
+    func keep(_ clusterer: StoryClusterer, for store: StateStore, window: TimeInterval) throws(StoreError) {
+        mark = (store, try store.dataVersion(), window)
+        self.clusterer = clusterer
     }
 }
 
