@@ -9,7 +9,10 @@ struct Check: ParsableCommand {
     @OptionGroup var options: ConfigOptions
 
     func run() throws {
+        // Stands for a TOML reader that dies on a file, in the test of the daemon's reload.
+        if ProcessInfo.processInfo.environment["NEWSDESK_FAULT"] == "abort-in-check" { abort() }
         let config = try options.load()
-        print("\(options.config): ok, \(config.feeds.count) feeds; state \(config.settings.state), output \(config.settings.output)")
+        let feeds = "\(config.feeds.count) feed\(config.feeds.count == 1 ? "" : "s")"
+        print("\(options.config): ok, \(feeds); state \(config.settings.state), output \(config.settings.output)")
     }
 }

@@ -16,7 +16,9 @@ struct Run: ParsableCommand {
         let config = try options.load()
         let daemon: Daemon
         do {
-            daemon = try Daemon(configPath: options.config, config: config, logger: options.logger(), clock: { ConfigOptions.now() })
+            daemon = try Daemon(
+                configPath: options.config, config: config, logger: options.logger(), clock: { ConfigOptions.now() },
+                checker: URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath())
         } catch {
             Console.error(error.description)
             throw ExitCode(3)

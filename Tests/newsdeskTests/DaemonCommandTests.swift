@@ -51,6 +51,24 @@ import Testing
         #expect(daemon.process.terminationStatus == 0)
     }
 
+    /// What the TOML library may still abort on beyond the kinds TOMLGuard knows: the daemon
+    /// reads a changed config in a child `newsdesk check` first (here made to abort) and keeps
+    /// its config and its life when that child dies.
+    @Test func aConfigThatKillsItsReaderDoesNotKillTheDaemon() throws {
+        let server = try PublishCommandTests.server()
+        defer { server.stop() }
+        let folder = try PublishCommandTests.folder(server)
+        let config = folder + "/feeds.conf"
+        let daemon = try RunningBinary(["run", "--config", config], environment: ["NEWSDESK_FAULT": "abort-in-check"])
+        #expect(daemon.wait(upTo: 10) { daemon.stderr.contains("polled") })
+        daemon.signal(SIGHUP)
+        #expect(daemon.wait(upTo: 10) { daemon.stderr.contains("config not reloaded: \(config): reading it crashes the TOML library") })
+        #expect(daemon.process.isRunning)
+        daemon.signal(SIGTERM)
+        #expect(daemon.wait(upTo: 10) { !daemon.process.isRunning })
+        #expect(daemon.process.terminationStatus == 0)
+    }
+
     @Test func onStartItPublishesTheLastFinishedHourIfMissed() throws {
         let server = try PublishCommandTests.server()
         defer { server.stop() }

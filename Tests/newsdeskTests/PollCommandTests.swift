@@ -90,7 +90,7 @@ import Testing
         #expect(once.status == 2)
         let good = try BinaryRunner.temporaryFile("[[feed]]\nurl = \"https://a.example/f\"\n", suffix: ".conf")
         let ok = try BinaryRunner.run(["check", "--config", good])
-        #expect(ok.status == 0 && ok.stdout.contains("ok, 1 feeds"))
+        #expect(ok.status == 0 && ok.stdout.contains("ok, 1 feed;"))
     }
 
     @Test func anUnusableDatabaseIsExitThree() throws {

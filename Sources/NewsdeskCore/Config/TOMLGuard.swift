@@ -6,12 +6,15 @@
 /// - a table header whose name starts with a character no key can start with: `[` at the end
 ///   of a line, `[[[1]]]`, `[=` (fixed upstream in tomlplusplus pull request 301, not yet in
 ///   the TOMLKit release we can use);
-/// - a `}` where an array expects a value: `a = [}`, `a = [1, }`.
+/// - a `}` where an array expects a value: `a = [}`, `a = [1, }`;
+/// - a date-time whose `T` is not followed by a digit: `a = 1979-05-27Tz`.
 /// A daemon that rereads its config on SIGHUP must never die on a typo, so each is reported
 /// here as an ordinary config problem with its line.
 ///
 /// The scan knows just enough TOML to tell these apart from a `[` or `}` inside a string, a
-/// comment, an inline table or a multi-line array: on a valid file it finds nothing.
+/// comment, an inline table or a multi-line array, and a value from a key (`1979-05-27Tz = 1`
+/// is a valid bare key): on a valid file it finds nothing. What toml++ may still abort on
+/// beyond these, the daemon survives: it tries a config in a child process before a reload.
 enum TOMLGuard {
     /// The first such mistake: its 1-based line and what is wrong.
     static func firstProblem(_ text: String) -> (line: Int, message: String)? {
@@ -20,12 +23,14 @@ enum TOMLGuard {
         var line = 1
         var open: [UInt8] = []  // the [ and { of values still open, innermost last
         var atLineStart = true
+        var afterEquals = false  // in a value, not a key
         while index < bytes.count {
             let byte = bytes[index]
             switch byte {
             case UInt8(ascii: "\n"):
                 line += 1
                 atLineStart = true
+                if open.isEmpty { afterEquals = false }
                 index += 1
             case UInt8(ascii: " "), UInt8(ascii: "\t"), UInt8(ascii: "\r"):
                 index += 1
@@ -42,6 +47,7 @@ enum TOMLGuard {
                 atLineStart = false
             case UInt8(ascii: "["), UInt8(ascii: "{"):
                 open.append(byte)
+                afterEquals = byte == UInt8(ascii: "[")  // an inline table starts with a key
                 atLineStart = false
                 index += 1
             case UInt8(ascii: "]"):
@@ -51,9 +57,23 @@ enum TOMLGuard {
             case UInt8(ascii: "}"):
                 if open.last == UInt8(ascii: "[") { return (line, "a } inside a list: close the list with ] first") }
                 if open.last == UInt8(ascii: "{") { open.removeLast() }
+                afterEquals = true
+                atLineStart = false
+                index += 1
+            case UInt8(ascii: "="):
+                afterEquals = true
+                atLineStart = false
+                index += 1
+            case UInt8(ascii: ","):
+                if open.last == UInt8(ascii: "{") { afterEquals = false }
                 atLineStart = false
                 index += 1
             default:
+                let inValue = afterEquals || open.last == UInt8(ascii: "[")
+                let startsToken = index == 0 || !(isBareKeyByte(bytes[index - 1]) || bytes[index - 1] == UInt8(ascii: "."))
+                if inValue && startsToken && dateTimeLacksTime(bytes, at: index) {
+                    return (line, "a date-time needs a time after its T, like 1979-05-27T07:32:00Z")
+                }
                 atLineStart = false
                 index += 1
             }
@@ -72,6 +92,19 @@ enum TOMLGuard {
         guard index < bytes.count else { return true }
         let byte = bytes[index]
         return isBareKeyByte(byte) || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "'") || byte == UInt8(ascii: "]")
+    }
+
+    /// `YYYY-MM-DD` then `T` or `t` and no digit at `index`.
+    private static func dateTimeLacksTime(_ bytes: [UInt8], at index: Int) -> Bool {
+        guard index + 10 < bytes.count else { return false }
+        for offset in 0..<10 {
+            let byte = bytes[index + offset]
+            let isDigit = byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9")
+            guard offset == 4 || offset == 7 ? byte == UInt8(ascii: "-") : isDigit else { return false }
+        }
+        guard bytes[index + 10] == UInt8(ascii: "T") || bytes[index + 10] == UInt8(ascii: "t") else { return false }
+        guard index + 11 < bytes.count else { return true }
+        return !(bytes[index + 11] >= UInt8(ascii: "0") && bytes[index + 11] <= UInt8(ascii: "9"))
     }
 
     private static func skipSpaces(_ bytes: [UInt8], _ index: inout Int) -> Bool {

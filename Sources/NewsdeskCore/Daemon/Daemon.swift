@@ -22,13 +22,17 @@ public final class Daemon {
     private let storyMemory = StoryMemory()
     private var config: Config
     private var store: StateStore
+    /// The `newsdesk` executable, to try a changed config in a child process before a reload.
+    private let checker: URL?
 
-    /// A daemon for the config at `configPath`, already loaded as `config`.
+    /// A daemon for the config at `configPath`, already loaded as `config`. With `checker` (the
+    /// `newsdesk` binary), a SIGHUP first runs `checker check` on the file in a child process.
     public init(
         configPath: String, config: Config, logger: Logger, clock: @escaping @Sendable () -> Date = { Date() },
-        notifier: SystemdNotifier = SystemdNotifier()
+        notifier: SystemdNotifier = SystemdNotifier(), checker: URL? = nil
     ) throws(StoreError) {
         self.configPath = configPath
+        self.checker = checker
         self.config = config
         self.logger = logger
         self.clock = clock
@@ -99,18 +103,6 @@ public final class Daemon {
             sources.append(source)
         }
         var watchdog: (any DispatchSourceTimer)?
-        if let interval = notifier.watchdogInterval {
-            let timer = DispatchSource.makeTimerSource(queue: queue)
-            let (mailbox, notifier) = (self.mailbox, self.notifier)
-            timer.schedule(deadline: .now() + interval, repeating: interval)
-            // The loop beats at least once a second while it polls or clusters and once a minute
-            // while it sleeps: pings stop when it has not beaten for a whole WatchdogSec.
-            timer.setEventHandler {
-                if Date().timeIntervalSince(mailbox.lastBeat) < max(2 * interval, 61) { notifier.notify("WATCHDOG=1") }
-            }
-            timer.resume()
-            watchdog = timer
-        }
         defer {
             watchdog?.cancel()
             for source in sources { source.cancel() }
@@ -127,6 +119,19 @@ public final class Daemon {
         // On start, publish what a downtime may have missed (the last finished period).
         publish()
         notifier.notify("READY=1")
+        // The watchdog starts once the service is ready: no ping before READY=1.
+        if let interval = notifier.watchdogInterval {
+            let timer = DispatchSource.makeTimerSource(queue: queue)
+            let (mailbox, notifier) = (self.mailbox, self.notifier)
+            timer.schedule(deadline: .now() + interval, repeating: interval)
+            // The loop beats at least once a second while it polls or clusters and once a minute
+            // while it sleeps: pings stop when it has not beaten for a whole WatchdogSec.
+            timer.setEventHandler {
+                if Date().timeIntervalSince(mailbox.lastBeat) < max(2 * interval, 61) { notifier.notify("WATCHDOG=1") }
+            }
+            timer.resume()
+            watchdog = timer
+        }
         // Asked at least once a second by long steps: a heartbeat for the watchdog, and the stop.
         let alive = { [mailbox] () -> Bool in
             mailbox.beat()
@@ -184,6 +189,10 @@ public final class Daemon {
 
     /// SIGHUP: reads the config again; an invalid one is logged and the old one stays.
     private func reload() {
+        if let crash = crashesTheReader() {
+            logger.error("config not reloaded: \(configPath): \(crash)")
+            return
+        }
         do {
             let fresh = try ConfigLoader.load(path: configPath)
             if fresh.settings.state != config.settings.state { store = try StateStore(path: fresh.settings.state) }
@@ -195,5 +204,28 @@ public final class Daemon {
         } catch {
             logger.error("config not reloaded: \(error)")
         }
+    }
+
+    /// The TOML library inside (toml++ through TOMLKit) aborts the whole process on some
+    /// malformed files instead of reporting them; ``TOMLGuard`` catches the kinds known, and
+    /// this catches the rest: the file is first read by `newsdesk check` in a child process,
+    /// and if that dies of a signal the daemon keeps its config instead of dying too.
+    private func crashesTheReader() -> String? {
+        guard let checker else { return nil }
+        let process = Process()
+        process.executableURL = checker
+        process.arguments = ["check", "--config", configPath]
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        process.environment = ProcessInfo.processInfo.environment.filter { $0.key != "NOTIFY_SOCKET" }
+        do {
+            try process.run()
+        } catch {
+            return nil  // cannot try it aside: read it here, as without a checker
+        }
+        process.waitUntilExit()
+        guard process.terminationReason == .uncaughtSignal else { return nil }
+        return "reading it crashes the TOML library (signal \(process.terminationStatus) in `newsdesk check`);"
+            + " look for a malformed table header, list or date"
     }
 }

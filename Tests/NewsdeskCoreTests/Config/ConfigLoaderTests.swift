@@ -224,6 +224,9 @@ import Testing
             ("[[ [x]]\n", 1),
             ("[newsdesk]\ntitle = \"a\"\nx = [}\n", 3),
             ("x = [1,\n  }\n", 2),
+            ("ta=1979-05-27Tz07:32:00Z\n", 1),
+            ("[newsdesk]\nx = [1979-05-27T]\n", 2),
+            ("x = { y = 1979-05-27t }\n", 1),
         ]
         for (text, line) in cases {
             let error = try #require(throws: ConfigError.self, "\(text.debugDescription)") {
@@ -244,6 +247,8 @@ import Testing
             "q = \"\"\"a\"\"\"\"\"\n[ok]\n",
             "e = \"[\\\" }\"\nl = '[}'\n# [= and [} in a comment\n",
             "\u{FEFF}[ok]\r\nx = 1\r\n",
+            "1979-05-27Tz = 1\nd = 1979-05-27T07:32:00Z\ne = 1979-05-27\nf = 1979-05-27 07:32:00\ng = { 1979-05-27Tq = 2, h = 3 }\n",
+            "a.1979-05-27Tx = 1\n",
         ]
         for text in valid {
             #expect(TOMLGuard.firstProblem(text) == nil, "\(text.debugDescription)")
