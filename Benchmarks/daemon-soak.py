@@ -36,6 +36,8 @@ import tempfile
 import threading
 import time
 
+from loopback import start_nginx
+
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 NEWSDESK = os.path.join(ROOT, ".build", "release", "newsdesk")
 PORT = 18734
@@ -111,33 +113,6 @@ class Feeds:
             self.write(n)
 
 
-def start_nginx(scratch, docroot):
-    conf = os.path.join(scratch, "nginx.conf")
-    with open(conf, "w") as f:
-        f.write(f"""
-worker_processes 1;
-daemon off;
-pid {scratch}/nginx.pid;
-error_log {scratch}/nginx-error.log;
-events {{ worker_connections 4096; }}
-http {{
-    log_format status '$status';
-    access_log {scratch}/access.log status;
-    client_body_temp_path {scratch}/tmp;
-    types {{ application/rss+xml xml; }}
-    server {{
-        listen 127.0.0.1:{PORT};
-        root {docroot};
-        keepalive_requests 100000;
-    }}
-}}
-""")
-    os.makedirs(os.path.join(scratch, "tmp"), exist_ok=True)
-    process = subprocess.Popen(["nginx", "-c", conf, "-p", scratch])
-    time.sleep(0.5)
-    return process
-
-
 def sample(pid):
     """(resident MB, CPU seconds user+system) of a live process, from /proc."""
     with open(f"/proc/{pid}/status") as f:
@@ -201,7 +176,7 @@ def main():
         for n in range(args.feeds):
             f.write(f'\n[[feed]]\nurl = "http://127.0.0.1:{PORT}/feeds/f{n}.xml"\ninterval = "{args.interval}s"\n')
 
-    nginx = start_nginx(scratch, docroot)
+    nginx = start_nginx(scratch, docroot, PORT, os.path.join(scratch, "access.log"))
     env = dict(os.environ, NEWSDESK_MIN_INTERVAL=str(args.interval))
     log = open(os.path.join(scratch, "newsdesk.log"), "w")
     daemon = subprocess.Popen([NEWSDESK, "run", "--log-level", "warning", "--config", "feeds.conf"],

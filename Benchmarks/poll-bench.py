@@ -21,7 +21,8 @@ import sqlite3
 import subprocess
 import sys
 import tempfile
-import time
+
+from loopback import start_nginx
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 NEWSDESK = os.path.join(ROOT, ".build", "release", "newsdesk")
@@ -46,32 +47,6 @@ def write_feeds(folder, count):
                 f"<title>Feed {n}</title><link>http://127.0.0.1:{PORT}/</link>"
                 f"<description>Generated feed {n}</description>{items}</channel></rss>"
             )
-
-
-def start_nginx(scratch, docroot):
-    conf = os.path.join(scratch, "nginx.conf")
-    with open(conf, "w") as f:
-        f.write(f"""
-worker_processes 1;
-daemon off;
-pid {scratch}/nginx.pid;
-error_log {scratch}/nginx-error.log;
-events {{ worker_connections 4096; }}
-http {{
-    access_log off;
-    client_body_temp_path {scratch}/tmp;
-    types {{ application/rss+xml xml; }}
-    server {{
-        listen 127.0.0.1:{PORT};
-        root {docroot};
-        keepalive_requests 100000;
-    }}
-}}
-""")
-    os.makedirs(os.path.join(scratch, "tmp"), exist_ok=True)
-    process = subprocess.Popen(["nginx", "-c", conf, "-p", scratch])
-    time.sleep(0.5)
-    return process
 
 
 def timed(command, cwd):
@@ -130,7 +105,7 @@ def main():
     nginx = None
     try:
         # One nginx serves the scratch folder; each size has its own subfolder of feeds.
-        nginx = start_nginx(scratch, scratch)
+        nginx = start_nginx(scratch, scratch, PORT)
         print("| feeds | reader | cycle | wall s | CPU s | peak MB | feeds/s |")
         print("|---|---|---|---|---|---|---|")
         for count in counts:
