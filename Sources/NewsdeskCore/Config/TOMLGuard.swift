@@ -7,7 +7,8 @@
 ///   of a line, `[[[1]]]`, `[=` (fixed upstream in tomlplusplus pull request 301, not yet in
 ///   the TOMLKit release we can use);
 /// - a `}` where an array expects a value: `a = [}`, `a = [1, }`;
-/// - a date-time whose `T` is not followed by a digit: `a = 1979-05-27Tz`.
+/// - a date-time whose `T` is not followed by a digit (`a = 1979-05-27Tz`), or whose time after
+///   a space is one digit (`a = 1979-05-27 0`).
 /// A daemon that rereads its config on SIGHUP must never die on a typo, so each is reported
 /// here as an ordinary config problem with its line.
 ///
@@ -72,7 +73,7 @@ enum TOMLGuard {
                 let inValue = afterEquals || open.last == UInt8(ascii: "[")
                 let startsToken = index == 0 || !(isBareKeyByte(bytes[index - 1]) || bytes[index - 1] == UInt8(ascii: "."))
                 if inValue && startsToken && dateTimeLacksTime(bytes, at: index) {
-                    return (line, "a date-time needs a time after its T, like 1979-05-27T07:32:00Z")
+                    return (line, "a date-time needs a whole time, like 1979-05-27T07:32:00Z")
                 }
                 atLineStart = false
                 index += 1
@@ -94,17 +95,25 @@ enum TOMLGuard {
         return isBareKeyByte(byte) || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "'") || byte == UInt8(ascii: "]")
     }
 
-    /// `YYYY-MM-DD` then `T` or `t` and no digit at `index`.
+    /// At `index`: `YYYY-MM-DD` then `T` or `t` and no digit, or then a space, one digit and the
+    /// end of the value.
     private static func dateTimeLacksTime(_ bytes: [UInt8], at index: Int) -> Bool {
+        func isDigit(_ offset: Int) -> Bool {
+            index + offset < bytes.count && bytes[index + offset] >= UInt8(ascii: "0") && bytes[index + offset] <= UInt8(ascii: "9")
+        }
         guard index + 10 < bytes.count else { return false }
         for offset in 0..<10 {
-            let byte = bytes[index + offset]
-            let isDigit = byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9")
-            guard offset == 4 || offset == 7 ? byte == UInt8(ascii: "-") : isDigit else { return false }
+            guard offset == 4 || offset == 7 ? bytes[index + offset] == UInt8(ascii: "-") : isDigit(offset) else { return false }
         }
-        guard bytes[index + 10] == UInt8(ascii: "T") || bytes[index + 10] == UInt8(ascii: "t") else { return false }
-        guard index + 11 < bytes.count else { return true }
-        return !(bytes[index + 11] >= UInt8(ascii: "0") && bytes[index + 11] <= UInt8(ascii: "9"))
+        switch bytes[index + 10] {
+        case UInt8(ascii: "T"), UInt8(ascii: "t"):
+            return !isDigit(11)
+        case UInt8(ascii: " "):
+            guard isDigit(11), index + 12 < bytes.count else { return false }
+            return " \t\r\n],}#".utf8.contains(bytes[index + 12])
+        default:
+            return false
+        }
     }
 
     private static func skipSpaces(_ bytes: [UInt8], _ index: inout Int) -> Bool {

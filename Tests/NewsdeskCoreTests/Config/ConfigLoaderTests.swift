@@ -227,6 +227,8 @@ import Testing
             ("ta=1979-05-27Tz07:32:00Z\n", 1),
             ("[newsdesk]\nx = [1979-05-27T]\n", 2),
             ("x = { y = 1979-05-27t }\n", 1),
+            ("0x8=1979-05-76 0\n", 1),
+            ("x = [1979-05-27 1]\n", 1),
         ]
         for (text, line) in cases {
             let error = try #require(throws: ConfigError.self, "\(text.debugDescription)") {
@@ -249,6 +251,7 @@ import Testing
             "\u{FEFF}[ok]\r\nx = 1\r\n",
             "1979-05-27Tz = 1\nd = 1979-05-27T07:32:00Z\ne = 1979-05-27\nf = 1979-05-27 07:32:00\ng = { 1979-05-27Tq = 2, h = 3 }\n",
             "a.1979-05-27Tx = 1\n",
+            "d = 1979-05-27 # a date, then a comment\nt = 1979-05-27 07:32:00\nl = [1979-05-27, 1979-05-27 00:00:00]\n",
         ]
         for text in valid {
             #expect(TOMLGuard.firstProblem(text) == nil, "\(text.debugDescription)")
