@@ -156,6 +156,8 @@ def main():
     parser.add_argument("--minutes", type=float, default=60)
     parser.add_argument("--interval", type=int, default=60, help="seconds between polls of a feed")
     parser.add_argument("--publish-every", default="5m")
+    parser.add_argument("--cluster-window", default="48h",
+                        help="how far back stories stay open; shorten it to see memory level off within the run")
     parser.add_argument("--share", type=float, default=0.1, help="share of feeds with a new item per interval")
     parser.add_argument("--slice", type=float, default=5, help="minutes per printed row")
     parser.add_argument("--seed", type=int, default=1)
@@ -172,6 +174,7 @@ def main():
         f.write(
             f'[newsdesk]\nstate = "state.sqlite"\noutput = "public"\nconcurrency = 16\nper_host = 16\n'
             f'poll_interval = "{args.interval}s"\npublish_every = "{args.publish_every}"\n'
+            f'cluster_window = "{args.cluster_window}"\n'
         )
         for n in range(args.feeds):
             f.write(f'\n[[feed]]\nurl = "http://127.0.0.1:{PORT}/feeds/f{n}.xml"\ninterval = "{args.interval}s"\n')
@@ -190,6 +193,7 @@ def main():
     thread = threading.Thread(target=writer, daemon=True)
     thread.start()
     print(f"{args.feeds} feeds polled every {args.interval} s, published every {args.publish_every}, "
+          f"stories open for {args.cluster_window}, "
           f"{args.share:.0%} of feeds with a new item per interval, for {args.minutes:g} min; scratch {scratch}")
     print("| minute | RSS MB | peak RSS MB | CPU s in slice | CPU % of a core | 200s | 304s | other | items | stories |")
     print("|---|---|---|---|---|---|---|---|---|---|")
