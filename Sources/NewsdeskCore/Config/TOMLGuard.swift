@@ -95,25 +95,29 @@ enum TOMLGuard {
         return isBareKeyByte(byte) || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "'") || byte == UInt8(ascii: "]")
     }
 
-    /// At `index`: `YYYY-MM-DD` then `T` or `t` and no digit, or then a space, one digit and the
-    /// end of the value.
+    /// At `index`, a value shaped like a date (ten characters, `-` fifth and eighth: toml++
+    /// skips `_` and decides by those dashes) then `T` or `t` and no digit, or then a space, one
+    /// digit and the end of the value. No valid value looks like that.
     private static func dateTimeLacksTime(_ bytes: [UInt8], at index: Int) -> Bool {
-        func isDigit(_ offset: Int) -> Bool {
-            index + offset < bytes.count && bytes[index + offset] >= UInt8(ascii: "0") && bytes[index + offset] <= UInt8(ascii: "9")
+        func ends(_ byte: UInt8) -> Bool { " \t\r\n],}#".utf8.contains(byte) }
+        func isDigit(_ at: Int) -> Bool { at < bytes.count && bytes[at] >= UInt8(ascii: "0") && bytes[at] <= UInt8(ascii: "9") }
+        guard isDigit(index) else { return false }
+        var positions: [Int] = []  // of the value's first eleven characters other than `_`
+        var next = index
+        while next < bytes.count, !ends(bytes[next]), positions.count < 11 {
+            if bytes[next] != UInt8(ascii: "_") { positions.append(next) }
+            next += 1
         }
-        guard index + 10 < bytes.count else { return false }
-        for offset in 0..<10 {
-            guard offset == 4 || offset == 7 ? bytes[index + offset] == UInt8(ascii: "-") : isDigit(offset) else { return false }
-        }
-        switch bytes[index + 10] {
-        case UInt8(ascii: "T"), UInt8(ascii: "t"):
-            return !isDigit(11)
-        case UInt8(ascii: " "):
-            guard isDigit(11), index + 12 < bytes.count else { return false }
-            return " \t\r\n],}#".utf8.contains(bytes[index + 12])
-        default:
+        guard positions.count >= 10, bytes[positions[4]] == UInt8(ascii: "-"), bytes[positions[7]] == UInt8(ascii: "-") else {
             return false
         }
+        if positions.count == 11 {
+            let separator = bytes[positions[10]]
+            return (separator == UInt8(ascii: "T") || separator == UInt8(ascii: "t")) && !isDigit(positions[10] + 1)
+        }
+        // Ten characters and the value ends: then a space, one digit and the end again.
+        guard next + 2 < bytes.count, bytes[next] == UInt8(ascii: " "), isDigit(next + 1) else { return false }
+        return ends(bytes[next + 2])
     }
 
     private static func skipSpaces(_ bytes: [UInt8], _ index: inout Int) -> Bool {

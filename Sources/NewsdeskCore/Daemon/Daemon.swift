@@ -147,7 +147,7 @@ public final class Daemon {
                 if due <= now {
                     let summary = try FeedPoller(config: config, store: store, logger: logger, clock: clock)
                         .poll(shouldStop: alive)
-                    let stories = try StoryDesk(config: config, store: store).update(memory: storyMemory, shouldStop: alive)
+                    let stories = try StoryDesk(config: config, store: store).update(memory: storyMemory, now: clock(), shouldStop: alive)
                     logger.info(
                         "polled",
                         metadata: [
@@ -212,20 +212,37 @@ public final class Daemon {
     /// and if that dies of a signal the daemon keeps its config instead of dying too.
     private func crashesTheReader() -> String? {
         guard let checker else { return nil }
-        let process = Process()
-        process.executableURL = checker
-        process.arguments = ["check", "--config", configPath]
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        process.environment = ProcessInfo.processInfo.environment.filter { $0.key != "NOTIFY_SOCKET" }
-        do {
-            try process.run()
-        } catch {
+        // posix_spawn and waitpid rather than Foundation's Process: under AddressSanitizer its
+        // monitor once missed a child's exit and left the daemon waiting on a zombie for good.
+        let arguments = [checker.path, "check", "--config", configPath]
+        var environment = ProcessInfo.processInfo.environment.filter { $0.key != "NOTIFY_SOCKET" }
+        environment["SWIFT_BACKTRACE"] = "enable=no"  // no backtrace: it only has to die, and fast
+        let argv = arguments.map { strdup($0) } + [nil]
+        let envp = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
+        defer { for pointer in argv + envp { free(pointer) } }
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        for descriptor: Int32 in [1, 2] {
+            posix_spawn_file_actions_addopen(&actions, descriptor, "/dev/null", O_WRONLY, 0)
+        }
+        var pid: pid_t = 0
+        guard posix_spawn(&pid, checker.path, &actions, nil, argv, envp) == 0 else {
             return nil  // cannot try it aside: read it here, as without a checker
         }
-        process.waitUntilExit()
-        guard process.terminationReason == .uncaughtSignal else { return nil }
-        return "reading it crashes the TOML library (signal \(process.terminationStatus) in `newsdesk check`);"
-            + " look for a malformed table header, list or date"
+        // A child that hangs must not hang the daemon: it gets 30 s, then SIGKILL.
+        var status: Int32 = 0
+        let deadline = Date().addingTimeInterval(30)
+        while waitpid(pid, &status, WNOHANG) == 0 {
+            guard Date() < deadline else {
+                kill(pid, SIGKILL)
+                _ = waitpid(pid, &status, 0)
+                return "`newsdesk check` on it did not finish in 30 s; look for a malformed table header, list or date"
+            }
+            usleep(20_000)
+        }
+        let signal = status & 0x7f  // WTERMSIG; 0 when it exited
+        guard signal != 0 && signal != 0x7f else { return nil }
+        return "reading it crashes the TOML library (signal \(signal) in `newsdesk check`); look for a malformed table header, list or date"
     }
 }

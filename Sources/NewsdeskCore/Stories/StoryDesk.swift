@@ -27,19 +27,21 @@ public struct StoryDesk {
     /// Without `memory` the clusterer is rebuilt from the stored items of the window each time.
     /// A long-running process passes the same `memory` to every update: the clusterer is kept
     /// between updates and only the new items are clustered, unless another process wrote to
-    /// the database meanwhile (then it is rebuilt, as it would be without memory).
+    /// the database meanwhile or the kept one is older than `cluster_window` at `now` (then it is
+    /// rebuilt, as it would be without memory).
     @discardableResult
-    public func update(batch: Int = 5_000, memory: StoryMemory? = nil, shouldStop: () -> Bool = { false }) throws(StoreError)
-        -> StoryUpdate
-    {
+    public func update(
+        batch: Int = 5_000, memory: StoryMemory? = nil, now: Date = Date(), shouldStop: () -> Bool = { false }
+    ) throws(StoreError) -> StoryUpdate {
         var pending = try store.unassignedItems(limit: batch)
         guard let earliest = pending.first?.firstSeen else { return StoryUpdate() }
         var parameters = StoryClusterer.Parameters()
         parameters.window = config.settings.clusterWindow.timeInterval
         // Taken out while in use: should a batch fail to be stored, no half-updated clusterer stays.
-        let kept = try memory?.take(for: store, window: parameters.window)
-        let clusterer = kept ?? StoryClusterer(parameters: parameters)
+        let kept = try memory?.take(for: store, window: parameters.window, now: now)
+        let clusterer = kept?.clusterer ?? StoryClusterer(parameters: parameters)
         if kept == nil {
+            memory?.builds += 1
             for item in try store.assignedItems(since: earliest.addingTimeInterval(-parameters.window)) {
                 guard let story = item.storyID else { continue }
                 clusterer.restore(Self.clusterItem(item), key: story)
@@ -63,7 +65,7 @@ public struct StoryDesk {
             pending = try store.unassignedItems(limit: batch)
         }
         update.started = created.subtracting(mergedAway).count
-        try memory?.keep(clusterer, for: store, window: parameters.window)
+        try memory?.keep(clusterer, built: kept?.built ?? now, for: store, window: parameters.window)
         return update
     }
 
@@ -136,22 +138,30 @@ public struct StoryDesk {
 /// ``StoryDesk/update(batch:memory:shouldStop:)``). It is valid only while nobody else writes to
 /// the database: it remembers SQLite's `data_version` of the store's writing connection, which
 /// changes when another connection commits, and hands the clusterer back only if it has not.
+/// It is also rebuilt once per `cluster_window`: a clusterer keeps every story it ever made (it
+/// only stops looking stale ones up), so one kept for months would grow without end, while one
+/// rebuilt from the store holds only the stories of the window.
 public final class StoryMemory: @unchecked Sendable {
     // Used by one thread at a time (the daemon's loop), hence unchecked.
     private var clusterer: StoryClusterer?
-    private var mark: (store: StateStore, dataVersion: Int, window: TimeInterval)?
+    private var mark: (store: StateStore, dataVersion: Int, window: TimeInterval, built: Date)?
+    /// How many times a clusterer was built from the store (for tests and curiosity).
+    public internal(set) var builds = 0
 
     public init() {}
 
-    /// The kept clusterer, if it still matches the database; either way the memory is empty after.
-    func take(for store: StateStore, window: TimeInterval) throws(StoreError) -> StoryClusterer? {
+    /// The kept clusterer and when it was built, if it still matches the database and is younger
+    /// than `window`; either way the memory is empty after.
+    func take(for store: StateStore, window: TimeInterval, now: Date) throws(StoreError) -> (clusterer: StoryClusterer, built: Date)? {
         defer { (clusterer, mark) = (nil, nil) }
-        guard let clusterer, let mark, mark.store === store, mark.window == window else { return nil }
-        return try store.dataVersion() == mark.dataVersion ? clusterer : nil
+        guard let clusterer, let mark, mark.store === store, mark.window == window, now.timeIntervalSince(mark.built) < window else {
+            return nil
+        }
+        return try store.dataVersion() == mark.dataVersion ? (clusterer, mark.built) : nil
     }
 
-    func keep(_ clusterer: StoryClusterer, for store: StateStore, window: TimeInterval) throws(StoreError) {
-        mark = (store, try store.dataVersion(), window)
+    func keep(_ clusterer: StoryClusterer, built: Date, for store: StateStore, window: TimeInterval) throws(StoreError) {
+        mark = (store, try store.dataVersion(), window, built)
         self.clusterer = clusterer
     }
 }

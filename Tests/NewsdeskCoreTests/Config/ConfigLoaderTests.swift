@@ -229,6 +229,7 @@ import Testing
             ("x = { y = 1979-05-27t }\n", 1),
             ("0x8=1979-05-76 0\n", 1),
             ("x = [1979-05-27 1]\n", 1),
+            ("a=1979-05-2= 5\nname = \"x\"\n", 1),
         ]
         for (text, line) in cases {
             let error = try #require(throws: ConfigError.self, "\(text.debugDescription)") {

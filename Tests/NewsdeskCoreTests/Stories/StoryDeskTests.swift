@@ -165,4 +165,20 @@ import Testing
         let followUp = try #require(try daemon.assignedItems(since: .distantPast).first { $0.title?.contains("without power") == true })
         #expect(followUp.storyID == storm.storyID)
     }
+
+    @Test func aKeptClustererIsRebuiltOncePerClusterWindow() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("newsdesk-memory-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let config = try Self.memoryConfig(folder)  // cluster_window: the default 48 h
+        let store = try StateStore(path: config.settings.state)
+        let memory = StoryMemory()
+        let start = Date(timeIntervalSince1970: 1_790_000_000)
+        for (round, hours) in [0.0, 1, 47, 49, 50].enumerated() {
+            let now = start + hours * 3_600
+            try Self.store(Self.rounds[round], feed: round % 2, in: store, config: config, now: now)
+            try StoryDesk(config: config, store: store).update(memory: memory, now: now)
+        }
+        // Built at 0 h, kept at 1 h and 47 h, rebuilt at 49 h (over 48 h old), kept at 50 h.
+        #expect(memory.builds == 2)
+    }
 }
