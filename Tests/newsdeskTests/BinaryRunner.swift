@@ -35,7 +35,7 @@ struct BinaryRunner {
         // Both pipes are drained at once (stderr on its own thread), so neither can fill up and
         // stall the child: a sanitizer's report on stderr is long.
         let stderrBox = DataBox()
-        let reader = Thread { stderrBox.data = err.fileHandleForReading.readDataToEndOfFile() }
+        let reader = Thread { stderrBox.put(err.fileHandleForReading.readDataToEndOfFile()) }
         reader.start()
         let stdout = out.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
@@ -98,14 +98,11 @@ final class DataBox: @unchecked Sendable {
     private let done = NSCondition()
     private var value: Data?
 
-    var data: Data {
-        get { wait() }
-        set {
-            done.lock()
-            value = newValue
-            done.broadcast()
-            done.unlock()
-        }
+    func put(_ data: Data) {
+        done.lock()
+        value = data
+        done.broadcast()
+        done.unlock()
     }
 
     func wait() -> Data {

@@ -212,6 +212,7 @@ public final class Daemon {
     /// and if that dies of a signal the daemon keeps its config instead of dying too.
     private func crashesTheReader() -> String? {
         guard let checker else { return nil }
+        let hint = "look for a malformed table header, list or date"
         // posix_spawn and waitpid rather than Foundation's Process: under AddressSanitizer its
         // monitor once missed a child's exit and left the daemon waiting on a zombie for good.
         let arguments = [checker.path, "check", "--config", configPath]
@@ -237,12 +238,12 @@ public final class Daemon {
             guard Date() < deadline else {
                 kill(pid, SIGKILL)
                 _ = waitpid(pid, &status, 0)
-                return "`newsdesk check` on it did not finish in 30 s; look for a malformed table header, list or date"
+                return "`newsdesk check` on it did not finish in 30 s; \(hint)"
             }
             usleep(20_000)
         }
         let signal = status & 0x7f  // WTERMSIG; 0 when it exited
         guard signal != 0 && signal != 0x7f else { return nil }
-        return "reading it crashes the TOML library (signal \(signal) in `newsdesk check`); look for a malformed table header, list or date"
+        return "reading it crashes the TOML library (signal \(signal) in `newsdesk check`); \(hint)"
     }
 }

@@ -101,7 +101,7 @@ import Testing
         let record = try #require(try store.syncFeeds(config.feeds).first { $0.url == config.feeds[feed].url })
         var text = ""
         for title in titles {
-            text += "<item><title>\(title)</title><link>https://f\(feed).example/\(abs(title.hashValue))</link></item>"
+            text += "<item><title>\(title)</title><link>https://f\(feed).example/\(ContentHash.hex(title.utf8))</link></item>"
         }
         _ = try store.record(record, items: try parse(rss(text)).items, now: now)
     }
