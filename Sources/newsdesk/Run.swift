@@ -18,7 +18,9 @@ struct Run: ParsableCommand {
         do {
             daemon = try Daemon(
                 configPath: options.config, config: config, logger: options.logger(), clock: { ConfigOptions.now() },
-                checker: URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath())
+                checker: URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath(),
+                // A test hook, to see a hanging check killed without waiting the full 30 s.
+                checkLimit: ProcessInfo.processInfo.environment["NEWSDESK_CHECK_LIMIT"].flatMap(Int.init) ?? 30)
         } catch {
             Console.error(error.description)
             throw ExitCode(3)

@@ -71,6 +71,39 @@ import Testing
         #expect(daemon.process.terminationStatus == 0)
     }
 
+    @Test func aConfigCheckThatHangsIsKilledAndTheDaemonGoesOn() throws {
+        let server = try PublishCommandTests.server()
+        defer { server.stop() }
+        let folder = try PublishCommandTests.folder(server)
+        let config = folder + "/feeds.conf"
+        let daemon = try RunningBinary(
+            ["run", "--config", config], environment: ["NEWSDESK_FAULT": "hang-in-check", "NEWSDESK_CHECK_LIMIT": "2"])
+        #expect(daemon.wait(upTo: 10) { daemon.stderr.contains("polled") })
+        daemon.signal(SIGHUP)
+        #expect(
+            daemon.wait(upTo: 20) { daemon.stderr.contains("config not reloaded: \(config): `newsdesk check` on it did not finish in 2 s") }
+        )
+        #expect(daemon.process.isRunning)
+        // The hung child was killed and reaped: the daemon has no child left.
+        #expect(Self.children(of: daemon.process.processIdentifier).isEmpty)
+        daemon.signal(SIGTERM)
+        try #require(daemon.wait(upTo: 10) { !daemon.process.isRunning })
+        #expect(daemon.process.terminationStatus == 0)
+    }
+
+    /// The processes (zombies included) whose parent is `pid`, from /proc.
+    static func children(of pid: Int32) -> [Int32] {
+        let entries = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
+        return entries.compactMap(Int32.init).filter { candidate in
+            guard let stat = try? String(contentsOfFile: "/proc/\(candidate)/stat", encoding: .utf8),
+                let close = stat.lastIndex(of: ")")
+            else { return false }
+            // After "pid (name) ": state, then the parent's pid.
+            let fields = stat[stat.index(after: close)...].split(separator: " ")
+            return fields.count > 1 && Int32(fields[1]) == pid
+        }
+    }
+
     @Test func onStartItPublishesTheLastFinishedHourIfMissed() throws {
         let server = try PublishCommandTests.server()
         defer { server.stop() }

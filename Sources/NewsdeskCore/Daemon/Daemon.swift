@@ -24,15 +24,19 @@ public final class Daemon {
     private var store: StateStore
     /// The `newsdesk` executable, to try a changed config in a child process before a reload.
     private let checker: URL?
+    /// How long that child may take before it is killed and the reload refused.
+    private let checkLimit: Int
 
     /// A daemon for the config at `configPath`, already loaded as `config`. With `checker` (the
-    /// `newsdesk` binary), a SIGHUP first runs `checker check` on the file in a child process.
+    /// `newsdesk` binary), a SIGHUP first runs `checker check` on the file in a child process,
+    /// which gets `checkLimit` seconds.
     public init(
         configPath: String, config: Config, logger: Logger, clock: @escaping @Sendable () -> Date = { Date() },
-        notifier: SystemdNotifier = SystemdNotifier(), checker: URL? = nil
+        notifier: SystemdNotifier = SystemdNotifier(), checker: URL? = nil, checkLimit: Int = 30
     ) throws(StoreError) {
         self.configPath = configPath
         self.checker = checker
+        self.checkLimit = checkLimit
         self.config = config
         self.logger = logger
         self.clock = clock
@@ -231,14 +235,14 @@ public final class Daemon {
         guard posix_spawn(&pid, checker.path, &actions, nil, argv, envp) == 0 else {
             return nil  // cannot try it aside: read it here, as without a checker
         }
-        // A child that hangs must not hang the daemon: it gets 30 s, then SIGKILL.
+        // A child that hangs must not hang the daemon: it gets checkLimit seconds, then SIGKILL.
         var status: Int32 = 0
-        let deadline = Date().addingTimeInterval(30)
+        let deadline = Date().addingTimeInterval(TimeInterval(checkLimit))
         while waitpid(pid, &status, WNOHANG) == 0 {
             guard Date() < deadline else {
                 kill(pid, SIGKILL)
                 _ = waitpid(pid, &status, 0)
-                return "`newsdesk check` on it did not finish in 30 s; \(hint)"
+                return "`newsdesk check` on it did not finish in \(checkLimit) s; \(hint)"
             }
             usleep(20_000)
         }
