@@ -76,7 +76,8 @@ public final class LocalHTTPServer: @unchecked Sendable {
         return requestLog
     }
 
-    /// The most connections that were being answered at the same time.
+    /// The most requests that were being answered at the same time (from the request read to
+    /// the start of its answer).
     public var peakConcurrency: Int {
         lock.lock()
         defer { lock.unlock() }
@@ -137,13 +138,13 @@ public final class LocalHTTPServer: @unchecked Sendable {
         active += 1
         mostActive = max(mostActive, active)
         lock.unlock()
-        defer {
-            lock.lock()
-            active -= 1
-            lock.unlock()
-        }
         let response = handler(request)
         if response.delay > 0 { Thread.sleep(forTimeInterval: response.delay) }
+        // No longer active once the answer starts: a client that has read it all may open its
+        // next request before this thread would get past a send, and be counted twice.
+        lock.lock()
+        active -= 1
+        lock.unlock()
         var out = "HTTP/1.1 \(response.status) Status\r\nConnection: close\r\n"
         if response.headers["Content-Length"] == nil { out += "Content-Length: \(response.body.count)\r\n" }
         for (name, value) in response.headers { out += "\(name): \(value)\r\n" }
