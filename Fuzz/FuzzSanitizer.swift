@@ -42,10 +42,25 @@ private func check(_ html: String, input: UnsafeBufferPointer<UInt8>) {
         let tag = String(decoding: lower[i..<min(end + 1, lower.count)], as: UTF8.self)
         let name = tag.dropFirst().drop { $0 == "/" }.prefix { $0.isLetter || $0.isNumber }
         if forbidden.contains(String(name)) { fail("<\(name)> survived", tag, input) }
-        let squeezed = tag.filter { !$0.isWhitespace && !($0.unicodeScalars.first.map { $0.value < 0x20 } ?? false) }
-        for scheme in ["javascript:", "vbscript:", "data:text/html"]
-        where squeezed.contains("=\"\(scheme)") || squeezed.contains("='\(scheme)") {
-            fail("a \(scheme) URL survived", tag, input)
+        // A URL's scheme is where its value starts (or, in a srcset, where a candidate starts),
+        // white space and control characters aside: "javascript:" further in is only text.
+        for (attribute, value) in attributes(lower[i..<min(end + 1, lower.count)]) {
+            // Values hold no character reference but the four escapes the writer makes (a
+            // browser would decode "&#106;avascript:" into a scheme this check cannot see).
+            for (k, byte) in value.enumerated() where byte == UInt8(ascii: "&") {
+                let rest = value[k...]
+                guard ["&amp;", "&lt;", "&gt;", "&quot;"].contains(where: { rest.starts(with: $0.utf8) }) else {
+                    fail("a character reference in an attribute value", tag, input)
+                }
+            }
+            let starts = attribute == "srcset" ? value.split(separator: UInt8(ascii: ","), omittingEmptySubsequences: false) : [value[...]]
+            for start in starts {
+                let squeezed = String(decoding: start.filter { $0 > 0x20 }, as: UTF8.self)
+                    .filter { !$0.isWhitespace }
+                for scheme in ["javascript:", "vbscript:", "data:text/html"] where squeezed.hasPrefix(scheme) {
+                    fail("a \(scheme) URL survived", tag, input)
+                }
+            }
         }
         // An attribute named on...: a space (outside quotes) followed by "on", a name and "=".
         // Scanned as Unicode scalars: a quote followed by a combining mark is still a quote.
@@ -73,6 +88,48 @@ private func check(_ html: String, input: UnsafeBufferPointer<UInt8>) {
         }
         i = end + 1
     }
+}
+
+/// The attributes of one tag of the output, `<name a="v" b='w' c=x d>`, as name and value bytes.
+private func attributes(_ tag: ArraySlice<UInt8>) -> [(name: String, value: [UInt8])] {
+    let bytes = Array(tag.dropFirst())
+    var found: [(name: String, value: [UInt8])] = []
+    var k = 0
+    func isSpace(_ b: UInt8) -> Bool { b <= 0x20 || b == UInt8(ascii: "/") }
+    while k < bytes.count, !isSpace(bytes[k]), bytes[k] != UInt8(ascii: ">") { k += 1 }  // the tag name
+    while k < bytes.count, bytes[k] != UInt8(ascii: ">") {
+        if isSpace(bytes[k]) {
+            k += 1
+            continue
+        }
+        let nameStart = k
+        while k < bytes.count, !isSpace(bytes[k]), bytes[k] != UInt8(ascii: "="), bytes[k] != UInt8(ascii: ">") { k += 1 }
+        let name = String(decoding: bytes[nameStart..<k], as: UTF8.self)
+        while k < bytes.count, bytes[k] <= 0x20 { k += 1 }
+        guard k < bytes.count, bytes[k] == UInt8(ascii: "=") else {
+            found.append((name, []))
+            continue
+        }
+        k += 1
+        while k < bytes.count, bytes[k] <= 0x20 { k += 1 }
+        var value: [UInt8] = []
+        if k < bytes.count, bytes[k] == UInt8(ascii: "\"") || bytes[k] == UInt8(ascii: "'") {
+            let quote = bytes[k]
+            k += 1
+            while k < bytes.count, bytes[k] != quote {
+                value.append(bytes[k])
+                k += 1
+            }
+            k += 1
+        } else {
+            while k < bytes.count, bytes[k] > 0x20, bytes[k] != UInt8(ascii: ">") {
+                value.append(bytes[k])
+                k += 1
+            }
+        }
+        found.append((name, value))
+    }
+    return found
 }
 
 private func fail(_ what: String, _ tag: String, _ input: UnsafeBufferPointer<UInt8>) -> Never {

@@ -189,9 +189,22 @@ private struct SanitizingWriter: HTMLTokenSink {
             guard let first = parts.first,
                 let url = HTMLSanitizer.safeURL(String(decoding: first, as: UTF8.self), base: base)
             else { return nil }
-            return ([url] + parts.dropFirst().map { String(decoding: $0, as: UTF8.self) }).joined(separator: " ")
+            // Only descriptors a browser reads ("640w", "1.5x", "480h") are kept: anything else
+            // is words that would ride along inside the attribute.
+            let descriptors = parts.dropFirst().filter(Self.isSrcsetDescriptor).map { String(decoding: $0, as: UTF8.self) }
+            return ([url] + descriptors).joined(separator: " ")
         }
         return candidates.isEmpty ? nil : candidates.joined(separator: ", ")
+    }
+
+    /// Digits, at most one decimal point among them, then `w`, `x` or `h`.
+    static func isSrcsetDescriptor(_ part: Substring.UTF8View.SubSequence) -> Bool {
+        guard let unit = part.last, unit | 0x20 == UInt8(ascii: "w") || unit | 0x20 == UInt8(ascii: "x") || unit | 0x20 == UInt8(ascii: "h")
+        else { return false }
+        let number = part.dropLast()
+        let digits = number.filter { $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }.count
+        let points = number.filter { $0 == UInt8(ascii: ".") }.count
+        return digits > 0 && points <= 1 && digits + points == number.count
     }
 
     mutating func endTag(_ tag: HTMLName?) {

@@ -32,6 +32,12 @@ struct HTMLSanitizerTests {
             "<img srcset=\"a.jpg 1x, javascript:x 2x,\n b.jpg 640w\">",
             "<img srcset=\"https://site.example/posts/a.jpg 1x, https://site.example/posts/b.jpg 640w\">"
         ),
+        // Words that are not descriptors do not ride along (found by fuzzing: "javascript:1"
+        // after a URL of control characters).
+        (
+            "<img srcset=\"a.jpg javascript:1 2x, b.jpg 1.5x 480h onerror=x() 1.2.3x w\">",
+            "<img srcset=\"https://site.example/posts/a.jpg 2x, https://site.example/posts/b.jpg 1.5x 480h\">"
+        ),
         ("<blockquote cite=\"src.html\">q</blockquote>", "<blockquote cite=\"https://site.example/posts/src.html\">q</blockquote>"),
     ])
     func sanitize(input: String, expected: String) {
