@@ -4,6 +4,13 @@
 // attribute, no javascript:/vbscript:/data: URL in an attribute.
 import Foundation
 
+/// Attributes a browser reads as URLs (or lists of them), in any element: a scheme in any
+/// other attribute (`type="data:text/html"`) is only text.
+private let urlAttributes: Set<String> = [
+    "href", "src", "srcset", "cite", "action", "formaction", "poster", "background", "data", "longdesc", "usemap",
+    "xlink:href", "ping", "lowsrc", "dynsrc", "codebase", "classid", "manifest", "icon", "profile", "archive", "itemtype",
+]
+
 private let forbidden = ["script", "iframe", "frame", "frameset", "object", "embed", "applet", "meta", "link", "style", "base", "form"]
 
 @_cdecl("LLVMFuzzerTestOneInput")
@@ -44,7 +51,7 @@ private func check(_ html: String, input: UnsafeBufferPointer<UInt8>) {
         if forbidden.contains(String(name)) { fail("<\(name)> survived", tag, input) }
         // A URL's scheme is where its value starts (or, in a srcset, where a candidate starts),
         // white space and control characters aside: "javascript:" further in is only text.
-        for (attribute, value) in attributes(lower[i..<min(end + 1, lower.count)]) {
+        for (attribute, value) in attributes(lower[i..<min(end + 1, lower.count)]) where urlAttributes.contains(attribute) {
             // Values hold no character reference but the four escapes the writer makes (a
             // browser would decode "&#106;avascript:" into a scheme this check cannot see).
             for (k, byte) in value.enumerated() where byte == UInt8(ascii: "&") {
