@@ -213,7 +213,8 @@ public final class Daemon {
     /// The TOML library inside (toml++ through TOMLKit) aborts the whole process on some
     /// malformed files instead of reporting them; ``TOMLGuard`` catches the kinds known, and
     /// this catches the rest: the file is first read by `newsdesk check` in a child process,
-    /// and if that dies of a signal the daemon keeps its config instead of dying too.
+    /// and if that dies of a signal (or is still running after `checkLimit` seconds, and is
+    /// killed) the daemon keeps its config instead of dying or hanging too.
     private func crashesTheReader() -> String? {
         guard let checker else { return nil }
         let hint = "look for a malformed table header, list or date"

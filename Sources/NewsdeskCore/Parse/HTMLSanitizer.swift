@@ -201,10 +201,18 @@ private struct SanitizingWriter: HTMLTokenSink {
     static func isSrcsetDescriptor(_ part: Substring.UTF8View.SubSequence) -> Bool {
         guard let unit = part.last, unit | 0x20 == UInt8(ascii: "w") || unit | 0x20 == UInt8(ascii: "x") || unit | 0x20 == UInt8(ascii: "h")
         else { return false }
-        let number = part.dropLast()
-        let digits = number.filter { $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }.count
-        let points = number.filter { $0 == UInt8(ascii: ".") }.count
-        return digits > 0 && points <= 1 && digits + points == number.count
+        var digits = 0
+        var points = 0
+        for byte in part.dropLast() {
+            if byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9") {
+                digits += 1
+            } else if byte == UInt8(ascii: ".") {
+                points += 1
+            } else {
+                return false
+            }
+        }
+        return digits > 0 && points <= 1
     }
 
     mutating func endTag(_ tag: HTMLName?) {

@@ -135,7 +135,7 @@ public struct StoryDesk {
 }
 
 /// The story clusterer a long-running process keeps between updates (see
-/// ``StoryDesk/update(batch:memory:shouldStop:)``). It is valid only while nobody else writes to
+/// ``StoryDesk/update(batch:memory:now:shouldStop:)``). It is valid only while nobody else writes to
 /// the database: it remembers SQLite's `data_version` of the store's writing connection, which
 /// changes when another connection commits, and hands the clusterer back only if it has not.
 /// It is also rebuilt once per `cluster_window`: a clusterer keeps every story it ever made (it
@@ -145,8 +145,8 @@ public final class StoryMemory: @unchecked Sendable {
     // Used by one thread at a time (the daemon's loop), hence unchecked.
     private var clusterer: StoryClusterer?
     private var mark: (store: StateStore, dataVersion: Int, window: TimeInterval, built: Date)?
-    /// How many times a clusterer was built from the store (for tests and curiosity).
-    public internal(set) var builds = 0
+    /// How many times a clusterer was built from the store (read by the tests).
+    var builds = 0
 
     public init() {}
 
