@@ -125,7 +125,7 @@ final class FeedBuilder: XMLEventSink {
         if let active = capture {
             if depth > active.depth {
                 if keepsMarkup(active, name: name, depth: depth), buffer.count < maxFieldBytes {
-                    buffer.append(contentsOf: [UInt8(ascii: "<"), UInt8(ascii: "/")])
+                    UTF8Text.append("</", to: &buffer)
                     buffer.append(contentsOf: name.local.utf8)
                     buffer.append(UInt8(ascii: ">"))
                 }
@@ -135,8 +135,7 @@ final class FeedBuilder: XMLEventSink {
             finish(active)
         }
         if depth == authorDepth { authorDepth = nil }
-        if depth == itemDepth, var finished = item {
-            item = nil
+        if depth == itemDepth, var finished = item.take() {
             itemDepth = 0
             if finished.guid == nil, let about = finished.about { finished.guid = about }
             feed.items.append(finished)

@@ -127,7 +127,7 @@ struct FeedNormalizer {
             case .text:
                 let plain = UTF8Text.trimmed(bytes)
                 return (
-                    HTMLSanitizer.escapeText(plain), excerpt ? HTMLSanitizer.cutExcerpt(Array(plain.utf8), unread: false, limit: 280) : ""
+                    HTMLSanitizer.escapeText(plain), excerpt ? UTF8Text.withBytes(plain) { HTMLSanitizer.excerpt(plainText: $0) } : ""
                 )
             case .html, .xhtml:
                 return HTMLSanitizer.sanitize(bytes, base: text.base, excerptLimit: excerpt ? 280 : 0)

@@ -19,12 +19,12 @@ enum HTMLSanitizer {
     /// Sanitized HTML and, in the same pass, the excerpt of up to `excerptLimit` characters
     /// (none when the limit is 0).
     static func sanitize(_ bytes: UnsafeBufferPointer<UInt8>, base: URL?, excerptLimit: Int) -> (html: String, excerpt: String) {
-        var writer = SanitizingWriter(base: base, capacity: bytes.count, excerptBytes: excerptLimit > 0 ? excerptLimit * 4 + 64 : 0)
+        var writer = SanitizingWriter(base: base, capacity: bytes.count, excerptLimit: excerptLimit > 0 ? excerptLimit : -1)
         HTMLTokenizer.run(bytes, into: &writer)
         writer.closeAll()
         let html = writer.out.withUnsafeBufferPointer { UTF8Text.trimmed($0) }
         guard excerptLimit > 0 else { return (html, "") }
-        return (html, cutExcerpt(writer.text.text, unread: writer.text.unread, limit: excerptLimit))
+        return (html, cutExcerpt(writer.text.folded, unread: writer.text.unread, limit: excerptLimit))
     }
 
     /// The text of `html` with tags dropped, entities decoded and white space folded.
@@ -33,48 +33,53 @@ enum HTMLSanitizer {
     }
 
     static func plainText(_ bytes: UnsafeBufferPointer<UInt8>) -> String {
-        var folded: [UInt8] = []
-        plainTextBytes(bytes, limit: .max).text.withUnsafeBufferPointer { UTF8Text.fold($0, into: &folded) }
-        return String(decoding: folded, as: UTF8.self)
-    }
-
-    /// Folded plain text as bytes; with a `limit`, reading stops once that many bytes are in
-    /// (`cut` says whether text was left unread).
-    private static func plainTextBytes(_ bytes: UnsafeBufferPointer<UInt8>, limit: Int) -> (text: [UInt8], cut: Bool) {
-        var writer = TextWriter(limit: limit)
+        var writer = TextWriter(limit: .max)
         HTMLTokenizer.run(bytes, into: &writer)
-        return (writer.text, writer.unread)
+        return String(decoding: writer.folded, as: UTF8.self)
     }
 
     /// Plain text cut to at most `limit` characters (Unicode scalars) at a word boundary, with an
     /// ellipsis when cut. Reads no more of `html` than it needs.
     static func excerpt(_ html: String, limit: Int = 280) -> String {
         UTF8Text.withBytes(html) { bytes in
-            let (text, unread) = plainTextBytes(bytes, limit: limit * 4 + 64)
-            return cutExcerpt(text, unread: unread, limit: limit)
+            var writer = TextWriter(limit: limit)
+            HTMLTokenizer.run(bytes, into: &writer)
+            return cutExcerpt(writer.folded, unread: writer.unread, limit: limit)
         }
     }
 
-    /// `text` (as `TextWriter` collects it) folded and cut to `limit` scalars at a word, with an
-    /// ellipsis when anything was left out.
-    static func cutExcerpt(_ raw: [UInt8], unread: Bool, limit: Int) -> String {
-        var text: [UInt8] = []
-        raw.withUnsafeBufferPointer { UTF8Text.fold($0, into: &text) }
+    /// The excerpt of text that is plain already (no markup, no references to decode).
+    static func excerpt(plainText bytes: UnsafeBufferPointer<UInt8>, limit: Int = 280) -> String {
+        var writer = TextWriter(limit: limit)
+        writer.append(bytes, decode: false)
+        return cutExcerpt(writer.folded, unread: writer.unread, limit: limit)
+    }
+
+    /// Folded text (as `TextWriter` gathers it) cut to `limit` scalars at a word, with an ellipsis
+    /// when anything was left out.
+    static func cutExcerpt(_ text: [UInt8], unread: Bool, limit: Int) -> String {
         // Counted on the decoded text: a stray byte of invalid UTF-8 becomes a U+FFFD of its own
-        // (counting lead bytes alone let such input run past the limit; found by fuzzing).
-        let decoded = String(decoding: text, as: UTF8.self).unicodeScalars
-        var scalars = 0
-        var cut: String.UnicodeScalarView.Index? = unread ? decoded.endIndex : nil
-        for index in decoded.indices {
-            if scalars == limit {
-                cut = index
-                break
+        // (counting the raw bytes let such input run past the limit; found by fuzzing). A String's
+        // UTF-8 is valid, so its scalars are its bytes that are not continuation bytes.
+        var decoded = String(decoding: text, as: UTF8.self)
+        // Where the text is cut (at the last space before the limit), or nil when it all fits.
+        let end: Int? = decoded.withUTF8 { bytes in
+            var scalars = 0
+            var cut: Int? = unread ? bytes.count : nil
+            for index in 0..<bytes.count where bytes[index] & 0xC0 != 0x80 {
+                if scalars == limit {
+                    cut = index
+                    break
+                }
+                scalars += 1
             }
-            scalars += 1
+            guard let cut else { return nil }
+            var space = cut
+            while space > 0, bytes[space - 1] != 0x20 { space -= 1 }
+            return space > 0 ? space - 1 : cut
         }
-        guard let cut else { return String(decoded) }
-        let end = decoded[..<cut].lastIndex(of: " ") ?? cut
-        return String(decoded[..<end]) + "…"
+        guard let end else { return decoded }
+        return (String(decoded.utf8.prefix(end)) ?? decoded) + "…"
     }
 
     static func escapeText(_ text: some StringProtocol) -> String {
@@ -121,9 +126,9 @@ private struct SanitizingWriter: HTMLTokenSink {
     /// The plain text for an excerpt, gathered in the same pass (up to its own limit).
     var text: TextWriter
 
-    init(base: URL?, capacity: Int, excerptBytes: Int) {
+    init(base: URL?, capacity: Int, excerptLimit: Int) {
         self.base = base
-        self.text = TextWriter(limit: excerptBytes)
+        self.text = TextWriter(limit: excerptLimit)
         out.reserveCapacity(capacity)
     }
 
@@ -174,7 +179,7 @@ private struct SanitizingWriter: HTMLTokenSink {
     private mutating func appendAttribute(_ name: HTMLName, _ value: (inout [UInt8]) -> Void) {
         out.append(UInt8(ascii: " "))
         out.append(contentsOf: HTMLVocabulary.attributes.spelling(name.id))
-        out.append(contentsOf: [UInt8(ascii: "="), UInt8(ascii: "\"")])
+        UTF8Text.append("=\"", to: &out)
         value(&out)
         out.append(UInt8(ascii: "\""))
     }
@@ -218,12 +223,11 @@ private struct SanitizingWriter: HTMLTokenSink {
     mutating func endTag(_ tag: HTMLName?) {
         if !text.isFull { text.endTag(tag) }
         guard let tag, let index = open.lastIndex(of: tag.id) else { return }
-        for id in open[index...].reversed() { closeTag(id) }
-        open.removeSubrange(index...)
+        while open.count > index { closeTag(open.removeLast()) }
     }
 
     private mutating func closeTag(_ id: UInt8) {
-        out.append(contentsOf: [UInt8(ascii: "<"), UInt8(ascii: "/")])
+        UTF8Text.append("</", to: &out)
         out.append(contentsOf: HTMLVocabulary.tags.spelling(id))
         out.append(UInt8(ascii: ">"))
     }
@@ -235,30 +239,108 @@ private struct SanitizingWriter: HTMLTokenSink {
     }
 }
 
-/// Collects text, with a space where a tag could separate words, up to `limit` bytes.
+/// Collects the plain text of HTML, white space folded as it comes in, until it holds more than
+/// `limit` characters (counted as UTF-8 lead bytes; a negative limit gathers nothing). Text past
+/// that is never decoded or copied: an excerpt of a long article reads only its start.
 private struct TextWriter: HTMLTokenSink {
     let limit: Int
-    var text: [UInt8] = []
+    /// Runs of white space are one space, none leads; one may trail (see `folded`).
+    private(set) var text: [UInt8] = []
+    private var count = 0
     /// Set once text had to be left out for the limit.
-    var truncated = false
+    private(set) var unread = false
 
     init(limit: Int) { self.limit = limit }
 
-    var isFull: Bool { text.count >= limit }
-    /// Whether text may have been left unread.
-    var unread: Bool { truncated || text.count >= limit }
+    /// Full once a character past the limit was seen. A space past it is not enough: only the
+    /// next word tells whether text was left out.
+    var isFull: Bool { unread || (count > limit && text.last != 0x20) }
+    /// The text without its trailing space.
+    var folded: [UInt8] { text.last == 0x20 ? Array(text.dropLast()) : text }
 
-    mutating func text(_ piece: UnsafeBufferPointer<UInt8>) {
-        let room = max(0, limit - text.count)
-        if piece.count > room { truncated = true }
-        UTF8Text.appendDecoded(UnsafeBufferPointer(rebasing: piece.prefix(room)), escape: false, to: &text)
-    }
+    mutating func text(_ piece: UnsafeBufferPointer<UInt8>) { append(piece, decode: true) }
 
     mutating func startTag(_ tag: HTMLName?, attributes: [HTMLTokenizer.Attribute], selfClosing: Bool) {
-        if tag?.flags.contains(.inline) != true { text.append(0x20) }
+        if tag?.flags.contains(.inline) != true { separate() }
     }
 
     mutating func endTag(_ tag: HTMLName?) {
-        if tag?.flags.contains(.inline) != true { text.append(0x20) }
+        if tag?.flags.contains(.inline) != true { separate() }
+    }
+
+    /// A tag that is not inline separates words.
+    private mutating func separate() {
+        guard let last = text.last, last != 0x20, count <= limit else { return }
+        text.append(0x20)
+        count += 1
+    }
+
+    /// Appends `piece` (with its character references decoded when `decode`), a chunk at a time
+    /// so that a long text is decoded only as far as the limit needs.
+    mutating func append(_ piece: UnsafeBufferPointer<UInt8>, decode: Bool) {
+        var rest = piece
+        while !rest.isEmpty {
+            guard !isFull else {
+                unread = true
+                return
+            }
+            let room = limit >= Int.max / 8 ? rest.count : (limit + 1 - count) * 4 + 64
+            let chunk = Self.prefix(of: rest, upTo: room)
+            let start = text.count
+            if decode { UTF8Text.appendDecoded(chunk, escape: false, to: &text) } else { text.append(contentsOf: chunk) }
+            foldTail(from: start)
+            rest = UnsafeBufferPointer(rebasing: rest[chunk.count...])
+        }
+    }
+
+    /// At most `room` bytes of `bytes` (at least one), ending neither inside a UTF-8 sequence nor
+    /// inside a character reference.
+    private static func prefix(of bytes: UnsafeBufferPointer<UInt8>, upTo room: Int) -> UnsafeBufferPointer<UInt8> {
+        guard bytes.count > room else { return bytes }
+        var end = max(1, room)
+        while end > 1, bytes[end] & 0xC0 == 0x80 { end -= 1 }
+        if let amp = (max(1, end - 40)..<end).last(where: { bytes[$0] == UInt8(ascii: "&") }),
+            !bytes[amp..<end].contains(UInt8(ascii: ";"))
+        {
+            end = amp
+        }
+        return UnsafeBufferPointer(rebasing: bytes[..<end])
+    }
+
+    /// Folds the white space of `text[start...]` in place and counts its characters, dropping
+    /// what comes after the character that fills the text.
+    private mutating func foldTail(from start: Int) {
+        let n = text.count
+        var write = start
+        var stoppedAt: Int?
+        text.withUnsafeMutableBufferPointer { bytes in
+            var read = start
+            while read < n {
+                let b = bytes[read]
+                let space = UTF8Text.spaceLength(UnsafeBufferPointer(bytes), at: read)
+                if space > 0 {
+                    // Written at most once per run, never before its first byte has been read.
+                    if write > 0, bytes[write - 1] != 0x20 {
+                        bytes[write] = 0x20
+                        write += 1
+                        count += 1
+                    }
+                    read += space
+                    continue
+                }
+                if b & 0xC0 != 0x80 {
+                    if count > limit {
+                        stoppedAt = read
+                        break
+                    }
+                    count += 1
+                }
+                bytes[write] = b
+                write += 1
+                read += 1
+            }
+        }
+        text.removeLast(n - write)
+        if stoppedAt != nil { unread = true }
     }
 }

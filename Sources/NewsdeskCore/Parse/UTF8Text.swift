@@ -101,12 +101,18 @@ enum UTF8Text {
     @inline(__always)
     static func appendEscaped(_ byte: UInt8, to out: inout [UInt8]) {
         switch byte {
-        case UInt8(ascii: "&"): out.append(contentsOf: [0x26, 0x61, 0x6D, 0x70, 0x3B])  // &amp;
-        case UInt8(ascii: "<"): out.append(contentsOf: [0x26, 0x6C, 0x74, 0x3B])  // &lt;
-        case UInt8(ascii: ">"): out.append(contentsOf: [0x26, 0x67, 0x74, 0x3B])  // &gt;
-        case UInt8(ascii: "\""): out.append(contentsOf: [0x26, 0x71, 0x75, 0x6F, 0x74, 0x3B])  // &quot;
+        case UInt8(ascii: "&"): append("&amp;", to: &out)
+        case UInt8(ascii: "<"): append("&lt;", to: &out)
+        case UInt8(ascii: ">"): append("&gt;", to: &out)
+        case UInt8(ascii: "\""): append("&quot;", to: &out)
         default: out.append(byte)
         }
+    }
+
+    /// Appends the bytes of `literal` (no temporary array: this runs for every tag and escape).
+    @inline(__always)
+    static func append(_ literal: StaticString, to out: inout [UInt8]) {
+        out.append(contentsOf: UnsafeBufferPointer(start: literal.utf8Start, count: literal.utf8CodeUnitCount))
     }
 
     static func appendEscaped(_ bytes: Bytes, to out: inout [UInt8]) {
@@ -197,13 +203,18 @@ enum UTF8Text {
         }
         let v = scalar.value
         switch v {
-        case ..<0x800: out.append(contentsOf: [UInt8(0xC0 | v >> 6), UInt8(0x80 | v & 0x3F)])
-        case ..<0x10000: out.append(contentsOf: [UInt8(0xE0 | v >> 12), UInt8(0x80 | v >> 6 & 0x3F), UInt8(0x80 | v & 0x3F)])
+        case ..<0x800:
+            out.append(UInt8(0xC0 | v >> 6))
+            out.append(UInt8(0x80 | v & 0x3F))
+        case ..<0x10000:
+            out.append(UInt8(0xE0 | v >> 12))
+            out.append(UInt8(0x80 | v >> 6 & 0x3F))
+            out.append(UInt8(0x80 | v & 0x3F))
         default:
-            out.append(contentsOf: [
-                UInt8(0xF0 | v >> 18), UInt8(0x80 | v >> 12 & 0x3F), UInt8(0x80 | v >> 6 & 0x3F),
-                UInt8(0x80 | v & 0x3F),
-            ])
+            out.append(UInt8(0xF0 | v >> 18))
+            out.append(UInt8(0x80 | v >> 12 & 0x3F))
+            out.append(UInt8(0x80 | v >> 6 & 0x3F))
+            out.append(UInt8(0x80 | v & 0x3F))
         }
     }
 

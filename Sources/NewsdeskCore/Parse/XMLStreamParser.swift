@@ -76,7 +76,7 @@ struct XMLAttributes {
                 out.append(UInt8(ascii: ":"))
             }
             out.append(contentsOf: UnsafeBufferPointer(start: local, count: strlen(local)))
-            out.append(contentsOf: [UInt8(ascii: "="), UInt8(ascii: "\"")])
+            UTF8Text.append("=\"", to: &out)
             for byte in UnsafeBufferPointer(start: start, count: end - start) {
                 if byte == UInt8(ascii: "&") { out.append(byte) } else { UTF8Text.appendEscaped(byte, to: &out) }
             }

@@ -48,13 +48,31 @@ struct HTMLSanitizerTests {
         #expect(HTMLSanitizer.plainText("<p>Hello&nbsp;<b>wor</b>ld</p>\n\n<p>Caf&eacute;</p><script>x</script>") == "Hello world Café")
     }
 
-    @Test func excerptSaysWhenTextWasLeftOutEvenIfFoldingShrankIt() {
-        // Far more white space than words: the text read fits 280 characters once folded.
-        let html = String(repeating: "word" + String(repeating: " ", count: 200), count: 50)
-        let excerpt = HTMLSanitizer.excerpt(html)
-        #expect(excerpt.hasSuffix("…"))
-        #expect(excerpt.count <= 281)
+    @Test func excerptFoldsWhiteSpaceBeforeItCounts() {
+        // Far more white space than words: 10,250 bytes that fold to 249 characters, all kept.
+        let spaced = { (count: Int) in String(repeating: "word" + String(repeating: " ", count: 200), count: count) }
+        #expect(HTMLSanitizer.excerpt(spaced(50)) == Array(repeating: "word", count: 50).joined(separator: " "))
+        // Sixty such words fold to 299 characters: cut at the last word that fits, with an ellipsis.
+        #expect(HTMLSanitizer.excerpt(spaced(60)) == Array(repeating: "word", count: 56).joined(separator: " ") + "…")
         #expect(HTMLSanitizer.excerpt("short text") == "short text")
+    }
+
+    /// Long text is decoded a chunk at a time (the first 1,188 bytes for a 280-character excerpt);
+    /// a chunk must end neither inside a character reference nor between the two bytes of a
+    /// no-break space. Each unit here is long in bytes and short in characters, so that the first
+    /// chunk does not fill the excerpt and ends inside a unit.
+    @Test(arguments: [
+        ("&eacute;&eacute;&eacute; ", "ééé"),  // 25 bytes: the chunk ends in "&eacu"
+        ("&#x4E2D;&#25991;&#x0061; ", "中文a"),  // 25 bytes: the chunk ends in "&#25"
+        ("中" + String(repeating: "\u{A0}", count: 13), "中"),  // 29 bytes: the chunk ends between 0xC2 and 0xA0
+    ])
+    func excerptOfLongTextReadsWholeCharacters(unit: String, expected: String) {
+        let excerpt = HTMLSanitizer.excerpt(String(repeating: unit, count: 400))
+        let words = excerpt.dropLast().split(separator: " ")
+        #expect(excerpt.hasSuffix("…"))
+        #expect(words.count >= 40)
+        #expect(words.allSatisfy { $0 == expected })
+        #expect(excerpt.unicodeScalars.count <= 281)
     }
 
     /// Found by fuzzing: stray UTF-8 continuation bytes (each becomes U+FFFD) must count
