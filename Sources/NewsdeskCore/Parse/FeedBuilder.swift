@@ -47,14 +47,14 @@ final class FeedBuilder: XMLEventSink {
     /// A `<feed>` root in no namespace: its children are read as Atom.
     private var atomWithoutNamespace = false
 
-    /// The CDATA sections `XMLRepair` lifted out of the document, by placeholder number.
-    private let cdataSource: [UInt8]
-    private let cdata: [Range<Int>]
+    /// The text `XMLRepair` lifted out of the document, by placeholder number.
+    private let lifted: [UInt8]
+    private let pieces: [Range<Int>]
 
-    init(documentURL: URL?, cdata repaired: XMLRepair.Repaired? = nil, maxFieldBytes: Int = 4 << 20) {
+    init(documentURL: URL?, lifted repaired: XMLRepair.Repaired? = nil, maxFieldBytes: Int = 4 << 20) {
         self.maxFieldBytes = maxFieldBytes
-        self.cdataSource = repaired?.source ?? []
-        self.cdata = repaired?.cdata ?? []
+        self.lifted = repaired?.lifted ?? []
+        self.pieces = repaired?.pieces ?? []
         stack.reserveCapacity(64)
         stack.append(.other)
         bases.append((0, documentURL))
@@ -161,7 +161,7 @@ final class FeedBuilder: XMLEventSink {
     func characters(_ text: UnsafeBufferPointer<UInt8>) {
         guard let active = capture else { return }
         var start = 0
-        // Swap CDATA placeholders (U+FDD0 number U+FDD1) back for the sections' content.
+        // Swap placeholders (U+FDD0 number U+FDD1) back for the text lifted out.
         while let lead = UTF8Text.index(of: 0xEF, in: text, from: start) {
             guard let (index, end) = placeholder(in: text, at: lead) else {
                 append(UnsafeBufferPointer(rebasing: text[start...lead]), escape: active.kind == .xhtml)
@@ -169,15 +169,15 @@ final class FeedBuilder: XMLEventSink {
                 continue
             }
             append(UnsafeBufferPointer(rebasing: text[start..<lead]), escape: active.kind == .xhtml)
-            cdataSource.withUnsafeBufferPointer {
-                append(UnsafeBufferPointer(rebasing: $0[cdata[index]]), escape: active.kind == .xhtml)
+            lifted.withUnsafeBufferPointer {
+                append(UnsafeBufferPointer(rebasing: $0[pieces[index]]), escape: active.kind == .xhtml)
             }
             start = end
         }
         append(UnsafeBufferPointer(rebasing: text[start...]), escape: active.kind == .xhtml)
     }
 
-    /// The section number and end of the placeholder at `i`, if one starts there.
+    /// The piece number and end of the placeholder at `i`, if one starts there.
     private func placeholder(in text: UnsafeBufferPointer<UInt8>, at i: Int) -> (Int, Int)? {
         guard i + 2 < text.count, text[i + 1] == 0xB7, text[i + 2] == 0x90 else { return nil }
         var j = i + 3
@@ -186,8 +186,8 @@ final class FeedBuilder: XMLEventSink {
             number = number * 10 + Int(text[j] - 0x30)
             j += 1
         }
-        while j < text.count, text[j] == 0x0A { j += 1 }  // the section's line breaks, kept for line numbers
-        guard j + 2 < text.count, text[j] == 0xEF, text[j + 1] == 0xB7, text[j + 2] == 0x91, number < cdata.count else { return nil }
+        while j < text.count, text[j] == 0x0A { j += 1 }  // the text's line breaks, kept for line numbers
+        guard j + 2 < text.count, text[j] == 0xEF, text[j + 1] == 0xB7, text[j + 2] == 0x91, number < pieces.count else { return nil }
         return (number, j + 3)
     }
 

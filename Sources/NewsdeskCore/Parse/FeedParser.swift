@@ -36,7 +36,7 @@ public struct FeedParser: Sendable {
             throw FeedParseError(.empty, "empty document: no feed in it")
         }
         let repaired = XMLRepair.repair(decoded.bytes)
-        let builder = FeedBuilder(documentURL: url, cdata: repaired)
+        let builder = FeedBuilder(documentURL: url, lifted: repaired)
         var outcome = repaired.bytes.withUnsafeBytes { XMLStreamParser.parse($0, sink: builder) }
         outcome.line += repaired.lineOffset
         let raw = builder.feed

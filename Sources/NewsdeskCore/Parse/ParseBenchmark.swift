@@ -85,12 +85,12 @@ extension ParseBenchmark {
             for document in documents {
                 var decoded: CharsetDecoder.Decoded?
                 decodeTime += clock.measure { decoded = CharsetDecoder.decode(document) }
-                var lifted = XMLRepair.Repaired(bytes: [], source: [], cdata: [], warnings: [])
+                var lifted = XMLRepair.Repaired(bytes: [], lifted: [], pieces: [], warnings: [])
                 repairTime += clock.measure { lifted = XMLRepair.repair(decoded?.bytes ?? []) }
                 let repaired = lifted.bytes
                 let null = NullSink()
                 sinkTime += clock.measure { _ = repaired.withUnsafeBytes { XMLStreamParser.parse($0, sink: null) } }
-                let builder = FeedBuilder(documentURL: nil, cdata: lifted)
+                let builder = FeedBuilder(documentURL: nil, lifted: lifted)
                 xmlTime += clock.measure { _ = repaired.withUnsafeBytes { XMLStreamParser.parse($0, sink: builder) } }
                 guard let format = builder.feed.format else { continue }
                 normalizeTime += clock.measure {

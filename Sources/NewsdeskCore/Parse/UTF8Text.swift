@@ -158,6 +158,10 @@ enum UTF8Text {
         return has(0x26) || (escape && (has(0x22) || has(0x3C) || has(0x3E)))
     }
 
+    /// Whether any of the eight bytes of `word` is `&`.
+    @inline(__always)
+    static func hasAmpersand(_ word: UInt64) -> Bool { mayNeedWork(word, escape: false) }
+
     /// Appends `bytes` with character references decoded; `escape` re-escapes the result for HTML.
     /// Runs with nothing to change are copied whole.
     static func appendDecoded(_ bytes: Bytes, escape: Bool, to out: inout [UInt8]) {

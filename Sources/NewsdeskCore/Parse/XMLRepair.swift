@@ -5,22 +5,25 @@ import Foundation
 /// text before the XML declaration, HTML entities XML does not know (`&nbsp;`), bare ampersands,
 /// character references to characters XML forbids, and CDATA sections left open.
 ///
-/// It also lifts CDATA sections out of the document: libxml2 reads their content a character at a
-/// time (the slowest thing it does), while their content needs no parsing at all. Each section
-/// becomes a placeholder, U+FDD0 + its number + its line breaks + U+FDD1 (noncharacters `CharsetDecoder` removes from
-/// input, so they cannot be forged), which `FeedBuilder` swaps back for the content.
+/// It also lifts text out of the document where libxml2 is slowest and the text needs little
+/// work: CDATA sections (libxml2 reads their content a character at a time) and runs of
+/// character data that hold references (escaped HTML: libxml2 makes a call for every `&lt;`),
+/// whose references are decoded here. Each becomes a placeholder, U+FDD0 + its number + its
+/// line breaks + U+FDD1 (noncharacters `CharsetDecoder` removes from input, so they cannot be
+/// forged), which `FeedBuilder` swaps back for the text.
 ///
 /// Works on UTF-8 (see `CharsetDecoder`) and copies only when it changes something.
 enum XMLRepair {
-    /// The document for libxml2, and the CDATA contents its placeholders stand for.
+    /// The document for libxml2, and the text its placeholders stand for.
     struct Repaired {
         var bytes: [UInt8]
-        /// The array the `cdata` ranges index into.
-        var source: [UInt8]
-        var cdata: [Range<Int>]
+        /// The lifted texts, back to back: CDATA content as written, character data decoded.
+        var lifted: [UInt8]
+        /// Where each placeholder's text is in `lifted`, by placeholder number.
+        var pieces: [Range<Int>]
         var warnings: [String]
         /// Lines removed before the document start: add to libxml2's line numbers to name the
-        /// line of the input. (Lifted CDATA keeps its line breaks inside the placeholder.)
+        /// line of the input. (Lifted text keeps its line breaks inside the placeholder.)
         var lineOffset = 0
     }
 
@@ -31,7 +34,6 @@ enum XMLRepair {
         var warnings: [String] = []
         var bytes = stripLeadingJunk(input, warnings: &warnings)
         let lineOffset = input[..<(input.count - bytes.count)].reduce(0) { $0 + ($1 == 0x0A ? 1 : 0) }
-        let source = bytes
         let doctype = doctypeRange(bytes)
         let declared = doctype.map { declaredEntityNames(bytes[$0]) } ?? []
         var scanner = Scanner(bytes: bytes, declared: declared, start: doctype?.upperBound ?? 0)
@@ -47,7 +49,7 @@ enum XMLRepair {
                 warnings.append("\(scanner.cdataClosed) unclosed CDATA sections were closed")
             }
         }
-        return Repaired(bytes: bytes, source: source, cdata: scanner.cdata, warnings: warnings, lineOffset: lineOffset)
+        return Repaired(bytes: bytes, lifted: scanner.lifted, pieces: scanner.pieces, warnings: warnings, lineOffset: lineOffset)
     }
 
     /// Drops white space (and stray BOMs) before the first `<`, and any text before an XML
@@ -138,8 +140,11 @@ enum XMLRepair {
         var entitiesReplaced = 0
         var ampersandsEscaped = 0
         var cdataClosed = 0
-        /// Where each lifted CDATA section's content is in `bytes`.
-        var cdata: [Range<Int>] = []
+        /// The lifted texts and where each is in `lifted` (see `Repaired`).
+        var lifted: [UInt8] = []
+        var pieces: [Range<Int>] = []
+        /// Ampersands before this index are not tried for lifting (their run was refused).
+        var liftFrom = 0
         /// The last search for `]]>`: from where, and what it found (nil: none to the end). Any
         /// later search from within that span has the same answer, which keeps a document full
         /// of unclosed sections linear (found by fuzzing).
@@ -180,6 +185,10 @@ enum XMLRepair {
                     }
                     continue
                 }
+                if amp >= liftFrom, let next = liftText(around: amp) {
+                    position = next
+                    continue
+                }
                 position = fixReference(at: amp)
             }
             // CDATA sections after the last ampersand still need their ends checked.
@@ -212,19 +221,37 @@ enum XMLRepair {
             copied = index + length
         }
 
-        /// Handles the `&` at `amp`; returns where scanning goes on.
-        private mutating func fixReference(at amp: Int) -> Int {
+        /// What the reference (or bare ampersand) at an `&` is.
+        enum Reference {
+            /// One XML itself defines (amp, lt, gt, quot, apos): its character.
+            case predefined(UInt8)
+            /// A numeric reference to a character XML allows.
+            case character(Unicode.Scalar)
+            /// `&#128;`-`&#159;`, which HTML reads as windows-1252: the characters meant.
+            case windows1252(String)
+            /// A reference to a character XML forbids (a fatal error in libxml2): dropped.
+            case forbidden
+            /// An HTML named entity XML does not define: its characters.
+            case html(String)
+            /// An entity the document's DTD declares: libxml2's to expand.
+            case declared
+            /// An `&` that starts no reference: text.
+            case bare
+        }
+
+        /// The reference at `amp` (which holds `&`) and its length (1 for a bare `&`).
+        private func reference(at amp: Int) -> (Reference, Int) {
             let n = bytes.count
-            // The references escaped HTML is made of, checked first: they need nothing.
+            // The references escaped HTML is made of, checked first.
             if amp + 3 < n, bytes[amp + 3] == UInt8(ascii: ";"), bytes[amp + 2] == UInt8(ascii: "t"),
                 bytes[amp + 1] == UInt8(ascii: "l") || bytes[amp + 1] == UInt8(ascii: "g")
             {
-                return amp + 4
+                return (.predefined(bytes[amp + 1] == UInt8(ascii: "l") ? UInt8(ascii: "<") : UInt8(ascii: ">")), 4)
             }
             if amp + 4 < n, bytes[amp + 4] == UInt8(ascii: ";"), bytes[amp + 1] == UInt8(ascii: "a"),
                 bytes[amp + 2] == UInt8(ascii: "m"), bytes[amp + 3] == UInt8(ascii: "p")
             {
-                return amp + 5
+                return (.predefined(UInt8(ascii: "&")), 5)
             }
             var i = amp + 1
             if i < n, bytes[i] == UInt8(ascii: "#") {
@@ -238,35 +265,153 @@ enum XMLRepair {
                     i += 1
                 }
                 if i > digitsStart, i < n, bytes[i] == UInt8(ascii: ";") {
-                    // XML wants a lower-case x; 0x80-0x9F mean windows-1252 characters, as in HTML;
-                    // a reference to a character XML forbids is a fatal error in libxml2: drop it.
+                    let length = i + 1 - amp
                     if (0x80...0x9F).contains(value), let mapped = HTMLEntities.reference("#\(value)") {
-                        let references = mapped.unicodeScalars.map { "&#x\(String($0.value, radix: 16));" }.joined()
-                        replace(at: amp, length: i + 1 - amp, with: Array(references.utf8))
-                    } else if !Self.isXMLChar(value) {
-                        replace(at: amp, length: i + 1 - amp, with: [])
-                    } else if hex && bytes[amp + 2] == UInt8(ascii: "X") {
-                        replace(at: amp, length: i + 1 - amp, with: Array("&#x\(String(value, radix: 16));".utf8))
+                        return (.windows1252(mapped), length)
                     }
-                    return i + 1
+                    guard Self.isXMLChar(value), let scalar = Unicode.Scalar(value) else { return (.forbidden, length) }
+                    return (.character(scalar), length)
                 }
             } else {
                 while i < n, i - amp < 40, Self.isNameByte(bytes[i]) { i += 1 }
                 if i > amp + 1, i < n, bytes[i] == UInt8(ascii: ";") {
-                    if Self.isPredefined(bytes[(amp + 1)..<i]) { return i + 1 }
+                    let length = i + 1 - amp
+                    if let character = Self.predefined(bytes[(amp + 1)..<i]) { return (.predefined(character), length) }
                     let name = String(decoding: bytes[(amp + 1)..<i], as: UTF8.self)
-                    if declared.contains(name) { return i + 1 }
-                    if let characters = HTMLEntities.character(named: name) {
-                        let references = characters.unicodeScalars.map { "&#x\(String($0.value, radix: 16));" }.joined()
-                        replace(at: amp, length: i + 1 - amp, with: Array(references.utf8))
-                        entitiesReplaced += 1
-                        return i + 1
-                    }
+                    if declared.contains(name) { return (.declared, length) }
+                    if let characters = HTMLEntities.character(named: name) { return (.html(characters), length) }
                 }
             }
-            replace(at: amp, length: 1, with: Array("&amp;".utf8))
-            ampersandsEscaped += 1
-            return amp + 1
+            return (.bare, 1)
+        }
+
+        /// Mends the `&` at `amp` for libxml2; returns where scanning goes on.
+        private mutating func fixReference(at amp: Int) -> Int {
+            let (reference, length) = reference(at: amp)
+            switch reference {
+            case .predefined, .declared: break
+            case .character(let scalar):
+                // XML wants a lower-case x.
+                if bytes[amp + 1] == UInt8(ascii: "#"), bytes[amp + 2] == UInt8(ascii: "X") {
+                    replace(at: amp, length: length, with: Array("&#x\(String(scalar.value, radix: 16));".utf8))
+                }
+            case .windows1252(let characters):
+                replace(at: amp, length: length, with: Self.hexReferences(characters))
+            case .forbidden:
+                replace(at: amp, length: length, with: [])
+            case .html(let characters):
+                replace(at: amp, length: length, with: Self.hexReferences(characters))
+                entitiesReplaced += 1
+            case .bare:
+                replace(at: amp, length: 1, with: Array("&amp;".utf8))
+                ampersandsEscaped += 1
+            }
+            return amp + length
+        }
+
+        static func hexReferences(_ characters: String) -> [UInt8] {
+            Array(characters.unicodeScalars.map { "&#x\(String($0.value, radix: 16));" }.joined().utf8)
+        }
+
+        /// Lifts out the run of character data around the `&` at `amp`, its references decoded,
+        /// when it plainly is character data: it follows the `>` that ends a start or end tag and
+        /// runs to the next `<`. Returns where scanning goes on, or nil to leave the run to
+        /// libxml2 (and the ampersands up to its end to `fixReference`).
+        private mutating func liftText(around amp: Int) -> Int? {
+            guard let runEnd = next(UInt8(ascii: "<"), from: amp, to: bytes.count) else {
+                liftFrom = bytes.count
+                return nil
+            }
+            liftFrom = runEnd
+            // `]]>` in text is an error for libxml2 to report; carriage returns need XML's
+            // line-end handling. Both are rare: such runs stay in the document.
+            guard let runStart = textStart(before: amp), runStart >= copied,
+                next(UInt8(ascii: "\r"), from: runStart, to: runEnd) == nil,
+                XMLRepair.firstIndex(of: Self.cdataEnd, in: bytes[runStart..<runEnd]) == nil
+            else { return nil }
+            if lifted.capacity == 0 { lifted.reserveCapacity(bytes.count) }
+            let mark = lifted.count
+            let counted = (entitiesReplaced, ampersandsEscaped)
+            let source = bytes
+            let decoded = source.withUnsafeBufferPointer { src -> Bool in
+                guard let raw = UnsafeRawPointer(src.baseAddress) else { return false }
+                var done = runStart
+                var i = amp
+                while i < runEnd {
+                    if i + 8 <= runEnd, !UTF8Text.hasAmpersand(raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)) {
+                        i += 8
+                        continue
+                    }
+                    guard src[i] == UInt8(ascii: "&") else {
+                        i += 1
+                        continue
+                    }
+                    if i > done { lifted.append(contentsOf: UnsafeBufferPointer(rebasing: src[done..<i])) }
+                    let (reference, length) = reference(at: i)
+                    switch reference {
+                    case .predefined(let character): lifted.append(character)
+                    case .character(let scalar): lifted.append(contentsOf: String(scalar).utf8)
+                    case .windows1252(let characters): lifted.append(contentsOf: characters.utf8)
+                    case .forbidden: break
+                    case .html(let characters):
+                        lifted.append(contentsOf: characters.utf8)
+                        entitiesReplaced += 1
+                    case .declared: return false
+                    case .bare:
+                        lifted.append(UInt8(ascii: "&"))
+                        ampersandsEscaped += 1
+                    }
+                    i += length
+                    done = i
+                }
+                if runEnd > done { lifted.append(contentsOf: UnsafeBufferPointer(rebasing: src[done..<runEnd])) }
+                return true
+            }
+            guard decoded else {
+                lifted.removeSubrange(mark...)
+                (entitiesReplaced, ampersandsEscaped) = counted
+                return nil
+            }
+            placehold(runStart..<runEnd, piece: mark..<lifted.count)
+            return runEnd
+        }
+
+        /// Where the character data before `index` starts, when the `>` before it ends a start
+        /// or end tag (read with its quoted values), else nil.
+        private func textStart(before index: Int) -> Int? {
+            var close = index - 1
+            while close >= start, bytes[close] != UInt8(ascii: ">") {
+                if bytes[close] == UInt8(ascii: "<") { return nil }
+                close -= 1
+            }
+            var open = close - 1
+            while open >= start, bytes[open] != UInt8(ascii: "<") { open -= 1 }
+            guard open >= start, open + 1 < close else { return nil }
+            let first = bytes[open + 1]
+            guard first == UInt8(ascii: "/") || Self.isNameByte(first) || first >= 0x80 else { return nil }
+            var i = open + 1
+            var quote: UInt8 = 0
+            while i < close {
+                let b = bytes[i]
+                if quote != 0 {
+                    if b == quote { quote = 0 }
+                } else if b == UInt8(ascii: "\"") || b == UInt8(ascii: "'") {
+                    quote = b
+                } else if b == UInt8(ascii: ">") {
+                    return nil
+                }
+                i += 1
+            }
+            return quote == 0 ? close + 1 : nil
+        }
+
+        /// The first `byte` in `bytes[from..<to]` (memchr).
+        private func next(_ byte: UInt8, from: Int, to: Int) -> Int? {
+            guard from < to else { return nil }
+            return bytes.withUnsafeBytes { raw -> Int? in
+                guard let base = raw.baseAddress, let hit = memchr(base + from, Int32(byte), to - from) else { return nil }
+                return UnsafeRawPointer(hit) - base
+            }
         }
 
         /// Lifts out the CDATA section at `start`; one whose `]]>` never comes (or comes only after
@@ -303,13 +448,22 @@ enum XMLRepair {
 
         /// Replaces the section from `start` to `next` with the placeholder for `body`.
         private mutating func lift(_ start: Int, body: Range<Int>, next: Int) {
-            // The section's line breaks stay in the placeholder, so libxml2 still counts lines right.
-            let lines = bytes.withUnsafeBufferPointer { UTF8Text.count(of: 0x0A, in: $0, from: start, to: next) }
-            let placeholder =
-                XMLRepair.placeholderOpen + Array(String(cdata.count).utf8)
-                + [UInt8](repeating: 0x0A, count: lines) + XMLRepair.placeholderClose
-            cdata.append(body)
-            replace(at: start, length: next - start, with: placeholder)
+            if lifted.capacity == 0 { lifted.reserveCapacity(bytes.count) }
+            let mark = lifted.count
+            lifted.append(contentsOf: bytes[body])
+            placehold(start..<next, piece: mark..<lifted.count)
+        }
+
+        /// Replaces `range` of the document with the placeholder for the lifted text `piece`.
+        private mutating func placehold(_ range: Range<Int>, piece: Range<Int>) {
+            // The line breaks stay in the placeholder, so libxml2 still counts lines right.
+            let lines = bytes.withUnsafeBufferPointer { UTF8Text.count(of: 0x0A, in: $0, from: range.lowerBound, to: range.upperBound) }
+            var placeholder = XMLRepair.placeholderOpen
+            placeholder.append(contentsOf: String(pieces.count).utf8)
+            placeholder.append(contentsOf: repeatElement(0x0A, count: lines))
+            placeholder.append(contentsOf: XMLRepair.placeholderClose)
+            pieces.append(piece)
+            replace(at: range.lowerBound, length: range.count, with: placeholder)
         }
 
         private func enclosingElementName(before index: Int) -> String? {
@@ -321,15 +475,22 @@ enum XMLRepair {
             return String(decoding: bytes[(i + 1)..<j], as: UTF8.self)
         }
 
-        /// amp, lt, gt, quot, apos: the references XML itself defines.
-        static func isPredefined(_ name: ArraySlice<UInt8>) -> Bool {
+        /// The character of amp, lt, gt, quot or apos, the references XML itself defines.
+        static func predefined(_ name: ArraySlice<UInt8>) -> UInt8? {
+            let i = name.startIndex
             switch name.count {
-            case 2: return name.last == UInt8(ascii: "t") && (name.first == UInt8(ascii: "l") || name.first == UInt8(ascii: "g"))
-            case 3: return name.first == UInt8(ascii: "a") && name.dropFirst().first == UInt8(ascii: "m") && name.last == UInt8(ascii: "p")
+            case 2 where name[i + 1] == UInt8(ascii: "t"):
+                if name[i] == UInt8(ascii: "l") { return UInt8(ascii: "<") }
+                return name[i] == UInt8(ascii: "g") ? UInt8(ascii: ">") : nil
+            case 3 where name[i] == UInt8(ascii: "a") && name[i + 1] == UInt8(ascii: "m") && name[i + 2] == UInt8(ascii: "p"):
+                return UInt8(ascii: "&")
             case 4:
-                let bytes = (name[name.startIndex], name[name.startIndex + 1], name[name.startIndex + 2], name[name.startIndex + 3])
-                return bytes == (0x71, 0x75, 0x6F, 0x74) || bytes == (0x61, 0x70, 0x6F, 0x73)  // quot, apos
-            default: return false
+                switch (name[i], name[i + 1], name[i + 2], name[i + 3]) {
+                case (0x71, 0x75, 0x6F, 0x74): return UInt8(ascii: "\"")  // quot
+                case (0x61, 0x70, 0x6F, 0x73): return UInt8(ascii: "'")  // apos
+                default: return nil
+                }
+            default: return nil
             }
         }
 

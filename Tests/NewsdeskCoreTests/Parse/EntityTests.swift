@@ -62,6 +62,54 @@ struct EntityTests {
         #expect(feed.items.first?.title == "abcé")
     }
 
+    /// Character data that holds references is lifted out before libxml2 and decoded by
+    /// `XMLRepair` (libxml2 makes a call per reference); a run that is not plainly character data
+    /// stays for libxml2. Either way the text must come out the same.
+    @Test(arguments: [
+        (
+            "<title>caf&eacute; &amp; &#233;&#x4E2D;&#X4E2D; &#150; &quot;q&quot; &apos;s &#1;& co</title>", true,
+            "café & é中中 – \"q\" 's & co"
+        ),
+        ("<title a=\"x>y\">Tom &amp; Jerry</title>", true, "Tom & Jerry"),
+        // An `&` in an attribute leaves the text up to the next tag to libxml2.
+        ("<title a=\"x>y\" b='&gt;'>Tom &amp; Jerry</title>", false, "Tom & Jerry"),
+        ("<title>a > b &amp; c</title>", false, "a > b & c"),
+        ("<title>one &amp;\r\ntwo</title>", false, "one & two"),
+        ("<title>&lt;b&gt;bold&lt;/b&gt; &amp;amp;</title>", true, "bold &"),
+    ])
+    func textWithReferencesIsLiftedWhereItIsPlainlyCharacterData(title: String, lifted: Bool, expected: String) throws {
+        let document = rss("<item>\(title)</item>")
+        #expect(XMLRepair.repair(Array(document.utf8)).pieces.isEmpty != lifted)
+        #expect(try parse(document).items.first?.title == expected)
+    }
+
+    @Test func declaredEntitiesKeepTheirRunInTheDocument() throws {
+        let document = """
+            <?xml version="1.0"?>
+            <!DOCTYPE rss [<!ENTITY org "Example Org">]>
+            <rss version="2.0"><channel><title>T</title><item><title>&org; &amp; friends</title></item></channel></rss>
+            """
+        #expect(XMLRepair.repair(Array(document.utf8)).pieces.isEmpty)
+        #expect(try parse(document).items.first?.title == "Example Org & friends")
+    }
+
+    @Test func linesAfterLiftedTextAreCountedRight() throws {
+        let document = """
+            <rss version="2.0"><channel><title>T</title>
+            <item><title>a</title><description>&lt;p&gt;one
+            two &amp; <![CDATA[three
+            four]]> five&lt;/p&gt;</description></item>
+            <item><title>b</title></itm>
+            </channel></rss>
+            """
+        // The text before the CDATA section and the section are lifted; the text after the
+        // section follows `]]>`, not a tag, so it stays.
+        #expect(XMLRepair.repair(Array(document.utf8)).pieces.count == 2)
+        let feed = try parse(document)
+        #expect(feed.items.first?.summary == "<p>one\ntwo &amp; three\nfour five</p>")
+        #expect(feed.warnings.contains { $0.contains("at line 5,") }, "\(feed.warnings)")
+    }
+
     @Test func decodeHelper() {
         #expect(HTMLEntities.decode("&lt;&amp;&#x41;&#66;&unknown;&") == "<&AB&unknown;&")
     }
