@@ -260,7 +260,13 @@ enum CharsetDecoder {
                 // No byte with the high bit set, and none below 0x20 (bits 5 and 6 both clear).
                 let low = word & 0x6060_6060_6060_6060
                 let hasControl = (low &- 0x0101_0101_0101_0101) & ~low & 0x8080_8080_8080_8080
-                if word & 0x8080_8080_8080_8080 == 0 && hasControl == 0 {
+                if word & 0x8080_8080_8080_8080 == 0 {
+                    // ASCII; a byte below 0x20 must be a tab, line feed or carriage return.
+                    if hasControl != 0 {
+                        for k in i..<(i + 8) where bytes[k] < 0x20 {
+                            guard bytes[k] == 0x09 || bytes[k] == 0x0A || bytes[k] == 0x0D else { return nil }
+                        }
+                    }
                     i += 8
                     continue
                 }

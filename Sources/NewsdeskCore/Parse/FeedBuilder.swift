@@ -340,15 +340,18 @@ final class FeedBuilder: XMLEventSink {
     // MARK: Captured text
 
     private func finish(_ capture: Capture) {
-        var bytes = buffer
         if capture.base64 {
-            let compact = String(decoding: bytes.filter { $0 > 0x20 }, as: UTF8.self)
-            bytes = Data(base64Encoded: compact).flatMap { String(validating: $0, as: UTF8.self) }.map { Array($0.utf8) } ?? []
+            let compact = String(decoding: buffer.filter { $0 > 0x20 }, as: UTF8.self)
+            buffer = Data(base64Encoded: compact).flatMap { String(validating: $0, as: UTF8.self) }.map { Array($0.utf8) } ?? []
         }
-        let text = RawText(value: bytes, kind: capture.kind, base: capture.base)
-        // Short values (ids, links, dates) are wanted as trimmed strings; long text stays bytes.
+        // Short values (ids, links, dates) are wanted as trimmed strings; long text stays bytes,
+        // copied out at its size so that `buffer` is never shared (clearing a shared array
+        // allocates its whole capacity anew: that was a hot spot).
+        var text: RawText {
+            RawText(value: buffer.withUnsafeBufferPointer { Array($0) }, kind: capture.kind, base: capture.base)
+        }
         var trimmed: String {
-            bytes.withUnsafeBufferPointer { UTF8Text.trimmed($0) }
+            buffer.withUnsafeBufferPointer { UTF8Text.trimmed($0) }
         }
         switch capture.target {
         case .feedTitle: if feed.title == nil { feed.title = text }

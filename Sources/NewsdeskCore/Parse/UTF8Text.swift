@@ -147,20 +147,23 @@ enum UTF8Text {
         b < 64 && (escapedMask >> UInt64(b)) & 1 != 0
     }
 
-    /// Whether any byte of `word` is `&` (or, when escaping, `"`, `<` or `>`): the classic
-    /// "has a zero byte" test on the word XORed with each byte repeated.
+    /// Whether any byte of `word` is `&` (or, when escaping, `"`, `<` or `>`).
     @inline(__always)
     private static func mayNeedWork(_ word: UInt64, escape: Bool) -> Bool {
-        @inline(__always) func has(_ byte: UInt64) -> Bool {
-            let x = word ^ (byte &* 0x0101_0101_0101_0101)
-            return (x &- 0x0101_0101_0101_0101) & ~x & 0x8080_8080_8080_8080 != 0
-        }
-        return has(0x26) || (escape && (has(0x22) || has(0x3C) || has(0x3E)))
+        has(word, 0x26) || (escape && (has(word, 0x22) || has(word, 0x3C) || has(word, 0x3E)))
+    }
+
+    /// Whether any byte of `word` is `byte`: the classic "has a zero byte" test on the word
+    /// XORed with the byte repeated.
+    @inline(__always)
+    static func has(_ word: UInt64, _ byte: UInt64) -> Bool {
+        let x = word ^ (byte &* 0x0101_0101_0101_0101)
+        return (x &- 0x0101_0101_0101_0101) & ~x & 0x8080_8080_8080_8080 != 0
     }
 
     /// Whether any of the eight bytes of `word` is `&`.
     @inline(__always)
-    static func hasAmpersand(_ word: UInt64) -> Bool { mayNeedWork(word, escape: false) }
+    static func hasAmpersand(_ word: UInt64) -> Bool { has(word, 0x26) }
 
     /// Appends `bytes` with character references decoded; `escape` re-escapes the result for HTML.
     /// Runs with nothing to change are copied whole.
