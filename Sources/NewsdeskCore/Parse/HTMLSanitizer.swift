@@ -284,7 +284,9 @@ private struct TextWriter: HTMLTokenSink {
                 unread = true
                 return
             }
-            let room = limit >= Int.max / 8 ? rest.count : (limit + 1 - count) * 4 + 64
+            // A byte per character still wanted (and a little more): ASCII text fills the
+            // excerpt in one chunk; text with longer characters takes a few.
+            let room = limit >= Int.max / 8 ? rest.count : (limit + 1 - count) + 16
             let chunk = Self.prefix(of: rest, upTo: room)
             let start = text.count
             if decode { UTF8Text.appendDecoded(chunk, escape: false, to: &text) } else { text.append(contentsOf: chunk) }
@@ -317,7 +319,7 @@ private struct TextWriter: HTMLTokenSink {
             var read = start
             while read < n {
                 let b = bytes[read]
-                let space = UTF8Text.spaceLength(UnsafeBufferPointer(bytes), at: read)
+                let space = UTF8Text.isASCIISpace(b) ? 1 : b == 0xC2 && read + 1 < n && bytes[read + 1] == 0xA0 ? 2 : 0
                 if space > 0 {
                     // Written at most once per run, never before its first byte has been read.
                     if write > 0, bytes[write - 1] != 0x20 {

@@ -148,7 +148,8 @@ struct XMLParseOutcome: Sendable {
 /// Not `Sendable`: one parse, one thread. Safe against hostile input by construction of the C side
 /// (no external entities or DTDs, no network, libxml2's default size and depth limits).
 final class XMLStreamParser {
-    private let sink: any XMLEventSink
+    /// Kept alive by `parse`, which holds it for the whole parse: no reference counting per event.
+    private unowned(unsafe) let sink: any XMLEventSink
     /// libxml2 interns names, so a (local name, namespace URI) pointer pair names one element.
     // Touched on every event from one thread, never reentrantly: no dynamic exclusivity checks.
     @exclusivity(unchecked) private var names: [NameKey: XMLName] = [:]
@@ -170,22 +171,25 @@ final class XMLStreamParser {
         handler.userdata = Unmanaged.passUnretained(parser).toOpaque()
         handler.start_element = { userdata, local, _, uri, count, attributes in
             guard let userdata, let local else { return 0 }
-            let parser = Unmanaged<XMLStreamParser>.fromOpaque(userdata).takeUnretainedValue()
-            let name = parser.name(local: local, uri: uri)
-            return parser.sink.startElement(name, attributes: XMLAttributes(count: Int(count), base: attributes)) ? 1 : 0
+            return Unmanaged<XMLStreamParser>.fromOpaque(userdata)._withUnsafeGuaranteedRef { parser in
+                let name = parser.name(local: local, uri: uri)
+                return parser.sink.startElement(name, attributes: XMLAttributes(count: Int(count), base: attributes)) ? 1 : 0
+            }
         }
         handler.end_element = { userdata, local, uri in
             guard let userdata, let local else { return 0 }
-            let parser = Unmanaged<XMLStreamParser>.fromOpaque(userdata).takeUnretainedValue()
-            return parser.sink.endElement(parser.name(local: local, uri: uri)) ? 1 : 0
+            return Unmanaged<XMLStreamParser>.fromOpaque(userdata)._withUnsafeGuaranteedRef { parser in
+                parser.sink.endElement(parser.name(local: local, uri: uri)) ? 1 : 0
+            }
         }
         handler.characters = { userdata, text, length in
             guard let userdata, let text, length > 0 else { return }
-            let parser = Unmanaged<XMLStreamParser>.fromOpaque(userdata).takeUnretainedValue()
-            parser.sink.characters(UnsafeBufferPointer(start: text, count: length))
+            Unmanaged<XMLStreamParser>.fromOpaque(userdata)._withUnsafeGuaranteedRef { parser in
+                parser.sink.characters(UnsafeBufferPointer(start: text, count: length))
+            }
         }
         var result = nd_xml_result()
-        let status = withExtendedLifetime(parser) {
+        let status = withExtendedLifetime((parser, sink)) {
             nd_xml_parse(utf8.baseAddress?.assumingMemoryBound(to: CChar.self), utf8.count, &handler, &result)
         }
         return XMLParseOutcome(result, status: status)

@@ -57,14 +57,14 @@ struct HTMLSanitizerTests {
         #expect(HTMLSanitizer.excerpt("short text") == "short text")
     }
 
-    /// Long text is decoded a chunk at a time (the first 1,188 bytes for a 280-character excerpt);
-    /// a chunk must end neither inside a character reference nor between the two bytes of a
-    /// no-break space. Each unit here is long in bytes and short in characters, so that the first
-    /// chunk does not fill the excerpt and ends inside a unit.
+    /// Long text is decoded a chunk at a time (a byte per character still wanted, plus 16: the
+    /// first chunk of a 280-character excerpt is 297 bytes); a chunk must end neither inside a
+    /// character reference nor between the two bytes of a no-break space. Each unit here is long in
+    /// bytes and short in characters, so that chunks end inside units.
     @Test(arguments: [
-        ("&eacute;&eacute;&eacute; ", "ééé"),  // 25 bytes: the chunk ends in "&eacu"
-        ("&#x4E2D;&#25991;&#x0061; ", "中文a"),  // 25 bytes: the chunk ends in "&#25"
-        ("中" + String(repeating: "\u{A0}", count: 13), "中"),  // 29 bytes: the chunk ends between 0xC2 and 0xA0
+        ("&eacute;&eacute;&eacute; ", "ééé"),  // 25 bytes: the first chunk ends in "&eacu"
+        ("&#x4E2D;&#25991;&#x0061; ", "中文a"),  // 25 bytes: the first chunk ends in "&#x006"
+        ("中" + String(repeating: "\u{A0}", count: 13), "中"),  // 29 bytes: the first chunk ends between 0xC2 and 0xA0
     ])
     func excerptOfLongTextReadsWholeCharacters(unit: String, expected: String) {
         let excerpt = HTMLSanitizer.excerpt(String(repeating: unit, count: 400))
