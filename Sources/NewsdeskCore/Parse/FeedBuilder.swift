@@ -40,6 +40,9 @@ final class FeedBuilder: XMLEventSink {
     @exclusivity(unchecked) private var capture: Capture?
     /// The text of the capture, kept apart from it so that appending never copies.
     @exclusivity(unchecked) private var buffer: [UInt8] = []
+    /// The lifted piece that is, so far, the whole text of the capture (escaped HTML or CDATA
+    /// alone in its element, the common case): used where it lies, not copied into `buffer`.
+    @exclusivity(unchecked) private var wholePiece: Int?
     @exclusivity(unchecked) private var item: RawItem?
     @exclusivity(unchecked) private var itemDepth = 0
     /// Depth of an Atom author/contributor element being read, and the name found in it.
@@ -85,6 +88,7 @@ final class FeedBuilder: XMLEventSink {
 
         if let active = capture {
             if keepsMarkup(active, name: name, depth: depth), buffer.count < maxFieldBytes {
+                copyWholePiece()
                 buffer.append(UInt8(ascii: "<"))
                 buffer.append(contentsOf: name.local.utf8)
                 attributes.serialize(into: &buffer)
@@ -125,6 +129,7 @@ final class FeedBuilder: XMLEventSink {
         if let active = capture {
             if depth > active.depth {
                 if keepsMarkup(active, name: name, depth: depth), buffer.count < maxFieldBytes {
+                    copyWholePiece()
                     UTF8Text.append("</", to: &buffer)
                     buffer.append(contentsOf: name.local.utf8)
                     buffer.append(UInt8(ascii: ">"))
@@ -160,6 +165,14 @@ final class FeedBuilder: XMLEventSink {
 
     func characters(_ text: UnsafeBufferPointer<UInt8>) {
         guard let active = capture else { return }
+        // A placeholder alone is kept as the piece it stands for (until more text comes).
+        if buffer.isEmpty, wholePiece == nil, active.kind != .xhtml, !active.base64,
+            let (index, end) = placeholder(in: text, at: 0), end == text.count, pieces[index].count <= maxFieldBytes
+        {
+            wholePiece = index
+            return
+        }
+        copyWholePiece()
         var start = 0
         // Swap placeholders (U+FDD0 number U+FDD1) back for the text lifted out.
         while let lead = UTF8Text.index(of: 0xEF, in: text, from: start) {
@@ -189,6 +202,13 @@ final class FeedBuilder: XMLEventSink {
         while j < text.count, text[j] == 0x0A { j += 1 }  // the text's line breaks, kept for line numbers
         guard j + 2 < text.count, text[j] == 0xEF, text[j + 1] == 0xB7, text[j + 2] == 0x91, number < pieces.count else { return nil }
         return (number, j + 3)
+    }
+
+    /// Moves the whole piece, if there is one, into `buffer`: more text or markup follows it.
+    private func copyWholePiece() {
+        guard let index = wholePiece else { return }
+        wholePiece = nil
+        lifted.withUnsafeBufferPointer { append(UnsafeBufferPointer(rebasing: $0[pieces[index]]), escape: false) }
     }
 
     /// Appends captured text, escaped when the capture is XHTML markup, up to the field cap.
@@ -221,6 +241,7 @@ final class FeedBuilder: XMLEventSink {
     private func begin(_ target: Target, kind: TextKind, depth: Int, base: URL?, base64: Bool = false) {
         capture = Capture(target: target, kind: kind, depth: depth, base: base, base64: base64)
         buffer.removeAll(keepingCapacity: true)
+        wholePiece = nil
     }
 
     private func startChannelElement(_ name: XMLName, parent: FeedElement, attributes: XMLAttributes, base: URL?, depth: Int) {
@@ -348,10 +369,14 @@ final class FeedBuilder: XMLEventSink {
         // copied out at its size so that `buffer` is never shared (clearing a shared array
         // allocates its whole capacity anew: that was a hot spot).
         var text: RawText {
-            RawText(value: buffer.withUnsafeBufferPointer { Array($0) }, kind: capture.kind, base: capture.base)
+            let value = wholePiece.map { lifted[pieces[$0]] } ?? ArraySlice(buffer.withUnsafeBufferPointer { Array($0) })
+            return RawText(value: value, kind: capture.kind, base: capture.base)
         }
         var trimmed: String {
-            buffer.withUnsafeBufferPointer { UTF8Text.trimmed($0) }
+            if let index = wholePiece {
+                return lifted.withUnsafeBufferPointer { UTF8Text.trimmed(UnsafeBufferPointer(rebasing: $0[pieces[index]])) }
+            }
+            return buffer.withUnsafeBufferPointer { UTF8Text.trimmed($0) }
         }
         switch capture.target {
         case .feedTitle: if feed.title == nil { feed.title = text }

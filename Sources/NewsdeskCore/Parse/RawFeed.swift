@@ -13,7 +13,8 @@ enum TextKind: Sendable {
 /// Text as the feed gave it (UTF-8 bytes, kept as bytes so that large content is never turned into
 /// a String before it is sanitized), with how to read it and the base its links resolve against.
 struct RawText: Sendable {
-    var value: [UInt8]
+    /// Often a slice of the text `XMLRepair` lifted out of the document, shared rather than copied.
+    var value: ArraySlice<UInt8>
     var kind: TextKind
     var base: URL?
 }

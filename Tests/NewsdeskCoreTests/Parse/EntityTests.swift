@@ -83,6 +83,28 @@ struct EntityTests {
         #expect(try parse(document).items.first?.title == expected)
     }
 
+    /// Lifted text alone in its element is used where it lies; markup or text after it must
+    /// still join it, in order.
+    @Test func liftedTextJoinsWhatFollowsIt() throws {
+        let feed = try parse(
+            rss(
+                """
+                <item><title>a</title><description>&lt;i&gt;one&lt;/i&gt;<b>two</b> three</description>
+                <guid>https://x.example/?a=1&amp;b=2</guid></item>
+                <item><title>b</title><description><![CDATA[<p>four</p>]]><![CDATA[<p>five</p>]]></description></item>
+                """))
+        #expect(feed.items.map(\.summary) == ["<i>one</i><b>two</b> three", "<p>four</p><p>five</p>"])
+        #expect(feed.items.first?.guid == "https://x.example/?a=1&b=2")
+        #expect(feed.items.first?.excerpt == "onetwo three", "inline tags do not separate words")
+    }
+
+    @Test func liftedTextOverTheFieldCapIsCut() throws {
+        let text = String(repeating: "&lt;b&gt;x&lt;/b&gt; ", count: 500_000)  // 4.5 MB once decoded: over the 4 MiB cap
+        let feed = try parse(rss("<item><title>big</title><description>\(text)</description></item>"))
+        #expect(feed.warnings.contains { $0.contains("1 elements had more than 4194304 bytes") }, "\(feed.warnings)")
+        #expect(feed.items.first?.summary?.hasPrefix("<b>x</b> <b>x</b>") == true)
+    }
+
     @Test func declaredEntitiesKeepTheirRunInTheDocument() throws {
         let document = """
             <?xml version="1.0"?>
