@@ -34,7 +34,7 @@ enum DoubleEncodingRepair {
         bytes.withUnsafeBufferPointer { buffer in
             var i = 0
             while let hit = UTF8Text.index(of: 0xC3, in: buffer, from: i) {
-                if hit + 2 < buffer.count, (0x82...0xB4).contains(buffer[hit + 1]), continuationLeads.contains(buffer[hit + 2]) {
+                if hit + 2 < buffer.count, (0x82...0xB4).contains(buffer[hit + 1]), isContinuationLead(buffer[hit + 2]) {
                     return true
                 }
                 i = hit + 1
@@ -43,7 +43,15 @@ enum DoubleEncodingRepair {
         }
     }
 
-    private static let continuationLeads: Set<UInt8> = [0xC2, 0xC5, 0xC6, 0xCB, 0xE2]
+    /// Whether `byte` can start the second character of a double-encoded one: C2 (U+0080-U+00BF)
+    /// or the lead of a windows-1252 special (C5, C6, CB, E2). A switch, not a Set: this runs for
+    /// every "Ã" of Latin text.
+    private static func isContinuationLead(_ byte: UInt8) -> Bool {
+        switch byte {
+        case 0xC2, 0xC5, 0xC6, 0xCB, 0xE2: true
+        default: false
+        }
+    }
 
     /// The original bytes of a double-encoded character at `i`, and how many bytes it spans now.
     private static func decodeOne(_ bytes: [UInt8], at i: Int) -> ([UInt8], Int)? {
