@@ -266,6 +266,26 @@ struct FeedDateTests {
 
     /// Found by fuzzing: a leap second, 24:00 or an offset must not carry a date past year 9999
     /// (or before year 1), which RFC 3339 cannot write.
+    /// The fast path for RFC 822's and RFC 3339's usual forms must answer as the general parser
+    /// does, and must answer at all for the usual forms (else it saves nothing).
+    @Test(arguments: [
+        ("Tue, 05 Mar 2019 08:30:15 GMT", true), ("Tue, 5 Mar 2019 08:30:15 +0200", true), ("05 Mar 2019 08:30 UT", true),
+        ("Mon, 29 Feb 2021 10:00:00 Z", true), ("Sun, 31 Dec 2023 24:00:00 -2359", true), ("Sat, 30 Jun 2012 23:59:60 UTC", true),
+        ("Sat, 01 Jan 0000 00:00:00 GMT", true), ("Sat, 01 Jan 2000 00:00:00 +2400", true), ("Sat, 1 Jan 2000 0:00:00 GMT", false),
+        ("Fri, 12 Dec 97 23:10:00 +0000", false), ("Tue, 05 Mar 2019 08:30:15 EST", false), ("tue, 05 mar 2019 08:30:15 gmt", false),
+        ("2019-03-05T08:30:15Z", true), ("2019-03-05T08:30:15.123456789+05:30", true), ("2019-03-05T08:30:15-0800", true),
+        ("2019-03-05T08:30:15", true), ("2019-02-29T08:30:15Z", true), ("9999-12-31T23:59:59-01:00", true),
+        ("2019-03-05T24:00:00Z", true), ("2019-03-05T08:30:15.+05:30", false), ("2019-03-05t08:30:15z", false), ("2019-03-05", false),
+        ("  2019-03-05T08:30:15Z\n", true), ("2019-03-05T08:30:15+05", false), ("2019-03-05T08:30:15+24:00", true),
+    ])
+    func commonFormsReadFastGiveTheGeneralAnswer(text: String, common: Bool) {
+        let fast = UTF8Text.withBytes(text, FeedDate.parseCommon)
+        #expect(fast == nil || fast == FeedDate.parseAnyForm(text), "fast \(String(describing: fast))")
+        // A form the fast path takes but finds no date in (Feb 29 of 2021) goes to the general parser.
+        #expect(fast != nil || !common || FeedDate.parseAnyForm(text) == nil)
+        #expect(FeedDate.parse(text) == FeedDate.parseAnyForm(text))
+    }
+
     @Test func datesOutsideYearsOneTo9999AreRefused() {
         #expect(FeedDate.parse("Sun 31 Dec 9999 23:59:60 GMT") == nil)
         #expect(FeedDate.parse("9999-12-31T23:00:00-05:00") == nil)
