@@ -121,9 +121,11 @@ enum UTF8Text {
         let n = bytes.count
         let raw = UnsafeRawPointer(bytes.baseAddress)
         while i < n {
-            if let raw, i + 8 <= n, !mayNeedWork(raw.loadUnaligned(fromByteOffset: i, as: UInt64.self), escape: true) {
-                i += 8
-                continue
+            if let raw, i + 8 <= n {
+                // Straight to the first byte to escape in the next eight, if any.
+                let skip = firstToStop(word(raw, i), escape: true)
+                i += skip
+                if skip == 8 { continue }
             }
             if needsWork(bytes[i]) {
                 if i > runStart { out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<i])) }
@@ -147,23 +149,29 @@ enum UTF8Text {
         b < 64 && (escapedMask >> UInt64(b)) & 1 != 0
     }
 
-    /// Whether any byte of `word` is `&` (or, when escaping, `"`, `<` or `>`).
+    /// The eight bytes at `offset`, the first in the lowest bits whatever the machine.
     @inline(__always)
-    private static func mayNeedWork(_ word: UInt64, escape: Bool) -> Bool {
-        has(word, 0x26) || (escape && (has(word, 0x22) || has(word, 0x3C) || has(word, 0x3E)))
+    static func word(_ raw: UnsafeRawPointer, _ offset: Int) -> UInt64 {
+        UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: offset, as: UInt64.self))
     }
 
-    /// Whether any byte of `word` is `byte`: the classic "has a zero byte" test on the word
-    /// XORed with the byte repeated.
+    /// The high bit of each byte of `word` that is `byte`: the classic "has a zero byte" test on
+    /// the word XORed with the byte repeated. Exact for the lowest such byte (borrows can mark
+    /// bytes above it), which is all the callers look at.
     @inline(__always)
-    static func has(_ word: UInt64, _ byte: UInt64) -> Bool {
+    static func matches(_ word: UInt64, _ byte: UInt64) -> UInt64 {
         let x = word ^ (byte &* 0x0101_0101_0101_0101)
-        return (x &- 0x0101_0101_0101_0101) & ~x & 0x8080_8080_8080_8080 != 0
+        return (x &- 0x0101_0101_0101_0101) & ~x & 0x8080_8080_8080_8080
     }
 
-    /// Whether any of the eight bytes of `word` is `&`.
+    /// How many of the eight bytes of `word` come before the first `&` (or, when escaping, `"`,
+    /// `<` or `>`): 8 when there is none.
     @inline(__always)
-    static func hasAmpersand(_ word: UInt64) -> Bool { has(word, 0x26) }
+    static func firstToStop(_ word: UInt64, escape: Bool) -> Int {
+        var found = matches(word, 0x26)
+        if escape { found |= matches(word, 0x22) | matches(word, 0x3C) | matches(word, 0x3E) }
+        return found.trailingZeroBitCount >> 3
+    }
 
     /// Appends `bytes` with character references decoded; `escape` re-escapes the result for HTML.
     /// Runs with nothing to change are copied whole.
@@ -175,10 +183,11 @@ enum UTF8Text {
         let mask: UInt64 = escape ? escapedMask : 1 << 0x26
         let raw = UnsafeRawPointer(bytes.baseAddress)
         while i < n {
-            // Eight bytes at a time while none of them is one to stop at.
-            if let raw, i + 8 <= n, !mayNeedWork(raw.loadUnaligned(fromByteOffset: i, as: UInt64.self), escape: escape) {
-                i += 8
-                continue
+            // Eight bytes at a time, straight to the first one to stop at.
+            if let raw, i + 8 <= n {
+                let skip = firstToStop(word(raw, i), escape: escape)
+                i += skip
+                if skip == 8 { continue }
             }
             let b = bytes[i]
             guard b < 64, (mask >> UInt64(b)) & 1 != 0 else {

@@ -338,9 +338,10 @@ enum XMLRepair {
                 var done = runStart
                 var i = amp
                 while i < runEnd {
-                    if i + 8 <= runEnd, !UTF8Text.hasAmpersand(raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)) {
-                        i += 8
-                        continue
+                    if i + 8 <= runEnd {
+                        let skip = UTF8Text.firstToStop(UTF8Text.word(raw, i), escape: false)
+                        i += skip
+                        if skip == 8 { continue }
                     }
                     guard src[i] == UInt8(ascii: "&") else {
                         i += 1
