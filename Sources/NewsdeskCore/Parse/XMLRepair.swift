@@ -278,7 +278,7 @@ enum XMLRepair {
                     let length = i + 1 - amp
                     if let character = Self.predefined(bytes[(amp + 1)..<i]) { return (.predefined(character), length) }
                     let name = String(decoding: bytes[(amp + 1)..<i], as: UTF8.self)
-                    if declared.contains(name) { return (.declared, length) }
+                    if !declared.isEmpty, declared.contains(name) { return (.declared, length) }
                     if let characters = HTMLEntities.character(named: name) { return (.html(characters), length) }
                 }
             }

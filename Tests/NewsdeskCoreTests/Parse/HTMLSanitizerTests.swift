@@ -84,6 +84,15 @@ struct HTMLSanitizerTests {
         #expect(excerpt.hasSuffix("…"))
     }
 
+    /// Plain http(s) URLs are copied after a check that reads eight bytes at a time; a reference,
+    /// which must be decoded (else `&amp;` would come out as `&amp;amp;`), is found at every offset.
+    @Test(arguments: 0..<17)
+    func referencesInURLsAreFoundAtEveryOffset(padding: Int) {
+        let path = "https://x.example/" + String(repeating: "p", count: padding)
+        #expect(HTMLSanitizer.sanitize("<a href=\"\(path)?a=1&amp;b=2\">l</a>", base: nil) == "<a href=\"\(path)?a=1&amp;b=2\">l</a>")
+        #expect(HTMLSanitizer.sanitize("<img src=\"\(path)&#x41;\">", base: nil) == "<img src=\"\(path)A\">")
+    }
+
     @Test func excerptCutsAtAWord() {
         let text = String(repeating: "word ", count: 100)
         let excerpt = HTMLSanitizer.excerpt(text, limit: 22)
