@@ -211,6 +211,12 @@ final class FeedBuilder: XMLEventSink {
         lifted.withUnsafeBufferPointer { append(UnsafeBufferPointer(rebasing: $0[pieces[index]]), escape: false) }
     }
 
+    /// The captured text: the whole piece where it lies, else the buffer.
+    private func withCapturedBytes<R>(_ body: (UnsafeBufferPointer<UInt8>) -> R) -> R {
+        guard let index = wholePiece else { return buffer.withUnsafeBufferPointer(body) }
+        return lifted.withUnsafeBufferPointer { body(UnsafeBufferPointer(rebasing: $0[pieces[index]])) }
+    }
+
     /// Appends captured text, escaped when the capture is XHTML markup, up to the field cap.
     private func append(_ text: UnsafeBufferPointer<UInt8>, escape: Bool) {
         if buffer.count + text.count > maxFieldBytes {
@@ -372,12 +378,7 @@ final class FeedBuilder: XMLEventSink {
             let value = wholePiece.map { lifted[pieces[$0]] } ?? ArraySlice(buffer.withUnsafeBufferPointer { Array($0) })
             return RawText(value: value, kind: capture.kind, base: capture.base)
         }
-        var trimmed: String {
-            if let index = wholePiece {
-                return lifted.withUnsafeBufferPointer { UTF8Text.trimmed(UnsafeBufferPointer(rebasing: $0[pieces[index]])) }
-            }
-            return buffer.withUnsafeBufferPointer { UTF8Text.trimmed($0) }
-        }
+        var trimmed: String { withCapturedBytes(UTF8Text.trimmed) }
         switch capture.target {
         case .feedTitle: if feed.title == nil { feed.title = text }
         case .feedSubtitle: if feed.subtitle == nil { feed.subtitle = text }

@@ -24,7 +24,7 @@ enum HTMLSanitizer {
         writer.closeAll()
         let html = writer.out.withUnsafeBufferPointer { UTF8Text.trimmed($0) }
         guard excerptLimit > 0 else { return (html, "") }
-        return (html, cutExcerpt(writer.text.folded, unread: writer.text.unread, limit: excerptLimit))
+        return (html, writer.text.excerpt)
     }
 
     /// The text of `html` with tags dropped, entities decoded and white space folded.
@@ -44,7 +44,7 @@ enum HTMLSanitizer {
         UTF8Text.withBytes(html) { bytes in
             var writer = TextWriter(limit: limit)
             HTMLTokenizer.run(bytes, into: &writer)
-            return cutExcerpt(writer.folded, unread: writer.unread, limit: limit)
+            return writer.excerpt
         }
     }
 
@@ -52,12 +52,12 @@ enum HTMLSanitizer {
     static func excerpt(plainText bytes: UnsafeBufferPointer<UInt8>, limit: Int = 280) -> String {
         var writer = TextWriter(limit: limit)
         writer.append(bytes, decode: false)
-        return cutExcerpt(writer.folded, unread: writer.unread, limit: limit)
+        return writer.excerpt
     }
 
     /// Folded text (as `TextWriter` gathers it) cut to `limit` scalars at a word, with an ellipsis
     /// when anything was left out.
-    static func cutExcerpt(_ text: [UInt8], unread: Bool, limit: Int) -> String {
+    fileprivate static func cutExcerpt(_ text: [UInt8], unread: Bool, limit: Int) -> String {
         // Counted on the decoded text: a stray byte of invalid UTF-8 becomes a U+FFFD of its own
         // (counting the raw bytes let such input run past the limit; found by fuzzing). A String's
         // UTF-8 is valid, so its scalars are its bytes that are not continuation bytes.
@@ -269,6 +269,8 @@ private struct TextWriter: HTMLTokenSink {
     var isFull: Bool { unread || (count > limit && text.last != 0x20) }
     /// The text without its trailing space.
     var folded: [UInt8] { text.last == 0x20 ? Array(text.dropLast()) : text }
+    /// The text cut to `limit` characters at a word, with an ellipsis when text was left out.
+    var excerpt: String { HTMLSanitizer.cutExcerpt(folded, unread: unread, limit: limit) }
 
     mutating func text(_ piece: UnsafeBufferPointer<UInt8>) { append(piece, decode: true) }
 
@@ -326,12 +328,12 @@ private struct TextWriter: HTMLTokenSink {
     private mutating func foldTail(from start: Int) {
         let n = text.count
         var write = start
-        var stoppedAt: Int?
+        var stopped = false
         text.withUnsafeMutableBufferPointer { bytes in
             var read = start
             while read < n {
                 let b = bytes[read]
-                let space = UTF8Text.isASCIISpace(b) ? 1 : b == 0xC2 && read + 1 < n && bytes[read + 1] == 0xA0 ? 2 : 0
+                let space = UTF8Text.spaceLength(UnsafeBufferPointer(bytes), at: read)
                 if space > 0 {
                     // Written at most once per run, never before its first byte has been read.
                     if write > 0, bytes[write - 1] != 0x20 {
@@ -344,7 +346,7 @@ private struct TextWriter: HTMLTokenSink {
                 }
                 if b & 0xC0 != 0x80 {
                     if count > limit {
-                        stoppedAt = read
+                        stopped = true
                         break
                     }
                     count += 1
@@ -355,6 +357,6 @@ private struct TextWriter: HTMLTokenSink {
             }
         }
         text.removeLast(n - write)
-        if stoppedAt != nil { unread = true }
+        if stopped { unread = true }
     }
 }

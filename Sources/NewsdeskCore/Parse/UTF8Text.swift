@@ -212,7 +212,7 @@ enum UTF8Text {
 
     /// Appends `scalar` as UTF-8, escaped for HTML when asked.
     @inline(__always)
-    private static func appendScalar(_ scalar: Unicode.Scalar, escape: Bool, to out: inout [UInt8]) {
+    static func appendScalar(_ scalar: Unicode.Scalar, escape: Bool, to out: inout [UInt8]) {
         if scalar.isASCII {
             if escape { appendEscaped(UInt8(scalar.value), to: &out) } else { out.append(UInt8(scalar.value)) }
             return

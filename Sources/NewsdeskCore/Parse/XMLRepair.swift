@@ -171,7 +171,7 @@ enum XMLRepair {
             var nextCDATA = XMLRepair.firstIndex(of: Self.cdataOpen, in: bytes[position...])
             var nextComment = XMLRepair.firstIndex(of: Self.commentOpen, in: bytes[position...])
             while position < n {
-                guard let amp = nextAmpersand(from: position) else { break }
+                guard let amp = next(UInt8(ascii: "&"), from: position, to: n) else { break }
                 if let comment = nextComment, comment < amp, nextCDATA.map({ comment < $0 }) ?? true {
                     position = (XMLRepair.firstIndex(of: Self.commentEnd, in: bytes[(comment + 4)...]) ?? n - 3) + 3
                     nextComment = XMLRepair.firstIndex(of: Self.commentOpen, in: bytes[min(position, n)...])
@@ -199,15 +199,6 @@ enum XMLRepair {
             guard changed else { return false }
             output.append(contentsOf: bytes[copied...])
             return true
-        }
-
-        private func nextAmpersand(from position: Int) -> Int? {
-            bytes.withUnsafeBytes { raw -> Int? in
-                guard let base = raw.baseAddress,
-                    let hit = memchr(base + position, Int32(UInt8(ascii: "&")), raw.count - position)
-                else { return nil }
-                return UnsafeRawPointer(hit) - base
-            }
         }
 
         /// Copies the unchanged bytes up to `index`, then `replacement` in place of `length` bytes.
@@ -331,10 +322,11 @@ enum XMLRepair {
             else { return nil }
             if lifted.capacity == 0 { lifted.reserveCapacity(bytes.count) }
             let mark = lifted.count
-            let counted = (entitiesReplaced, ampersandsEscaped)
             let source = bytes
-            let decoded = source.withUnsafeBufferPointer { src -> Bool in
-                guard let raw = UnsafeRawPointer(src.baseAddress) else { return false }
+            // The references decoded (HTML entities, bare ampersands), or nil at an entity the DTD declares.
+            let counts = source.withUnsafeBufferPointer { src -> (entities: Int, ampersands: Int)? in
+                guard let raw = UnsafeRawPointer(src.baseAddress) else { return nil }
+                var counts = (entities: 0, ampersands: 0)
                 var done = runStart
                 var i = amp
                 while i < runEnd {
@@ -351,28 +343,29 @@ enum XMLRepair {
                     let (reference, length) = reference(at: i)
                     switch reference {
                     case .predefined(let character): lifted.append(character)
-                    case .character(let scalar): lifted.append(contentsOf: String(scalar).utf8)
+                    case .character(let scalar): UTF8Text.appendScalar(scalar, escape: false, to: &lifted)
                     case .windows1252(let characters): lifted.append(contentsOf: characters.utf8)
                     case .forbidden: break
                     case .html(let characters):
                         lifted.append(contentsOf: characters.utf8)
-                        entitiesReplaced += 1
-                    case .declared: return false
+                        counts.entities += 1
+                    case .declared: return nil
                     case .bare:
                         lifted.append(UInt8(ascii: "&"))
-                        ampersandsEscaped += 1
+                        counts.ampersands += 1
                     }
                     i += length
                     done = i
                 }
                 if runEnd > done { lifted.append(contentsOf: UnsafeBufferPointer(rebasing: src[done..<runEnd])) }
-                return true
+                return counts
             }
-            guard decoded else {
+            guard let counts else {
                 lifted.removeSubrange(mark...)
-                (entitiesReplaced, ampersandsEscaped) = counted
                 return nil
             }
+            entitiesReplaced += counts.entities
+            ampersandsEscaped += counts.ampersands
             placehold(runStart..<runEnd, piece: mark..<lifted.count)
             return runEnd
         }
