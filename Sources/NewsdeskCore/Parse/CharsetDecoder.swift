@@ -246,7 +246,7 @@ enum CharsetDecoder {
         return (out, invalid, multibyte)
     }
 
-    /// nil when `bytes` need repair; else how many multi-byte sequences they hold. Eight bytes at
+    /// nil when `bytes` need repair; else how many multi-byte sequences they hold. Many bytes at
     /// a time while they are plain ASCII text, which is most of most feeds.
     private static func scanClean(_ bytes: UnsafeBufferPointer<UInt8>) -> Int? {
         var multibyte = 0
@@ -255,18 +255,25 @@ enum CharsetDecoder {
         guard let base = bytes.baseAddress else { return 0 }
         let raw = UnsafeRawPointer(base)
         while i < n {
+            // 32 bytes at a time through long ASCII stretches, then 8, then one.
+            if i + 32 <= n {
+                let w0 = raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)
+                let w1 = raw.loadUnaligned(fromByteOffset: i + 8, as: UInt64.self)
+                let w2 = raw.loadUnaligned(fromByteOffset: i + 16, as: UInt64.self)
+                let w3 = raw.loadUnaligned(fromByteOffset: i + 24, as: UInt64.self)
+                if (w0 | w1 | w2 | w3) & 0x8080_8080_8080_8080 == 0 {
+                    let forbidden =
+                        forbiddenControls(w0) | forbiddenControls(w1) | forbiddenControls(w2) | forbiddenControls(w3)
+                    guard forbidden == 0 else { return nil }
+                    i += 32
+                    continue
+                }
+            }
             if i + 8 <= n {
                 let word = raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)
-                // No byte with the high bit set, and none below 0x20 (bits 5 and 6 both clear).
-                let low = word & 0x6060_6060_6060_6060
-                let hasControl = (low &- 0x0101_0101_0101_0101) & ~low & 0x8080_8080_8080_8080
                 if word & 0x8080_8080_8080_8080 == 0 {
                     // ASCII; a byte below 0x20 must be a tab, line feed or carriage return.
-                    if hasControl != 0 {
-                        for k in i..<(i + 8) where bytes[k] < 0x20 {
-                            guard bytes[k] == 0x09 || bytes[k] == 0x0A || bytes[k] == 0x0D else { return nil }
-                        }
-                    }
+                    guard forbiddenControls(word) == 0 else { return nil }
                     i += 8
                     continue
                 }
@@ -287,6 +294,20 @@ enum CharsetDecoder {
             i += length
         }
         return multibyte
+    }
+
+    /// The high bit of each byte of the ASCII `word` (no high bits set) that is a control
+    /// character XML forbids: below 0x20 and not a tab, line feed or carriage return. Exact for
+    /// every byte: with the high bits clear, adding 0x7F to a byte never carries into the next.
+    @inline(__always)
+    private static func forbiddenControls(_ word: UInt64) -> UInt64 {
+        let high: UInt64 = 0x8080_8080_8080_8080
+        let carry: UInt64 = 0x7F7F_7F7F_7F7F_7F7F
+        let controls = ~((word & 0x6060_6060_6060_6060) &+ carry) & high
+        let tabs = ~((word ^ 0x0909_0909_0909_0909) &+ carry) & high
+        let lineFeeds = ~((word ^ 0x0A0A_0A0A_0A0A_0A0A) &+ carry) & high
+        let returns = ~((word ^ 0x0D0D_0D0D_0D0D_0D0D) &+ carry) & high
+        return controls & ~(tabs | lineFeeds | returns)
     }
 
     /// The length of the valid UTF-8 sequence at `i` (excluding the non-characters U+FFFE/U+FFFF

@@ -148,8 +148,9 @@ struct XMLParseOutcome: Sendable {
 /// Not `Sendable`: one parse, one thread. Safe against hostile input by construction of the C side
 /// (no external entities or DTDs, no network, libxml2's default size and depth limits).
 final class XMLStreamParser {
-    /// Kept alive by `parse`, which holds it for the whole parse: no reference counting per event.
-    private unowned(unsafe) let sink: any XMLEventSink
+    /// A `let` of a parser the callbacks hold as guaranteed: reached with no reference counting per
+    /// event (an `unowned(unsafe)` field was retained around every call).
+    private let sink: any XMLEventSink
     /// libxml2 interns names, so a (local name, namespace URI) pointer pair names one element.
     // Touched on every event from one thread, never reentrantly: no dynamic exclusivity checks.
     @exclusivity(unchecked) private var names: [NameKey: XMLName] = [:]

@@ -106,6 +106,22 @@ struct EncodingTests {
         let bytes = Array(document(title: "Bell\u{07}and\u{00}nul\u{1B}esc", declared: "UTF-8").utf8)
         #expect(try title(bytes) == "Bellandnulesc")
     }
+
+    /// Every control byte at every offset of a 68-byte ASCII text (the 32-byte, 8-byte and
+    /// byte-wise stretches of the scan): tabs, line feeds and carriage returns stay; the rest go.
+    @Test func everyControlByteIsJudgedAtEveryOffset() {
+        let text = Array("Line one\tand two\r\nthen a long stretch of plain ASCII words for speed".utf8)
+        #expect(text.count == 68)
+        for control in UInt8(0)..<0x20 {
+            let kept = control == 0x09 || control == 0x0A || control == 0x0D
+            for offset in 0...text.count {
+                var bytes = text
+                bytes.insert(control, at: offset)
+                let cleaned = CharsetDecoder.cleanUTF8(bytes).bytes
+                #expect(cleaned == (kept ? bytes : text), "byte \(control) at \(offset)")
+            }
+        }
+    }
 }
 
 @Suite("Double-encoded UTF-8")
