@@ -62,24 +62,17 @@ enum HTMLSanitizer {
         // (counting the raw bytes let such input run past the limit; found by fuzzing). A String's
         // UTF-8 is valid, so its scalars are its bytes that are not continuation bytes.
         var decoded = String(decoding: text, as: UTF8.self)
-        // Where the text is cut (at the last space before the limit), or nil when it all fits.
-        let end: Int? = decoded.withUTF8 { bytes in
-            var scalars = 0
-            var cut: Int? = unread ? bytes.count : nil
-            for index in 0..<bytes.count where bytes[index] & 0xC0 != 0x80 {
-                if scalars == limit {
-                    cut = index
-                    break
-                }
-                scalars += 1
-            }
-            guard let cut else { return nil }
+        // The text up to its cut (at the last space before the limit) and an ellipsis, built as
+        // bytes and made a String once; nil when it all fits.
+        let cut: [UInt8]? = decoded.withUTF8 { bytes in
+            guard let cut = UTF8Text.indexOfScalar(limit, in: bytes) ?? (unread ? bytes.count : nil) else { return nil }
             var space = cut
             while space > 0, bytes[space - 1] != 0x20 { space -= 1 }
-            return space > 0 ? space - 1 : cut
+            var kept = Array(bytes[..<(space > 0 ? space - 1 : cut)])
+            UTF8Text.append("…", to: &kept)
+            return kept
         }
-        guard let end else { return decoded }
-        return (String(decoded.utf8.prefix(end)) ?? decoded) + "…"
+        return cut.map { String(decoding: $0, as: UTF8.self) } ?? decoded
     }
 
     static func escapeText(_ text: some StringProtocol) -> String {
@@ -125,6 +118,9 @@ private struct SanitizingWriter: HTMLTokenSink {
     var open: [UInt8] = []
     /// The plain text for an excerpt, gathered in the same pass (up to its own limit).
     var text: TextWriter
+    /// Read once per document, not at every tag (each read checks the tables' initialization).
+    let tags = HTMLVocabulary.tags
+    let attributeNames = HTMLVocabulary.attributes
 
     init(base: URL?, capacity: Int, excerptLimit: Int) {
         self.base = base
@@ -141,7 +137,7 @@ private struct SanitizingWriter: HTMLTokenSink {
         if !text.isFull { text.startTag(tag, attributes: attributes, selfClosing: selfClosing) }
         guard let tag, tag.flags.contains(.allowed) else { return }
         out.append(UInt8(ascii: "<"))
-        out.append(contentsOf: HTMLVocabulary.tags.spelling(tag.id))
+        out.append(contentsOf: tags.spelling(tag.id))
         var seen: UInt64 = 0
         for attribute in attributes {
             guard let name = attribute.name, name.flags.contains(.allowed), seen & (1 << name.id) == 0 else { continue }
@@ -190,7 +186,7 @@ private struct SanitizingWriter: HTMLTokenSink {
 
     private mutating func appendAttribute(_ name: HTMLName, _ value: (inout [UInt8]) -> Void) {
         out.append(UInt8(ascii: " "))
-        out.append(contentsOf: HTMLVocabulary.attributes.spelling(name.id))
+        out.append(contentsOf: attributeNames.spelling(name.id))
         UTF8Text.append("=\"", to: &out)
         value(&out)
         out.append(UInt8(ascii: "\""))
@@ -240,7 +236,7 @@ private struct SanitizingWriter: HTMLTokenSink {
 
     private mutating func closeTag(_ id: UInt8) {
         UTF8Text.append("</", to: &out)
-        out.append(contentsOf: HTMLVocabulary.tags.spelling(id))
+        out.append(contentsOf: tags.spelling(id))
         out.append(UInt8(ascii: ">"))
     }
 
@@ -262,7 +258,11 @@ private struct TextWriter: HTMLTokenSink {
     /// Set once text had to be left out for the limit.
     private(set) var unread = false
 
-    init(limit: Int) { self.limit = limit }
+    init(limit: Int) {
+        self.limit = limit
+        // Room for the limit's worth of text in a few chunks, so the buffer grows once at most.
+        if limit > 0 && limit < 4096 { text.reserveCapacity(2 * limit + 64) }
+    }
 
     /// Full once a character past the limit was seen. A space past it is not enough: only the
     /// next word tells whether text was left out.
@@ -333,6 +333,18 @@ private struct TextWriter: HTMLTokenSink {
             var read = start
             while read < n {
                 let b = bytes[read]
+                // Printable ASCII, most of most text, first.
+                if b &- 0x21 < 0x5E {
+                    if count > limit {
+                        stopped = true
+                        break
+                    }
+                    count += 1
+                    bytes[write] = b
+                    write += 1
+                    read += 1
+                    continue
+                }
                 let space = UTF8Text.spaceLength(UnsafeBufferPointer(bytes), at: read)
                 if space > 0 {
                     // Written at most once per run, never before its first byte has been read.

@@ -27,6 +27,9 @@ enum HTMLTokenizer {
         let n = bytes.count
         var i = 0
         var attributes: [Attribute] = []
+        // Read once: each use of a static table would check its one-time initialization.
+        let tags = HTMLVocabulary.tags
+        let attributeNames = HTMLVocabulary.attributes
         while i < n, !sink.isFull {
             guard let lt = UTF8Text.index(of: UInt8(ascii: "<"), in: bytes, from: i) else {
                 sink.text(slice(bytes, i, n))
@@ -46,14 +49,15 @@ enum HTMLTokenizer {
                 if nameStart < n, isLetter(bytes[nameStart]) {
                     var nameEnd = nameStart
                     while nameEnd < close, !UTF8Text.isASCIISpace(bytes[nameEnd]), bytes[nameEnd] != UInt8(ascii: "/") { nameEnd += 1 }
-                    sink.endTag(HTMLVocabulary.tags.lookup(slice(bytes, nameStart, nameEnd)))
+                    sink.endTag(tags.lookup(slice(bytes, nameStart, nameEnd)))
                 }
                 i = min(n, close + 1)
             } else if isLetter(first) {
                 attributes.removeAll(keepingCapacity: true)
-                let (tag, selfClosing, next) = parseTag(bytes, from: lt + 1, attributes: &attributes)
+                let (tag, selfClosing, next) = parseTag(
+                    bytes, from: lt + 1, tags: tags, attributeNames: attributeNames, attributes: &attributes)
                 if let tag, tag.flags.contains(.droppedWithContent), !selfClosing {
-                    i = skipRawText(bytes, from: next, closing: HTMLVocabulary.tags.spelling(tag.id))
+                    i = skipRawText(bytes, from: next, closing: tags.spelling(tag.id))
                 } else {
                     sink.startTag(tag, attributes: attributes, selfClosing: selfClosing)
                     i = next
@@ -103,11 +107,13 @@ enum HTMLTokenizer {
     }
 
     /// Reads `name attr="v" attr2=v2 flag>` from just after the `<`; returns where text resumes.
-    private static func parseTag(_ bytes: Bytes, from start: Int, attributes: inout [Attribute]) -> (HTMLName?, Bool, Int) {
+    private static func parseTag(
+        _ bytes: Bytes, from start: Int, tags: HTMLNameTable, attributeNames: HTMLNameTable, attributes: inout [Attribute]
+    ) -> (HTMLName?, Bool, Int) {
         let n = bytes.count
         var i = start
         while i < n, !UTF8Text.isASCIISpace(bytes[i]), bytes[i] != UInt8(ascii: ">"), bytes[i] != UInt8(ascii: "/") { i += 1 }
-        let name = HTMLVocabulary.tags.lookup(slice(bytes, start, i))
+        let name = tags.lookup(slice(bytes, start, i))
         var selfClosing = false
         while i < n {
             let c = bytes[i]
@@ -123,7 +129,7 @@ enum HTMLTokenizer {
             while i < n, !UTF8Text.isASCIISpace(bytes[i]), bytes[i] != UInt8(ascii: "="), bytes[i] != UInt8(ascii: ">"),
                 bytes[i] != UInt8(ascii: "/")
             { i += 1 }
-            let attributeName = HTMLVocabulary.attributes.lookup(slice(bytes, nameStart, i))
+            let attributeName = attributeNames.lookup(slice(bytes, nameStart, i))
             while i < n, UTF8Text.isASCIISpace(bytes[i]) { i += 1 }
             var value = slice(bytes, i, i)
             if i < n, bytes[i] == UInt8(ascii: "=") {

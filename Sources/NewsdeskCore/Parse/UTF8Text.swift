@@ -173,6 +173,32 @@ enum UTF8Text {
         return found.trailingZeroBitCount >> 3
     }
 
+    /// Where scalar number `n` (counting from 0) of the valid UTF-8 `bytes` starts, or nil when
+    /// they hold no more than `n` scalars. A scalar is a byte that is not a continuation byte
+    /// (10xxxxxx); those are counted eight at a time.
+    static func indexOfScalar(_ n: Int, in bytes: Bytes) -> Int? {
+        var scalars = 0
+        var i = 0
+        if let raw = UnsafeRawPointer(bytes.baseAddress) {
+            while i + 8 <= bytes.count {
+                let w = word(raw, i)
+                // Bit 7 set and bit 6 clear: a continuation byte.
+                let continuations = (w & ~(w << 1) & 0x8080_8080_8080_8080).nonzeroBitCount
+                if scalars + 8 - continuations > n { break }
+                scalars += 8 - continuations
+                i += 8
+            }
+        }
+        while i < bytes.count {
+            if bytes[i] & 0xC0 != 0x80 {
+                if scalars == n { return i }
+                scalars += 1
+            }
+            i += 1
+        }
+        return nil
+    }
+
     /// Appends `bytes` with character references decoded; `escape` re-escapes the result for HTML.
     /// Runs with nothing to change are copied whole.
     static func appendDecoded(_ bytes: Bytes, escape: Bool, to out: inout [UInt8]) {

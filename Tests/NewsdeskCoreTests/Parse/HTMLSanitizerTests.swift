@@ -93,6 +93,31 @@ struct HTMLSanitizerTests {
         #expect(HTMLSanitizer.sanitize("<img src=\"\(path)&#x41;\">", base: nil) == "<img src=\"\(path)A\">")
     }
 
+    /// The excerpt's cut counts scalars eight bytes at a time; against a count one scalar at a
+    /// time, for every position in texts mixing one- to four-byte characters.
+    @Test(arguments: ["plain ascii text that runs on", "é中😀aé中😀a b", "中文新闻标题和摘要的文字", "😀😀😀😀😀😀😀😀😀"])
+    func scalarIndexMatchesACountOneByOne(text: String) {
+        let scalars = Array(text.unicodeScalars)
+        var offsets: [Int] = []
+        var offset = 0
+        for scalar in scalars {
+            offsets.append(offset)
+            offset += String(scalar).utf8.count
+        }
+        Array(text.utf8).withUnsafeBufferPointer { bytes in
+            for n in 0...(scalars.count + 2) {
+                #expect(UTF8Text.indexOfScalar(n, in: bytes) == (n < scalars.count ? offsets[n] : nil), "scalar \(n)")
+            }
+        }
+    }
+
+    /// Multi-byte text is cut at its character limit, not its byte count.
+    @Test func excerptOfWideTextCountsCharacters() {
+        let text = String(repeating: "中文 ", count: 30)  // 90 characters, 210 bytes
+        #expect(HTMLSanitizer.excerpt(text, limit: 90) == String(repeating: "中文 ", count: 29) + "中文")
+        #expect(HTMLSanitizer.excerpt(text, limit: 88) == String(repeating: "中文 ", count: 28) + "中文…")
+    }
+
     @Test func excerptCutsAtAWord() {
         let text = String(repeating: "word ", count: 100)
         let excerpt = HTMLSanitizer.excerpt(text, limit: 22)
