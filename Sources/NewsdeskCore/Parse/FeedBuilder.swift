@@ -140,10 +140,11 @@ final class FeedBuilder: XMLEventSink {
             finish(active)
         }
         if depth == authorDepth { authorDepth = nil }
-        if depth == itemDepth, var finished = item.take() {
+        if depth == itemDepth, item != nil {
             itemDepth = 0
-            if finished.guid == nil, let about = finished.about { finished.guid = about }
-            feed.items.append(finished)
+            if item?.guid == nil, let about = item?.about { item?.guid = about }
+            // Moved out, not copied: a copy retains every field and the release frees them again.
+            if let finished = item.take() { feed.items.append(finished) }
         }
     }
 
