@@ -22,7 +22,7 @@ enum HTMLSanitizer {
         var writer = SanitizingWriter(base: base, capacity: bytes.count, excerptLimit: excerptLimit > 0 ? excerptLimit : -1)
         HTMLTokenizer.run(bytes, into: &writer)
         writer.closeAll()
-        let html = writer.out.withUnsafeBufferPointer { UTF8Text.trimmed($0) }
+        let html = writer.out.withBytes { UTF8Text.trimmed($0) }
         guard excerptLimit > 0 else { return (html, "") }
         return (html, writer.text.excerpt)
     }
@@ -35,7 +35,7 @@ enum HTMLSanitizer {
     static func plainText(_ bytes: UnsafeBufferPointer<UInt8>) -> String {
         var writer = TextWriter(limit: .max)
         HTMLTokenizer.run(bytes, into: &writer)
-        return String(decoding: writer.folded, as: UTF8.self)
+        return writer.withFolded { String(decoding: $0, as: UTF8.self) }
     }
 
     /// Plain text cut to at most `limit` characters (Unicode scalars) at a word boundary, with an
@@ -57,7 +57,7 @@ enum HTMLSanitizer {
 
     /// Folded text (as `TextWriter` gathers it) cut to `limit` scalars at a word, with an ellipsis
     /// when anything was left out.
-    fileprivate static func cutExcerpt(_ text: [UInt8], unread: Bool, limit: Int) -> String {
+    fileprivate static func cutExcerpt(_ text: UnsafeBufferPointer<UInt8>, unread: Bool, limit: Int) -> String {
         // Counted on the decoded text: a stray byte of invalid UTF-8 becomes a U+FFFD of its own
         // (counting the raw bytes let such input run past the limit; found by fuzzing). A String's
         // UTF-8 is valid, so its scalars are its bytes that are not continuation bytes.
@@ -111,9 +111,9 @@ enum HTMLSanitizer {
 }
 
 /// Rebuilds allowed markup.
-private struct SanitizingWriter: HTMLTokenSink {
+private struct SanitizingWriter: HTMLTokenSink, ~Copyable {
     let base: URL?
-    var out: [UInt8] = []
+    var out: ByteBuffer
     /// Ids of the open allowed tags, innermost last.
     var open: [UInt8] = []
     /// The plain text for an excerpt, gathered in the same pass (up to its own limit).
@@ -125,7 +125,7 @@ private struct SanitizingWriter: HTMLTokenSink {
     init(base: URL?, capacity: Int, excerptLimit: Int) {
         self.base = base
         self.text = TextWriter(limit: excerptLimit)
-        out.reserveCapacity(capacity)
+        out = ByteBuffer(capacity: capacity + capacity / 8)
     }
 
     mutating func text(_ piece: UnsafeBufferPointer<UInt8>) {
@@ -184,7 +184,7 @@ private struct SanitizingWriter: HTMLTokenSink {
         return !value[i...].contains { $0 <= 0x20 || $0 == UInt8(ascii: "&") || $0 == 0x7F }
     }
 
-    private mutating func appendAttribute(_ name: HTMLName, _ value: (inout [UInt8]) -> Void) {
+    private mutating func appendAttribute(_ name: HTMLName, _ value: (inout ByteBuffer) -> Void) {
         out.append(UInt8(ascii: " "))
         out.append(contentsOf: attributeNames.spelling(name.id))
         UTF8Text.append("=\"", to: &out)
@@ -250,10 +250,10 @@ private struct SanitizingWriter: HTMLTokenSink {
 /// Collects the plain text of HTML, white space folded as it comes in, until it holds more than
 /// `limit` characters (counted as UTF-8 lead bytes; a negative limit gathers nothing). Text past
 /// that is never decoded or copied: an excerpt of a long article reads only its start.
-private struct TextWriter: HTMLTokenSink {
+private struct TextWriter: HTMLTokenSink, ~Copyable {
     let limit: Int
-    /// Runs of white space are one space, none leads; one may trail (see `folded`).
-    private(set) var text: [UInt8] = []
+    /// Runs of white space are one space, none leads; one may trail (see `withFolded`).
+    private var text: ByteBuffer
     private var count = 0
     /// Set once text had to be left out for the limit.
     private(set) var unread = false
@@ -261,16 +261,18 @@ private struct TextWriter: HTMLTokenSink {
     init(limit: Int) {
         self.limit = limit
         // Room for the limit's worth of text in a few chunks, so the buffer grows once at most.
-        if limit > 0 && limit < 4096 { text.reserveCapacity(2 * limit + 64) }
+        text = ByteBuffer(capacity: limit < 0 ? 0 : limit < 4096 ? 2 * limit + 64 : 1024)
     }
 
     /// Full once a character past the limit was seen. A space past it is not enough: only the
     /// next word tells whether text was left out.
     var isFull: Bool { unread || (count > limit && text.last != 0x20) }
-    /// The text without its trailing space.
-    var folded: [UInt8] { text.last == 0x20 ? Array(text.dropLast()) : text }
+    /// Runs `body` over the text without its trailing space.
+    func withFolded<R>(_ body: (UnsafeBufferPointer<UInt8>) -> R) -> R {
+        text.withBytes { body(UnsafeBufferPointer(rebasing: $0[..<($0.last == 0x20 ? $0.count - 1 : $0.count)])) }
+    }
     /// The text cut to `limit` characters at a word, with an ellipsis when text was left out.
-    var excerpt: String { HTMLSanitizer.cutExcerpt(folded, unread: unread, limit: limit) }
+    var excerpt: String { withFolded { HTMLSanitizer.cutExcerpt($0, unread: unread, limit: limit) } }
 
     mutating func text(_ piece: UnsafeBufferPointer<UInt8>) { append(piece, decode: true) }
 
@@ -329,7 +331,7 @@ private struct TextWriter: HTMLTokenSink {
         let n = text.count
         var write = start
         var stopped = false
-        text.withUnsafeMutableBufferPointer { bytes in
+        text.withMutableBytes(from: 0) { bytes in
             var read = start
             while read < n {
                 let b = bytes[read]

@@ -1,6 +1,6 @@
 /// Receives tokens from `HTMLTokenizer`. Tags and attributes come as entries of
 /// `HTMLVocabulary` (nil for names it does not know); byte buffers are valid only during the call.
-protocol HTMLTokenSink {
+protocol HTMLTokenSink: ~Copyable {
     mutating func text(_ text: UnsafeBufferPointer<UInt8>)
     mutating func startTag(_ tag: HTMLName?, attributes: [HTMLTokenizer.Attribute], selfClosing: Bool)
     mutating func endTag(_ tag: HTMLName?)
@@ -8,7 +8,7 @@ protocol HTMLTokenSink {
     var isFull: Bool { get }
 }
 
-extension HTMLTokenSink {
+extension HTMLTokenSink where Self: ~Copyable {
     var isFull: Bool { false }
 }
 
@@ -23,7 +23,7 @@ enum HTMLTokenizer {
 
     typealias Bytes = UnsafeBufferPointer<UInt8>
 
-    static func run(_ bytes: Bytes, into sink: inout some HTMLTokenSink) {
+    static func run<Sink: HTMLTokenSink & ~Copyable>(_ bytes: Bytes, into sink: inout Sink) {
         let n = bytes.count
         var i = 0
         var attributes: [Attribute] = []

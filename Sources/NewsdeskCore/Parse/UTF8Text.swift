@@ -99,7 +99,7 @@ enum UTF8Text {
 
     /// Appends `byte`, escaped for HTML text and attribute values when it is `&`, `<`, `>` or `"`.
     @inline(__always)
-    static func appendEscaped(_ byte: UInt8, to out: inout [UInt8]) {
+    static func appendEscaped<Out: ByteOutput & ~Copyable>(_ byte: UInt8, to out: inout Out) {
         switch byte {
         case UInt8(ascii: "&"): append("&amp;", to: &out)
         case UInt8(ascii: "<"): append("&lt;", to: &out)
@@ -111,11 +111,11 @@ enum UTF8Text {
 
     /// Appends the bytes of `literal` (no temporary array: this runs for every tag and escape).
     @inline(__always)
-    static func append(_ literal: StaticString, to out: inout [UInt8]) {
+    static func append<Out: ByteOutput & ~Copyable>(_ literal: StaticString, to out: inout Out) {
         out.append(contentsOf: UnsafeBufferPointer(start: literal.utf8Start, count: literal.utf8CodeUnitCount))
     }
 
-    static func appendEscaped(_ bytes: Bytes, to out: inout [UInt8]) {
+    static func appendEscaped<Out: ByteOutput & ~Copyable>(_ bytes: Bytes, to out: inout Out) {
         var runStart = 0
         var i = 0
         let n = bytes.count
@@ -137,7 +137,7 @@ enum UTF8Text {
         if n > runStart { out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart...])) }
     }
 
-    static func appendEscaped(_ text: String, to out: inout [UInt8]) {
+    static func appendEscaped<Out: ByteOutput & ~Copyable>(_ text: String, to out: inout Out) {
         withBytes(text) { appendEscaped($0, to: &out) }
     }
 
@@ -201,7 +201,7 @@ enum UTF8Text {
 
     /// Appends `bytes` with character references decoded; `escape` re-escapes the result for HTML.
     /// Runs with nothing to change are copied whole.
-    static func appendDecoded(_ bytes: Bytes, escape: Bool, to out: inout [UInt8]) {
+    static func appendDecoded<Out: ByteOutput & ~Copyable>(_ bytes: Bytes, escape: Bool, to out: inout Out) {
         var i = 0
         var runStart = 0
         let n = bytes.count
@@ -225,7 +225,7 @@ enum UTF8Text {
                 appendScalar(scalar, escape: escape, to: &out)
                 i += length
             } else if b == UInt8(ascii: "&"), let (decoded, length) = namedReference(bytes, at: i) {
-                if escape { appendEscaped(decoded, to: &out) } else { out.append(contentsOf: decoded.utf8) }
+                if escape { appendEscaped(decoded, to: &out) } else { withBytes(decoded) { out.append(contentsOf: $0) } }
                 i += length
             } else {
                 if escape { appendEscaped(b, to: &out) } else { out.append(b) }
@@ -238,7 +238,7 @@ enum UTF8Text {
 
     /// Appends `scalar` as UTF-8, escaped for HTML when asked.
     @inline(__always)
-    static func appendScalar(_ scalar: Unicode.Scalar, escape: Bool, to out: inout [UInt8]) {
+    static func appendScalar<Out: ByteOutput & ~Copyable>(_ scalar: Unicode.Scalar, escape: Bool, to out: inout Out) {
         if scalar.isASCII {
             if escape { appendEscaped(UInt8(scalar.value), to: &out) } else { out.append(UInt8(scalar.value)) }
             return

@@ -118,6 +118,18 @@ struct HTMLSanitizerTests {
         #expect(HTMLSanitizer.excerpt(text, limit: 88) == String(repeating: "中文 ", count: 28) + "中文…")
     }
 
+    /// Output written four times longer than its input (every `>` becomes `&gt;`) outgrows the
+    /// buffer sized for the input, several times over, and loses nothing.
+    @Test func outputLongerThanItsInputGrowsItsBuffer() {
+        let input = String(repeating: ">", count: 5000) + "<b>end</b>"
+        #expect(HTMLSanitizer.sanitize(input, base: nil) == String(repeating: "&gt;", count: 5000) + "<b>end</b>")
+        var buffer = ByteBuffer(capacity: 0)
+        for byte in 0..<1000 { buffer.append(UInt8(truncatingIfNeeded: byte)) }
+        Array("tail".utf8).withUnsafeBufferPointer { buffer.append(contentsOf: $0) }
+        buffer.removeLast(2)
+        #expect(buffer.withBytes { Array($0) } == (0..<1000).map { UInt8(truncatingIfNeeded: $0) } + Array("ta".utf8))
+    }
+
     @Test func excerptCutsAtAWord() {
         let text = String(repeating: "word ", count: 100)
         let excerpt = HTMLSanitizer.excerpt(text, limit: 22)

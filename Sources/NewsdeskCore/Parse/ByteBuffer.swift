@@ -1,0 +1,68 @@
+/// Where the parser's byte-writing helpers (`UTF8Text`) write: an array, or a `ByteBuffer`.
+protocol ByteOutput: ~Copyable {
+    mutating func append(_ byte: UInt8)
+    mutating func append(contentsOf bytes: UnsafeBufferPointer<UInt8>)
+}
+
+extension Array: ByteOutput where Element == UInt8 {}
+
+/// A growable run of bytes for the hottest output (sanitized HTML): appending checks only the
+/// capacity. An array also checks, at every append, that its storage is not shared, and the
+/// sanitizer appends a few bytes at a time, millions of times per corpus.
+///
+/// Not copyable, so it has one owner and frees its storage when that owner is done with it.
+struct ByteBuffer: ~Copyable, ByteOutput {
+    private var base: UnsafeMutablePointer<UInt8>
+    private(set) var count = 0
+    private var capacity: Int
+
+    init(capacity: Int) {
+        self.capacity = max(capacity, 16)
+        base = .allocate(capacity: self.capacity)
+    }
+
+    deinit { base.deallocate() }
+
+    var isEmpty: Bool { count == 0 }
+    var last: UInt8? { count > 0 ? base[count - 1] : nil }
+
+    @inline(__always)
+    mutating func append(_ byte: UInt8) {
+        if count == capacity { grow(to: count + 1) }
+        base[count] = byte
+        count += 1
+    }
+
+    @inline(__always)
+    mutating func append(contentsOf bytes: UnsafeBufferPointer<UInt8>) {
+        guard let source = bytes.baseAddress else { return }
+        if count + bytes.count > capacity { grow(to: count + bytes.count) }
+        (base + count).update(from: source, count: bytes.count)
+        count += bytes.count
+    }
+
+    /// Drops the last `n` bytes.
+    mutating func removeLast(_ n: Int) {
+        precondition(n >= 0 && n <= count)
+        count -= n
+    }
+
+    /// The bytes written so far, valid until the next change.
+    func withBytes<R>(_ body: (UnsafeBufferPointer<UInt8>) -> R) -> R {
+        body(UnsafeBufferPointer(start: base, count: count))
+    }
+
+    /// The bytes from `start` on, to change in place (folding only ever shortens them).
+    mutating func withMutableBytes<R>(from start: Int, _ body: (UnsafeMutableBufferPointer<UInt8>) -> R) -> R {
+        body(UnsafeMutableBufferPointer(start: base + start, count: count - start))
+    }
+
+    private mutating func grow(to needed: Int) {
+        let grown = max(needed, capacity * 2)
+        let larger = UnsafeMutablePointer<UInt8>.allocate(capacity: grown)
+        larger.moveInitialize(from: base, count: count)
+        base.deallocate()
+        base = larger
+        capacity = grown
+    }
+}
