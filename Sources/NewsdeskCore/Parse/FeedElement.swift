@@ -13,63 +13,113 @@ enum FeedElement: UInt8, Sendable {
     // Media and extras
     case enclosure, mediaContent, mediaThumbnail, comments, slashComments, duration
 
+    /// Switches on the namespace first: a switch over strings compares them one case at a time,
+    /// and this runs for every distinct name of every feed.
     init(namespace: XMLNamespace, local: String) {
-        let rss = namespace == .none || namespace == .rss10 || namespace == .rss090
-        let atom = namespace == .atom10 || namespace == .atom03
+        switch namespace {
+        case .none: self = Self.plain(local)
+        case .rss10, .rss090: self = Self.rss(local)
+        case .atom10, .atom03: self = Self.atom(local, version03: namespace == .atom03)
+        case .rdf: self = local == "RDF" ? .rdfRoot : .other
+        case .dc, .dcterms: self = Self.dublinCore(local, terms: namespace == .dcterms)
+        case .media: self = Self.media(local)
+        case .itunes: self = Self.itunes(local)
+        case .xhtml: self = local == "div" ? .xhtmlDiv : local == "body" ? .xhtmlBody : .other
+        case .content: self = local == "encoded" ? .contentEncoded : .other
+        case .slash: self = local == "comments" ? .slashComments : .other
+        case .xml, .other: self = .other
+        }
+    }
+
+    /// RSS 0.9x and 2.0 (no namespace); `feed` here is an Atom root that forgot its namespace.
+    private static func plain(_ local: String) -> FeedElement {
         switch local {
-        case "rss" where namespace == .none: self = .rssRoot
-        case "RDF" where namespace == .rdf: self = .rdfRoot
-        case "feed" where atom || namespace == .none: self = .atomRoot
-        case "channel" where rss: self = .channel
-        case "item" where rss: self = .item
-        case "entry" where atom: self = .entry
-        case "image" where rss: self = .image
-        case "image" where namespace == .itunes: self = .itunesImage
-        case "url" where rss: self = .url
-        case "div" where namespace == .xhtml: self = .xhtmlDiv
-        case "group" where namespace == .media: self = .mediaGroup
-        case "title" where rss || namespace == .dc: self = .rssTitle
-        case "title" where namespace == .media: self = .mediaTitle
-        case "title" where atom: self = .atomTitle
-        case "link" where rss: self = .rssLink
-        case "link" where atom: self = .atomLink
-        case "description" where rss || namespace == .dc, "fullitem" where namespace == .none: self = .rssDescription
-        case "body" where namespace == .xhtml: self = .xhtmlBody
-        case "description" where namespace == .media: self = .mediaDescription
-        case "summary" where namespace == .itunes: self = .mediaDescription
-        case "subtitle" where namespace == .atom10, "tagline" where namespace == .atom03: self = .atomSubtitle
-        case "summary" where atom: self = .atomSummary
-        case "content" where atom: self = .atomContent
-        case "content" where namespace == .media: self = .mediaContent
-        case "encoded" where namespace == .content: self = .contentEncoded
-        case "language" where namespace == .none || namespace == .dc: self = .language
-        case "ttl" where namespace == .none: self = .ttl
-        case "logo" where namespace == .atom10, "icon" where namespace == .atom10: self = .logo
-        case "guid" where namespace == .none: self = .guid
-        case "id" where atom: self = .atomID
-        case "lastBuildDate" where namespace == .none: self = .lastBuildDate
-        case "pubDate" where namespace == .none, "published" where namespace == .atom10,
-            "issued" where namespace == .atom03 || namespace == .dcterms,
-            "created" where namespace == .atom03 || namespace == .dcterms:
-            self = .published
-        case "updated" where namespace == .atom10, "modified" where namespace == .atom03 || namespace == .dcterms,
-            "date" where namespace == .dc || namespace == .dcterms:
-            self = .updated
-        case "author" where namespace == .none || namespace == .itunes,
-            "creator" where namespace == .dc || namespace == .dcterms:
-            self = .authorText
-        case "author" where atom: self = .atomAuthor
-        case "contributor" where atom: self = .atomContributor
-        case "name" where atom: self = .atomName
-        case "category" where namespace == .none, "subject" where namespace == .dc || namespace == .dcterms:
-            self = .categoryText
-        case "category" where atom: self = .atomCategory
-        case "enclosure" where namespace == .none: self = .enclosure
-        case "thumbnail" where namespace == .media: self = .mediaThumbnail
-        case "comments" where namespace == .none: self = .comments
-        case "comments" where namespace == .slash: self = .slashComments
-        case "duration" where namespace == .itunes: self = .duration
-        default: self = .other
+        case "rss": .rssRoot
+        case "feed": .atomRoot
+        case "fullitem": .rssDescription
+        case "language": .language
+        case "ttl": .ttl
+        case "guid": .guid
+        case "lastBuildDate": .lastBuildDate
+        case "pubDate": .published
+        case "author": .authorText
+        case "category": .categoryText
+        case "enclosure": .enclosure
+        case "comments": .comments
+        default: rss(local)
+        }
+    }
+
+    /// The elements RSS 1.0 and 0.90 share with RSS 2.0.
+    private static func rss(_ local: String) -> FeedElement {
+        switch local {
+        case "channel": .channel
+        case "item": .item
+        case "image": .image
+        case "url": .url
+        case "title": .rssTitle
+        case "link": .rssLink
+        case "description": .rssDescription
+        default: .other
+        }
+    }
+
+    private static func atom(_ local: String, version03: Bool) -> FeedElement {
+        switch local {
+        case "feed": .atomRoot
+        case "entry": .entry
+        case "title": .atomTitle
+        case "link": .atomLink
+        case "subtitle": version03 ? .other : .atomSubtitle
+        case "tagline": version03 ? .atomSubtitle : .other
+        case "summary": .atomSummary
+        case "content": .atomContent
+        case "logo", "icon": version03 ? .other : .logo
+        case "id": .atomID
+        case "published": version03 ? .other : .published
+        case "issued", "created": version03 ? .published : .other
+        case "updated": version03 ? .other : .updated
+        case "modified": version03 ? .updated : .other
+        case "author": .atomAuthor
+        case "contributor": .atomContributor
+        case "name": .atomName
+        case "category": .atomCategory
+        default: .other
+        }
+    }
+
+    private static func dublinCore(_ local: String, terms: Bool) -> FeedElement {
+        switch local {
+        case "title": terms ? .other : .rssTitle
+        case "description": terms ? .other : .rssDescription
+        case "language": terms ? .other : .language
+        case "issued", "created": terms ? .published : .other
+        case "modified": terms ? .updated : .other
+        case "date": .updated
+        case "creator": .authorText
+        case "subject": .categoryText
+        default: .other
+        }
+    }
+
+    private static func media(_ local: String) -> FeedElement {
+        switch local {
+        case "group": .mediaGroup
+        case "title": .mediaTitle
+        case "description": .mediaDescription
+        case "content": .mediaContent
+        case "thumbnail": .mediaThumbnail
+        default: .other
+        }
+    }
+
+    private static func itunes(_ local: String) -> FeedElement {
+        switch local {
+        case "image": .itunesImage
+        case "summary": .mediaDescription
+        case "author": .authorText
+        case "duration": .duration
+        default: .other
         }
     }
 }

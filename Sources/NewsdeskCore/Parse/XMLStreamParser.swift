@@ -206,7 +206,8 @@ final class XMLStreamParser {
     private func name(local: UnsafePointer<UInt8>, uri: UnsafePointer<UInt8>?) -> XMLName {
         let key = NameKey(local: local, uri: uri)
         // A small direct-mapped cache in front of the dictionary: a feed uses few distinct names.
-        let slot = (Int(bitPattern: local) >> 3 ^ Int(bitPattern: uri) >> 5) & 63
+        let mixed = UInt(bitPattern: Int(bitPattern: local) ^ Int(bitPattern: uri) >> 4) &* 0x9E37_79B9_7F4A_7C15
+        let slot = Int(truncatingIfNeeded: mixed >> 58)
         if let cached = recent[slot], cached.key == key { return cached.name }
         if let known = names[key] {
             recent[slot] = (key, known)
