@@ -230,20 +230,29 @@ enum XMLRepair {
             case bare
         }
 
-        /// The reference at `amp` (which holds `&`) and its length (1 for a bare `&`).
-        private func reference(at amp: Int) -> (Reference, Int) {
-            let n = bytes.count
-            // The references escaped HTML is made of, checked first.
+        /// `&lt;`, `&gt;` or `&amp;` at `amp`, the references escaped HTML is made of: the
+        /// character and the length. Checked before anything else, and inline where text is lifted.
+        @inline(__always)
+        static func markupReference<C: RandomAccessCollection<UInt8>>(_ bytes: C, at amp: Int) -> (UInt8, Int)?
+        where C.Index == Int {
+            let n = bytes.endIndex
             if amp + 3 < n, bytes[amp + 3] == UInt8(ascii: ";"), bytes[amp + 2] == UInt8(ascii: "t"),
                 bytes[amp + 1] == UInt8(ascii: "l") || bytes[amp + 1] == UInt8(ascii: "g")
             {
-                return (.predefined(bytes[amp + 1] == UInt8(ascii: "l") ? UInt8(ascii: "<") : UInt8(ascii: ">")), 4)
+                return (bytes[amp + 1] == UInt8(ascii: "l") ? UInt8(ascii: "<") : UInt8(ascii: ">"), 4)
             }
             if amp + 4 < n, bytes[amp + 4] == UInt8(ascii: ";"), bytes[amp + 1] == UInt8(ascii: "a"),
                 bytes[amp + 2] == UInt8(ascii: "m"), bytes[amp + 3] == UInt8(ascii: "p")
             {
-                return (.predefined(UInt8(ascii: "&")), 5)
+                return (UInt8(ascii: "&"), 5)
             }
+            return nil
+        }
+
+        /// The reference at `amp` (which holds `&`) and its length (1 for a bare `&`).
+        private func reference(at amp: Int) -> (Reference, Int) {
+            let n = bytes.count
+            if let (character, length) = Self.markupReference(bytes, at: amp) { return (.predefined(character), length) }
             var i = amp + 1
             if i < n, bytes[i] == UInt8(ascii: "#") {
                 i += 1
@@ -340,6 +349,12 @@ enum XMLRepair {
                         continue
                     }
                     if i > done { lifted.append(contentsOf: UnsafeBufferPointer(rebasing: src[done..<i])) }
+                    if let (character, length) = Self.markupReference(src, at: i) {
+                        lifted.append(character)
+                        i += length
+                        done = i
+                        continue
+                    }
                     let (reference, length) = reference(at: i)
                     switch reference {
                     case .predefined(let character): lifted.append(character)
