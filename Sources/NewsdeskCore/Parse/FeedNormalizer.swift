@@ -83,8 +83,15 @@ struct FeedNormalizer {
 
     /// The alternate link: an HTML one first, else the first without a special rel.
     private func alternate(_ links: [RawLink]) -> String? {
-        let alternates = links.filter { $0.rel == "alternate" }
-        let best = alternates.first(where: { $0.type == nil || $0.type?.contains("html") == true }) ?? alternates.first
+        // One pass, no intermediate array: this runs for every item.
+        var best: RawLink?
+        for link in links where link.rel == "alternate" {
+            if link.type == nil || link.type?.contains("html") == true {
+                best = link
+                break
+            }
+            if best == nil { best = link }
+        }
         return best.map(resolve).flatMap(nonEmpty)
     }
 
@@ -194,6 +201,12 @@ struct FeedNormalizer {
     }
 
     private func unique(_ values: [String]) -> [String] {
+        // Items carry a handful of authors and categories: comparing is cheaper than hashing.
+        guard values.count > 16 else {
+            var kept: [String] = []
+            for value in values where !kept.contains(value) { kept.append(value) }
+            return kept
+        }
         var seen: Set<String> = []
         return values.filter { seen.insert($0).inserted }
     }
