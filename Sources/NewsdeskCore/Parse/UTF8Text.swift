@@ -168,8 +168,10 @@ enum UTF8Text {
     /// `<` or `>`): 8 when there is none.
     @inline(__always)
     static func firstToStop(_ word: UInt64, escape: Bool) -> Int {
-        var found = matches(word, 0x26)
-        if escape { found |= matches(word, 0x22) | matches(word, 0x3C) | matches(word, 0x3E) }
+        guard escape else { return matches(word, 0x26).trailingZeroBitCount >> 3 }
+        // Two tests for four bytes: `"` (0x22) and `&` (0x26) differ only in bit 2, `<` (0x3C)
+        // and `>` (0x3E) only in bit 1; setting that bit makes each pair one byte.
+        let found = matches(word | 0x0404_0404_0404_0404, 0x26) | matches(word | 0x0202_0202_0202_0202, 0x3E)
         return found.trailingZeroBitCount >> 3
     }
 

@@ -130,6 +130,18 @@ struct HTMLSanitizerTests {
         #expect(buffer.withBytes { Array($0) } == (0..<1000).map { UInt8(truncatingIfNeeded: $0) } + Array("ta".utf8))
     }
 
+    /// Text is scanned eight bytes at a time for the four characters escaping touches (two
+    /// tests cover the four); each is found at every offset, and its neighbours are left alone.
+    @Test(arguments: 0..<17)
+    func escapedCharactersAreFoundAtEveryOffset(padding: Int) {
+        let pad = String(repeating: "x", count: padding)
+        for (character, escaped) in [("\"", "&quot;"), ("&", "&amp;"), (">", "&gt;")] {
+            let text = pad + character + "$'*.:=?" + pad
+            #expect(HTMLSanitizer.sanitize(text, base: nil) == pad + escaped + "$'*.:=?" + pad, "\(character) after \(padding)")
+        }
+        #expect(HTMLSanitizer.sanitize(pad + "$'*<1" + pad, base: nil) == pad + "$'*&lt;1" + pad)
+    }
+
     @Test func excerptCutsAtAWord() {
         let text = String(repeating: "word ", count: 100)
         let excerpt = HTMLSanitizer.excerpt(text, limit: 22)
