@@ -329,11 +329,24 @@ private struct TextWriter: HTMLTokenSink, ~Copyable {
     /// what comes after the character that fills the text.
     private mutating func foldTail(from start: Int) {
         let n = text.count
+        let limit = limit
+        var count = count
         var write = start
         var stopped = false
         text.withMutableBytes(from: 0) { bytes in
             var read = start
             while read < n {
+                // Eight bytes at a time while nothing moves and nothing folds: printable ASCII
+                // or single spaces after text, all of which count and stay where they are.
+                if write == read, write > 0, read + 8 <= n, count + 8 <= limit,
+                    let raw = UnsafeRawPointer(bytes.baseAddress),
+                    Self.staysAsIs(UTF8Text.word(raw, read), after: bytes[read - 1])
+                {
+                    read += 8
+                    write += 8
+                    count += 8
+                    continue
+                }
                 let b = bytes[read]
                 // Printable ASCII, most of most text, first.
                 if b &- 0x21 < 0x5E {
@@ -370,7 +383,24 @@ private struct TextWriter: HTMLTokenSink, ~Copyable {
                 read += 1
             }
         }
+        self.count = count
         text.removeLast(n - write)
         if stopped { unread = true }
+    }
+
+    /// Whether folding leaves the eight bytes of `word` as they are, after the byte `previous`:
+    /// all printable ASCII or spaces (0x20-0x7E), and no space right after another.
+    @inline(__always)
+    private static func staysAsIs(_ word: UInt64, after previous: UInt8) -> Bool {
+        let high: UInt64 = 0x8080_8080_8080_8080
+        let carry: UInt64 = 0x7F7F_7F7F_7F7F_7F7F
+        // High bits clear and no byte below 0x20 or equal to 0x7F.
+        guard word & high == 0 else { return false }
+        let controls = ~((word & 0x6060_6060_6060_6060) &+ carry) & high
+        let deletes = ~((word ^ 0x7F7F_7F7F_7F7F_7F7F) &+ carry) & high
+        guard controls | deletes == 0 else { return false }
+        let spaces = ~((word ^ 0x2020_2020_2020_2020) &+ carry) & high
+        // A space after a space: within the word, or at its start after `previous`.
+        return spaces & (spaces << 8) == 0 && !(previous == 0x20 && spaces & 0x80 != 0)
     }
 }

@@ -142,6 +142,19 @@ struct HTMLSanitizerTests {
         #expect(HTMLSanitizer.sanitize(pad + "$'*<1" + pad, base: nil) == pad + "$'*&lt;1" + pad)
     }
 
+    /// Folding skips eight bytes at a time through text it leaves as is; runs of spaces, tabs,
+    /// line breaks and no-break spaces that start at every offset are still folded to one space.
+    @Test(arguments: 0..<16)
+    func whiteSpaceIsFoldedAtEveryOffset(offset: Int) {
+        for gap in ["  ", "\t", "\n \n", " \u{A0}", "\u{A0}\u{A0}"] {
+            let words = ["lead" + String(repeating: "x", count: offset), "alpha", "beta", "gamma", "delta", "epsilon"]
+            let text = words.joined(separator: gap) + gap + "end of the text with single spaces"
+            let expected = (words + ["end", "of", "the", "text", "with", "single", "spaces"]).joined(separator: " ")
+            #expect(HTMLSanitizer.plainText("<p>" + text + "</p>") == expected)
+            #expect(HTMLSanitizer.excerpt(gap + text) == expected)
+        }
+    }
+
     @Test func excerptCutsAtAWord() {
         let text = String(repeating: "word ", count: 100)
         let excerpt = HTMLSanitizer.excerpt(text, limit: 22)
