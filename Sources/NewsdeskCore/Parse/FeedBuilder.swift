@@ -86,8 +86,9 @@ final class FeedBuilder: XMLEventSink {
             bases.append((depth, base))
         }
 
-        if let active = capture {
-            if keepsMarkup(active, name: name, depth: depth), buffer.count < maxFieldBytes {
+        // The capture's fields are read where they lie: copying it would retain its base URL.
+        if let kind = capture?.kind, let captureDepth = capture?.depth {
+            if keepsMarkup(kind, captureDepth: captureDepth, name: name, depth: depth), buffer.count < maxFieldBytes {
                 copyWholePiece()
                 buffer.append(UInt8(ascii: "<"))
                 buffer.append(contentsOf: name.local.utf8)
@@ -126,9 +127,9 @@ final class FeedBuilder: XMLEventSink {
             stack.removeLast()
             if bases[bases.count - 1].depth == depth { bases.removeLast() }
         }
-        if let active = capture {
-            if depth > active.depth {
-                if keepsMarkup(active, name: name, depth: depth), buffer.count < maxFieldBytes {
+        if let kind = capture?.kind, let captureDepth = capture?.depth {
+            if depth > captureDepth {
+                if keepsMarkup(kind, captureDepth: captureDepth, name: name, depth: depth), buffer.count < maxFieldBytes {
                     copyWholePiece()
                     UTF8Text.append("</", to: &buffer)
                     buffer.append(contentsOf: name.local.utf8)
@@ -136,8 +137,7 @@ final class FeedBuilder: XMLEventSink {
                 }
                 return
             }
-            capture = nil
-            finish(active)
+            if let active = capture.take() { finish(active) }
         }
         if depth == authorDepth { authorDepth = nil }
         if depth == itemDepth, item != nil {
@@ -156,18 +156,18 @@ final class FeedBuilder: XMLEventSink {
 
     /// Whether a tag inside the captured element is kept as markup: in HTML and XHTML text, but
     /// for the wrapper div of Atom xhtml, which is not content.
-    private func keepsMarkup(_ active: Capture, name: XMLName, depth: Int) -> Bool {
-        switch active.kind {
+    private func keepsMarkup(_ kind: TextKind, captureDepth: Int, name: XMLName, depth: Int) -> Bool {
+        switch kind {
         case .text: false
         case .html: true
-        case .xhtml: !(depth == active.depth + 1 && name.element == .xhtmlDiv)
+        case .xhtml: !(depth == captureDepth + 1 && name.element == .xhtmlDiv)
         }
     }
 
     func characters(_ text: UnsafeBufferPointer<UInt8>) {
-        guard let active = capture else { return }
+        guard let kind = capture?.kind, let base64 = capture?.base64 else { return }
         // A placeholder alone is kept as the piece it stands for (until more text comes).
-        if buffer.isEmpty, wholePiece == nil, active.kind != .xhtml, !active.base64,
+        if buffer.isEmpty, wholePiece == nil, kind != .xhtml, !base64,
             let (index, end) = placeholder(in: text, at: 0), end == text.count, pieces[index].count <= maxFieldBytes
         {
             wholePiece = index
@@ -178,17 +178,17 @@ final class FeedBuilder: XMLEventSink {
         // Swap placeholders (U+FDD0 number U+FDD1) back for the text lifted out.
         while let lead = UTF8Text.index(of: 0xEF, in: text, from: start) {
             guard let (index, end) = placeholder(in: text, at: lead) else {
-                append(UnsafeBufferPointer(rebasing: text[start...lead]), escape: active.kind == .xhtml)
+                append(UnsafeBufferPointer(rebasing: text[start...lead]), escape: kind == .xhtml)
                 start = lead + 1
                 continue
             }
-            append(UnsafeBufferPointer(rebasing: text[start..<lead]), escape: active.kind == .xhtml)
+            append(UnsafeBufferPointer(rebasing: text[start..<lead]), escape: kind == .xhtml)
             lifted.withUnsafeBufferPointer {
-                append(UnsafeBufferPointer(rebasing: $0[pieces[index]]), escape: active.kind == .xhtml)
+                append(UnsafeBufferPointer(rebasing: $0[pieces[index]]), escape: kind == .xhtml)
             }
             start = end
         }
-        append(UnsafeBufferPointer(rebasing: text[start...]), escape: active.kind == .xhtml)
+        append(UnsafeBufferPointer(rebasing: text[start...]), escape: kind == .xhtml)
     }
 
     /// The piece number and end of the placeholder at `i`, if one starts there.
