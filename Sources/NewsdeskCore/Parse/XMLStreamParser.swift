@@ -77,9 +77,14 @@ struct XMLAttributes {
             }
             out.append(contentsOf: UnsafeBufferPointer(start: local, count: strlen(local)))
             UTF8Text.append("=\"", to: &out)
-            for byte in UnsafeBufferPointer(start: start, count: end - start) {
-                if byte == UInt8(ascii: "&") { out.append(byte) } else { UTF8Text.appendEscaped(byte, to: &out) }
+            // Escaped a run at a time; the ampersands between runs are kept as they are.
+            var rest = UnsafeBufferPointer(start: start, count: end - start)
+            while let amp = UTF8Text.index(of: UInt8(ascii: "&"), in: rest, from: 0) {
+                UTF8Text.appendEscaped(UnsafeBufferPointer(rebasing: rest[..<amp]), to: &out)
+                out.append(UInt8(ascii: "&"))
+                rest = UnsafeBufferPointer(rebasing: rest[(amp + 1)...])
             }
+            UTF8Text.appendEscaped(rest, to: &out)
             out.append(UInt8(ascii: "\""))
         }
     }

@@ -73,6 +73,24 @@ struct FeedDetailTests {
         #expect(feed.items.first?.summary == "safe description")
     }
 
+    /// XHTML markup is written back out with its attribute values escaped a run at a time: an
+    /// ampersand (first, between runs, last) keeps its meaning, and `<`, `>` and `"` are escaped.
+    @Test func xhtmlAttributeValuesAreEscapedAroundTheirAmpersands() throws {
+        let feed = try parse(
+            rss(
+                """
+                <item><title>x</title><body xmlns="http://www.w3.org/1999/xhtml"><p>\
+                <a href="https://e.example/?a=1&amp;b=2&amp;c=3">one</a>\
+                <a href="https://e.example/&amp;x" title="&quot;q&quot; &lt;t&gt; &amp;">two</a>\
+                <abbr title="a &gt; b &amp;">three</abbr></p></body></item>
+                """))
+        #expect(
+            feed.items.first?.content
+                == "<p><a href=\"https://e.example/?a=1&amp;b=2&amp;c=3\">one</a>"
+                + "<a href=\"https://e.example/&amp;x\" title=\"&quot;q&quot; &lt;t&gt; &amp;\">two</a>"
+                + "<abbr title=\"a &gt; b &amp;\">three</abbr></p>")
+    }
+
     @Test func mediaTitleAndDublinCoreTermsFallbacks() throws {
         let feed = try parse(
             rss(
