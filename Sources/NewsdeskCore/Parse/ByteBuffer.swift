@@ -23,7 +23,6 @@ struct ByteBuffer: ~Copyable, ByteOutput {
 
     deinit { base.deallocate() }
 
-    var isEmpty: Bool { count == 0 }
     var last: UInt8? { count > 0 ? base[count - 1] : nil }
 
     @inline(__always)
@@ -37,7 +36,7 @@ struct ByteBuffer: ~Copyable, ByteOutput {
     mutating func append(contentsOf bytes: UnsafeBufferPointer<UInt8>) {
         guard let source = bytes.baseAddress else { return }
         if count + bytes.count > capacity { grow(to: count + bytes.count) }
-        (base + count).update(from: source, count: bytes.count)
+        (base + count).initialize(from: source, count: bytes.count)
         count += bytes.count
     }
 
@@ -52,9 +51,9 @@ struct ByteBuffer: ~Copyable, ByteOutput {
         body(UnsafeBufferPointer(start: base, count: count))
     }
 
-    /// The bytes from `start` on, to change in place (folding only ever shortens them).
-    mutating func withMutableBytes<R>(from start: Int, _ body: (UnsafeMutableBufferPointer<UInt8>) -> R) -> R {
-        body(UnsafeMutableBufferPointer(start: base + start, count: count - start))
+    /// The bytes written so far, to change in place (then `removeLast` to shorten them).
+    mutating func withMutableBytes<R>(_ body: (UnsafeMutableBufferPointer<UInt8>) -> R) -> R {
+        body(UnsafeMutableBufferPointer(start: base, count: count))
     }
 
     private mutating func grow(to needed: Int) {

@@ -333,7 +333,7 @@ private struct TextWriter: HTMLTokenSink, ~Copyable {
         var count = count
         var write = start
         var stopped = false
-        text.withMutableBytes(from: 0) { bytes in
+        text.withMutableBytes { bytes in
             var read = start
             while read < n {
                 // Eight bytes at a time while nothing moves and nothing folds: printable ASCII
@@ -348,19 +348,8 @@ private struct TextWriter: HTMLTokenSink, ~Copyable {
                     continue
                 }
                 let b = bytes[read]
-                // Printable ASCII, most of most text, first.
-                if b &- 0x21 < 0x5E {
-                    if count > limit {
-                        stopped = true
-                        break
-                    }
-                    count += 1
-                    bytes[write] = b
-                    write += 1
-                    read += 1
-                    continue
-                }
-                let space = UTF8Text.spaceLength(UnsafeBufferPointer(bytes), at: read)
+                // Printable ASCII, most of most text, skips the white-space test.
+                let space = b &- 0x21 < 0x5E ? 0 : UTF8Text.spaceLength(UnsafeBufferPointer(bytes), at: read)
                 if space > 0 {
                     // Written at most once per run, never before its first byte has been read.
                     if write > 0, bytes[write - 1] != 0x20 {
