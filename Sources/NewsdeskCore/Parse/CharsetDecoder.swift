@@ -255,26 +255,25 @@ enum CharsetDecoder {
         guard let base = bytes.baseAddress else { return 0 }
         let raw = UnsafeRawPointer(base)
         while i < n {
-            // 32 bytes at a time through long ASCII stretches, then 8, then one.
-            if i + 32 <= n {
-                let w0 = raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)
-                let w1 = raw.loadUnaligned(fromByteOffset: i + 8, as: UInt64.self)
-                let w2 = raw.loadUnaligned(fromByteOffset: i + 16, as: UInt64.self)
-                let w3 = raw.loadUnaligned(fromByteOffset: i + 24, as: UInt64.self)
-                if (w0 | w1 | w2 | w3) & 0x8080_8080_8080_8080 == 0 {
-                    let forbidden =
-                        forbiddenControls(w0) | forbiddenControls(w1) | forbiddenControls(w2) | forbiddenControls(w3)
-                    guard forbidden == 0 else { return nil }
-                    i += 32
-                    continue
-                }
-            }
+            // Eight bytes at a time through ASCII, and once a word is ASCII, 32 at a time through
+            // the stretch it starts (text that is mostly multi-byte pays for one word per step).
             if i + 8 <= n {
                 let word = raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)
                 if word & 0x8080_8080_8080_8080 == 0 {
                     // ASCII; a byte below 0x20 must be a tab, line feed or carriage return.
                     guard forbiddenControls(word) == 0 else { return nil }
                     i += 8
+                    while i + 32 <= n {
+                        let w0 = raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)
+                        let w1 = raw.loadUnaligned(fromByteOffset: i + 8, as: UInt64.self)
+                        let w2 = raw.loadUnaligned(fromByteOffset: i + 16, as: UInt64.self)
+                        let w3 = raw.loadUnaligned(fromByteOffset: i + 24, as: UInt64.self)
+                        guard (w0 | w1 | w2 | w3) & 0x8080_8080_8080_8080 == 0 else { break }
+                        let forbidden =
+                            forbiddenControls(w0) | forbiddenControls(w1) | forbiddenControls(w2) | forbiddenControls(w3)
+                        guard forbidden == 0 else { return nil }
+                        i += 32
+                    }
                     continue
                 }
             }

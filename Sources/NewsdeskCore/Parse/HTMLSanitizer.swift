@@ -62,17 +62,18 @@ enum HTMLSanitizer {
         // (counting the raw bytes let such input run past the limit; found by fuzzing). A String's
         // UTF-8 is valid, so its scalars are its bytes that are not continuation bytes.
         var decoded = String(decoding: text, as: UTF8.self)
-        // The text up to its cut (at the last space before the limit) and an ellipsis, built as
-        // bytes and made a String once; nil when it all fits.
-        let cut: [UInt8]? = decoded.withUTF8 { bytes in
+        // Where the text is cut (at the last space before the limit), or nil when it all fits.
+        let end: Int? = decoded.withUTF8 { bytes in
             guard let cut = UTF8Text.indexOfScalar(limit, in: bytes) ?? (unread ? bytes.count : nil) else { return nil }
             var space = cut
             while space > 0, bytes[space - 1] != 0x20 { space -= 1 }
-            var kept = Array(bytes[..<(space > 0 ? space - 1 : cut)])
-            UTF8Text.append("…", to: &kept)
-            return kept
+            return space > 0 ? space - 1 : cut
         }
-        return cut.map { String(decoding: $0, as: UTF8.self) } ?? decoded
+        guard let end else { return decoded }
+        // A prefix of a valid String on a scalar boundary: copied, not validated again.
+        var kept = String(decoded.utf8.prefix(end)) ?? decoded
+        kept.append("…")
+        return kept
     }
 
     static func escapeText(_ text: some StringProtocol) -> String {
@@ -337,8 +338,9 @@ private struct TextWriter: HTMLTokenSink, ~Copyable {
             var read = start
             while read < n {
                 // Eight bytes at a time while nothing moves and nothing folds: printable ASCII
-                // or single spaces after text, all of which count and stay where they are.
-                if write == read, write > 0, read + 8 <= n, count + 8 <= limit,
+                // or single spaces after text, all of which count and stay where they are. Tried
+                // only from an ASCII byte, so that text in other scripts does not pay for it.
+                if bytes[read] < 0x80, write == read, write > 0, read + 8 <= n, count + 8 <= limit,
                     let raw = UnsafeRawPointer(bytes.baseAddress),
                     Self.staysAsIs(UTF8Text.word(raw, read), after: bytes[read - 1])
                 {
