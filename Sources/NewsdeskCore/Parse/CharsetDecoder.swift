@@ -296,16 +296,13 @@ enum CharsetDecoder {
     }
 
     /// The high bit of each byte of the ASCII `word` (no high bits set) that is a control
-    /// character XML forbids: below 0x20 and not a tab, line feed or carriage return. Exact for
-    /// every byte: with the high bits clear, adding 0x7F to a byte never carries into the next.
+    /// character XML forbids: below 0x20 and not a tab, line feed or carriage return.
     @inline(__always)
     private static func forbiddenControls(_ word: UInt64) -> UInt64 {
-        let high: UInt64 = 0x8080_8080_8080_8080
-        let carry: UInt64 = 0x7F7F_7F7F_7F7F_7F7F
-        let controls = ~((word & 0x6060_6060_6060_6060) &+ carry) & high
-        let tabs = ~((word ^ 0x0909_0909_0909_0909) &+ carry) & high
-        let lineFeeds = ~((word ^ 0x0A0A_0A0A_0A0A_0A0A) &+ carry) & high
-        let returns = ~((word ^ 0x0D0D_0D0D_0D0D_0D0D) &+ carry) & high
+        let controls = UTF8Text.asciiControls(word)
+        let tabs = UTF8Text.asciiBytes(word, equalTo: 0x09)
+        let lineFeeds = UTF8Text.asciiBytes(word, equalTo: 0x0A)
+        let returns = UTF8Text.asciiBytes(word, equalTo: 0x0D)
         return controls & ~(tabs | lineFeeds | returns)
     }
 

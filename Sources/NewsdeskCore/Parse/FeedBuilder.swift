@@ -183,9 +183,7 @@ final class FeedBuilder: XMLEventSink {
                 continue
             }
             append(UnsafeBufferPointer(rebasing: text[start..<lead]), escape: kind == .xhtml)
-            lifted.withUnsafeBufferPointer {
-                append(UnsafeBufferPointer(rebasing: $0[pieces[index]]), escape: kind == .xhtml)
-            }
+            withPiece(index) { append($0, escape: kind == .xhtml) }
             start = end
         }
         append(UnsafeBufferPointer(rebasing: text[start...]), escape: kind == .xhtml)
@@ -209,13 +207,18 @@ final class FeedBuilder: XMLEventSink {
     private func copyWholePiece() {
         guard let index = wholePiece else { return }
         wholePiece = nil
-        lifted.withUnsafeBufferPointer { append(UnsafeBufferPointer(rebasing: $0[pieces[index]]), escape: false) }
+        withPiece(index) { append($0, escape: false) }
     }
 
     /// The captured text: the whole piece where it lies, else the buffer.
     private func withCapturedBytes<R>(_ body: (UnsafeBufferPointer<UInt8>) -> R) -> R {
         guard let index = wholePiece else { return buffer.withUnsafeBufferPointer(body) }
-        return lifted.withUnsafeBufferPointer { body(UnsafeBufferPointer(rebasing: $0[pieces[index]])) }
+        return withPiece(index, body)
+    }
+
+    /// The bytes of lifted piece `index`.
+    private func withPiece<R>(_ index: Int, _ body: (UnsafeBufferPointer<UInt8>) -> R) -> R {
+        lifted.withUnsafeBufferPointer { body(UnsafeBufferPointer(rebasing: $0[pieces[index]])) }
     }
 
     /// Appends captured text, escaped when the capture is XHTML markup, up to the field cap.

@@ -98,11 +98,12 @@ public enum FeedDate {
         return resolve(f)
     }
 
-    private static let weekdayAbbreviations: Set<UInt32> = Set(["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"].map(ByteCursor.key))
+    /// The English abbreviations RFC 822 writes, as `rfc822` writes them and the fast path reads them.
+    private static let englishWeekdays = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
+    private static let englishMonths = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+    private static let weekdayAbbreviations: Set<UInt32> = Set(englishWeekdays.map(ByteCursor.key))
     private static let monthAbbreviations: [UInt32: Int] = Dictionary(
-        uniqueKeysWithValues: ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"].enumerated().map {
-            (ByteCursor.key($0.element), $0.offset + 1)
-        })
+        uniqueKeysWithValues: englishMonths.enumerated().map { (ByteCursor.key($0.element), $0.offset + 1) })
 
     /// A position in ASCII bytes for `parseCommon`.
     struct ByteCursor {
@@ -184,10 +185,9 @@ public enum FeedDate {
         let days = secs / 86_400
         let rem = secs % 86_400
         let (y, m, d) = civilFromDays(days)
-        let weekdays = ["Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed"]  // 1970-01-01 was a Thursday
-        let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+        let weekday = englishWeekdays[(days + 3) % 7]  // 1970-01-01 was a Thursday
         func two(_ v: Int) -> String { v < 10 ? "0\(v)" : "\(v)" }
-        return "\(weekdays[days % 7]), \(two(d)) \(months[m - 1]) \(y) \(two(rem / 3600)):\(two(rem / 60 % 60)):\(two(rem % 60)) GMT"
+        return "\(weekday), \(two(d)) \(englishMonths[m - 1]) \(y) \(two(rem / 3600)):\(two(rem / 60 % 60)):\(two(rem % 60)) GMT"
     }
 
     // MARK: - Scanning state

@@ -383,14 +383,11 @@ private struct TextWriter: HTMLTokenSink, ~Copyable {
     /// all printable ASCII or spaces (0x20-0x7E), and no space right after another.
     @inline(__always)
     private static func staysAsIs(_ word: UInt64, after previous: UInt8) -> Bool {
-        let high: UInt64 = 0x8080_8080_8080_8080
-        let carry: UInt64 = 0x7F7F_7F7F_7F7F_7F7F
         // High bits clear and no byte below 0x20 or equal to 0x7F.
-        guard word & high == 0 else { return false }
-        let controls = ~((word & 0x6060_6060_6060_6060) &+ carry) & high
-        let deletes = ~((word ^ 0x7F7F_7F7F_7F7F_7F7F) &+ carry) & high
-        guard controls | deletes == 0 else { return false }
-        let spaces = ~((word ^ 0x2020_2020_2020_2020) &+ carry) & high
+        guard word & 0x8080_8080_8080_8080 == 0,
+            UTF8Text.asciiControls(word) | UTF8Text.asciiBytes(word, equalTo: 0x7F) == 0
+        else { return false }
+        let spaces = UTF8Text.asciiBytes(word, equalTo: 0x20)
         // A space after a space: within the word, or at its start after `previous`.
         return spaces & (spaces << 8) == 0 && !(previous == 0x20 && spaces & 0x80 != 0)
     }

@@ -164,6 +164,21 @@ enum UTF8Text {
         return (x &- 0x0101_0101_0101_0101) & ~x & 0x8080_8080_8080_8080
     }
 
+    /// The high bit of each byte of `ascii` (a word with no high bit set) that equals `byte`.
+    /// Exact for every byte, unlike `matches`: with the high bits clear, adding 0x7F to a byte
+    /// never carries into the next.
+    @inline(__always)
+    static func asciiBytes(_ ascii: UInt64, equalTo byte: UInt64) -> UInt64 {
+        ~((ascii ^ (byte &* 0x0101_0101_0101_0101)) &+ 0x7F7F_7F7F_7F7F_7F7F) & 0x8080_8080_8080_8080
+    }
+
+    /// The high bit of each byte of `ascii` (no high bit set) that is a control character,
+    /// below 0x20 (bits 5 and 6 both clear). Exact for every byte, as `asciiBytes`.
+    @inline(__always)
+    static func asciiControls(_ ascii: UInt64) -> UInt64 {
+        ~((ascii & 0x6060_6060_6060_6060) &+ 0x7F7F_7F7F_7F7F_7F7F) & 0x8080_8080_8080_8080
+    }
+
     /// How many of the eight bytes of `word` come before the first `&` (or, when escaping, `"`,
     /// `<` or `>`): 8 when there is none.
     @inline(__always)

@@ -414,13 +414,9 @@ enum XMLRepair {
             return quote == 0 ? close + 1 : nil
         }
 
-        /// The first `byte` in `bytes[from..<to]` (memchr).
+        /// The first `byte` in `bytes[from..<to]`.
         private func next(_ byte: UInt8, from: Int, to: Int) -> Int? {
-            guard from < to else { return nil }
-            return bytes.withUnsafeBytes { raw -> Int? in
-                guard let base = raw.baseAddress, let hit = memchr(base + from, Int32(byte), to - from) else { return nil }
-                return UnsafeRawPointer(hit) - base
-            }
+            bytes.withUnsafeBufferPointer { UTF8Text.index(of: byte, in: UnsafeBufferPointer(rebasing: $0[..<to]), from: from) }
         }
 
         /// Lifts out the CDATA section at `start`; one whose `]]>` never comes (or comes only after

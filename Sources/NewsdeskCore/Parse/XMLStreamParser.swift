@@ -153,8 +153,9 @@ struct XMLParseOutcome: Sendable {
 /// Not `Sendable`: one parse, one thread. Safe against hostile input by construction of the C side
 /// (no external entities or DTDs, no network, libxml2's default size and depth limits).
 final class XMLStreamParser {
-    /// A `let` of a parser the callbacks hold as guaranteed: reached with no reference counting per
-    /// event (an `unowned(unsafe)` field was retained around every call).
+    /// A strong `let`: the callbacks reach it through the parser, which they hold as guaranteed,
+    /// with no reference counting per event (an `unowned(unsafe)` field was retained around
+    /// every call).
     private let sink: any XMLEventSink
     /// libxml2 interns names, so a (local name, namespace URI) pointer pair names one element.
     // Touched on every event from one thread, never reentrantly: no dynamic exclusivity checks.
@@ -195,7 +196,7 @@ final class XMLStreamParser {
             }
         }
         var result = nd_xml_result()
-        let status = withExtendedLifetime((parser, sink)) {
+        let status = withExtendedLifetime(parser) {
             nd_xml_parse(utf8.baseAddress?.assumingMemoryBound(to: CChar.self), utf8.count, &handler, &result)
         }
         return XMLParseOutcome(result, status: status)

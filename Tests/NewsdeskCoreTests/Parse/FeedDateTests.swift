@@ -264,8 +264,6 @@ struct FeedDateTests {
         #expect(FeedDate.rfc3339(Date(timeIntervalSince1970: seconds)) == expected)
     }
 
-    /// Found by fuzzing: a leap second, 24:00 or an offset must not carry a date past year 9999
-    /// (or before year 1), which RFC 3339 cannot write.
     /// The fast path for RFC 822's and RFC 3339's usual forms must answer as the general parser
     /// does, and must answer at all for the usual forms (else it saves nothing).
     @Test(arguments: [
@@ -286,6 +284,8 @@ struct FeedDateTests {
         #expect(FeedDate.parse(text) == FeedDate.parseAnyForm(text))
     }
 
+    /// Found by fuzzing: a leap second, 24:00 or an offset must not carry a date past year 9999
+    /// (or before year 1), which RFC 3339 cannot write.
     @Test func datesOutsideYearsOneTo9999AreRefused() {
         #expect(FeedDate.parse("Sun 31 Dec 9999 23:59:60 GMT") == nil)
         #expect(FeedDate.parse("9999-12-31T23:00:00-05:00") == nil)
