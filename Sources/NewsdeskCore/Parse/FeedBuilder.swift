@@ -268,7 +268,12 @@ final class FeedBuilder: XMLEventSink {
         case .rssDescription: begin(.feedSubtitle, kind: .html, depth: depth, base: base)
         case .atomSubtitle: beginAtomText(.feedSubtitle, attributes: attributes, depth: depth, base: base)
         case .rssLink: begin(.feedLink, kind: .text, depth: depth, base: base)
-        case .atomLink: if let link = Self.atomLink(attributes, base: base) { feed.links.append(link) }
+        case .atomLink:
+            if let link = Self.atomLink(attributes, base: base) {
+                feed.links.append(link)
+            } else if Self.isAlternate(attributes) {
+                begin(.feedLink, kind: .text, depth: depth, base: base)
+            }
         case .language: begin(.feedLanguage, kind: .text, depth: depth, base: base)
         case .lastBuildDate, .updated, .published: begin(.feedUpdated, kind: .text, depth: depth, base: base)
         case .ttl: begin(.feedTTL, kind: .text, depth: depth, base: base)
@@ -292,8 +297,11 @@ final class FeedBuilder: XMLEventSink {
         case .atomTitle: beginAtomText(.title, attributes: attributes, depth: depth, base: base)
         case .rssLink: begin(.link, kind: .text, depth: depth, base: base)
         case .atomLink:
-            guard let link = Self.atomLink(attributes, base: base) else { return }
-            if link.rel == "enclosure" { item?.enclosures.append(link) } else { item?.links.append(link) }
+            if let link = Self.atomLink(attributes, base: base) {
+                if link.rel == "enclosure" { item?.enclosures.append(link) } else { item?.links.append(link) }
+            } else if Self.isAlternate(attributes) {
+                begin(.link, kind: .text, depth: depth, base: base)
+            }
         case .guid:
             item?.guidIsPermaLink = attributes["isPermaLink"]?.lowercased() != "false"
             begin(.guid, kind: .text, depth: depth, base: base)
@@ -348,7 +356,7 @@ final class FeedBuilder: XMLEventSink {
         let kind: TextKind
         var base64 = mode == "base64"
         switch attributes["type"]?.lowercased() {
-        case nil, "text", "text/plain": kind = mode == "escaped" ? .html : .text
+        case nil, "", "text", "text/plain": kind = mode == "escaped" ? .html : .text
         case "html", "text/html": kind = .html
         case "xhtml", "application/xhtml+xml": kind = mode == "escaped" ? .html : .xhtml
         case let type? where type.hasPrefix("text/"): kind = .text
@@ -366,6 +374,12 @@ final class FeedBuilder: XMLEventSink {
         return RawLink(
             href: href, rel: attributes["rel"]?.lowercased() ?? "alternate", type: attributes["type"],
             length: attributes["length"], base: base)
+    }
+
+    /// Whether an Atom link without an href is an alternate one, whose text is then read as
+    /// its URL (`<link rel="alternate">https://…</link>`, RSS's habit in an Atom feed).
+    private static func isAlternate(_ attributes: XMLAttributes) -> Bool {
+        attributes["rel"].map { $0.lowercased() == "alternate" } ?? true
     }
 
     // MARK: Captured text

@@ -107,6 +107,19 @@ struct EncodingTests {
         #expect(try title(bytes) == "Bellandnulesc")
     }
 
+    /// windows-1252 text once converted as if it were Latin-1: its curly quotes, dashes and
+    /// ellipsis became the C1 controls U+0080-U+009F, which are read back as windows-1252. The
+    /// five codes windows-1252 leaves unassigned are dropped; U+00A0 and up are left alone.
+    @Test func c1ControlsAreReadAsWindows1252() throws {
+        let text = "don\u{92}t \u{93}quote\u{94} \u{96} more\u{85} \u{80}5\u{81}\u{8D}\u{8F}\u{90}\u{9D} caf\u{E9}\u{A0}ok"
+        let feed = try parse(Array(document(title: text, declared: "UTF-8").utf8))
+        #expect(feed.items.first?.title == "don’t “quote” – more… €5 café ok")
+        #expect(feed.warnings.contains("11 C1 control characters read as windows-1252"))
+        let cleaned = CharsetDecoder.cleanUTF8(Array("a\u{92}b\u{9F}\u{A0}".utf8))
+        #expect(String(decoding: cleaned.bytes, as: UTF8.self) == "a’bŸ\u{A0}")
+        #expect(cleaned.controls == 2 && cleaned.invalidBytes == 0)
+    }
+
     /// Every control byte at every offset of a 68-byte ASCII text (the 32-byte, 8-byte and
     /// byte-wise stretches of the scan): tabs, line feeds and carriage returns stay; the rest go.
     @Test func everyControlByteIsJudgedAtEveryOffset() {

@@ -45,6 +45,30 @@ struct FeedDetailTests {
         #expect(try parse("<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"fr\"><title>t</title></feed>").language == "fr")
         let rss = try parse("<rss version=\"2.0\" xml:lang=\"fr\"><channel><title>t</title><language>de</language></channel></rss>")
         #expect(rss.language == "de")
+        #expect(try parse("<rss version=\"2.0\"><channel><language>en_US</language></channel></rss>").language == "en-US")
+    }
+
+    /// An Atom link without an href whose rel is alternate (or absent) gives its text as the
+    /// URL, for the entry and the feed; other rels without an href are nothing.
+    @Test func atomLinkTextWhenThereIsNoHref() throws {
+        let feed = try parse(
+            """
+            <feed xmlns="http://www.w3.org/2005/Atom"><link>https://example.org/</link>
+            <entry><link rel="alternate" type="text/html">https://example.org/a</link>
+            <link rel="enclosure">https://example.org/a.mp3</link></entry>
+            <entry><link rel="enclosure">https://example.org/b.mp3</link><link> https://example.org/b </link></entry>
+            <entry><link rel="related">https://example.org/c</link></entry></feed>
+            """)
+        #expect(feed.link == "https://example.org/")
+        #expect(feed.items.map(\.link) == ["https://example.org/a", "https://example.org/b", nil])
+        #expect(feed.items.allSatisfy { $0.enclosures.isEmpty })
+    }
+
+    /// `type=""` is no type: the text is read as text, not as base64 of an unknown media type.
+    @Test func atomTextWithAnEmptyType() throws {
+        let feed = try parse(
+            "<feed xmlns=\"http://www.w3.org/2005/Atom\"><entry><title type=\"\">evil &amp; good</title></entry></feed>")
+        #expect(feed.items.first?.title == "evil & good")
     }
 
     @Test(arguments: [
