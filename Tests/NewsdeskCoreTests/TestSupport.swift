@@ -25,6 +25,18 @@ func parse(_ bytes: [UInt8], url: String? = nil, charset: String? = nil, maxByte
     return try parser.parse(bytes, url: url.flatMap(URL.init(string:)), charset: charset)
 }
 
+/// The error parsing `text` throws, or nil when it parses.
+func parseFailure(_ text: String) -> FeedParseError? {
+    do {
+        _ = try parse(text)
+        return nil
+    } catch let error as FeedParseError {
+        return error
+    } catch {
+        return nil
+    }
+}
+
 /// An RSS 2.0 document around `items` (already XML).
 func rss(_ items: String, channel: String = "<title>T</title>") -> String {
     "<?xml version=\"1.0\" encoding=\"UTF-8\"?><rss version=\"2.0\"><channel>\(channel)\(items)</channel></rss>"

@@ -62,6 +62,30 @@ struct ParseCommandTests {
         #expect(request.lowercased().contains("accept-encoding:"))
     }
 
+    /// A JSON Feed served as application/feed+json: read by content, links resolved against the
+    /// URL it came from; the request says which types Newsdesk reads.
+    @Test func jsonFeedOverHTTP() throws {
+        let body = """
+            {"version": "https://jsonfeed.org/version/1.1", "title": "Loopback JSON", "home_page_url": "/",
+             "items": [{"id": "j1", "url": "/j/1", "title": "JSON story", "date_published": "2025-06-10T08:30:00+02:00"}]}
+            """
+        let server = try LocalHTTPServer(routes: [
+            "/feed.json": .init(headers: ["Content-Type": "application/feed+json"], body: Array(body.utf8))
+        ])
+        defer { server.stop() }
+        let result = try BinaryRunner.run(["parse", "--json", server.baseURL + "/feed.json"])
+        #expect(result.status == 0, "\(result.stderr)")
+        let json = try decode(result.stdout)
+        #expect(json["format"] as? String == "json1.1")
+        #expect(json["link"] as? String == server.baseURL + "/")
+        let item = try #require((json["items"] as? [[String: Any]])?.first)
+        #expect(item["id"] as? String == "j1")
+        #expect(item["link"] as? String == server.baseURL + "/j/1")
+        #expect(item["published"] as? String == "2025-06-10T06:30:00Z")
+        let request = try #require(server.requests.last)
+        #expect(request.contains("Accept: application/rss+xml, application/atom+xml, application/feed+json"))
+    }
+
     @Test func readableSummary() throws {
         let path = try BinaryRunner.temporaryFile(Self.feed)
         defer { try? FileManager.default.removeItem(atPath: path) }

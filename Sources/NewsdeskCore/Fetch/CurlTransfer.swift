@@ -76,6 +76,10 @@ public struct FetchRequest: Sendable {
 /// Not `Sendable`: a transfer lives on the thread of the loop that runs it.
 final class CurlTransfer {
     static let userAgent = "newsdesk/\(NewsdeskVersion.string) (+\(NewsdeskVersion.homePage))"
+    /// The feed types first; anything else is still taken (a server may label a feed text/html).
+    static let accept =
+        "application/rss+xml, application/atom+xml, application/feed+json, application/rdf+xml;q=0.9, "
+        + "application/xml;q=0.9, text/xml;q=0.9, application/json;q=0.8, */*;q=0.5"
     static let globalInit: Void = { curl_global_init(Int(CURL_GLOBAL_DEFAULT)) }()
 
     let handle: UnsafeMutableRawPointer
@@ -131,6 +135,7 @@ final class CurlTransfer {
         nd_easy_setopt_long(handle, CURLOPT_CONNECTTIMEOUT_MS, Self.milliseconds(limits.connectTimeout))
         nd_easy_setopt_off_t(handle, CURLOPT_MAXFILESIZE_LARGE, curl_off_t(limits.maxBody))
         nd_easy_setopt_pointer(handle, CURLOPT_ERRORBUFFER, errorBuffer)
+        headerList = curl_slist_append(headerList, "Accept: \(Self.accept)")
         if let etag = request.etag { headerList = curl_slist_append(headerList, "If-None-Match: \(etag)") }
         if let lastModified = request.lastModified { headerList = curl_slist_append(headerList, "If-Modified-Since: \(lastModified)") }
         if let headerList { nd_easy_setopt_slist(handle, CURLOPT_HTTPHEADER, headerList) }

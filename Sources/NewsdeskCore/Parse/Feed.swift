@@ -7,6 +7,8 @@ public enum FeedFormat: String, Sendable, Codable, CaseIterable {
     case rss20 = "rss2.0"
     case atom03 = "atom0.3"
     case atom10 = "atom1.0"
+    case json10 = "json1.0"
+    case json11 = "json1.1"
 }
 
 /// A parsed feed, normalized: plain-text titles, sanitized HTML, absolute links, UTC dates.

@@ -5,7 +5,7 @@ public struct FeedParseError: Error, Sendable, Equatable, CustomStringConvertibl
         case tooLarge
         /// Nothing but white space.
         case empty
-        /// Readable, but not RSS or Atom (an HTML page, JSON, another XML vocabulary).
+        /// Readable, but not RSS, Atom or JSON Feed (an HTML page, other JSON, another XML vocabulary).
         case notAFeed
         /// A feed so broken (or hostile) that nothing could be recovered from it.
         case malformed

@@ -1,9 +1,10 @@
 import Foundation
 
-/// Reads RSS 0.9x/1.0/2.0 and Atom 0.3/1.0 into a normalized `Feed`.
+/// Reads RSS 0.9x/1.0/2.0, Atom 0.3/1.0 and JSON Feed 1.0/1.1 into a normalized `Feed`.
 ///
 /// Bytes go through `CharsetDecoder` (to UTF-8), `XMLRepair` (common defects), a streaming
-/// libxml2 parse in recovery mode (`XMLStreamParser` + `FeedBuilder`) and `FeedNormalizer`.
+/// libxml2 parse in recovery mode (`XMLStreamParser` + `FeedBuilder`) and `FeedNormalizer`;
+/// a JSON body goes through `JSONFeedReader` instead of the XML stages.
 /// A value type with no shared state: parse on as many threads as you like.
 public struct FeedParser: Sendable {
     /// Limits and context for a parse.
@@ -34,6 +35,12 @@ public struct FeedParser: Sendable {
         let decoded = CharsetDecoder.decode(data, httpCharset: charset)
         guard decoded.bytes.contains(where: { !UTF8Text.isXMLSpace($0) }) else {
             throw FeedParseError(.empty, "empty document: no feed in it")
+        }
+        if JSONFeedReader.looksLikeJSON(decoded.bytes) {
+            let (raw, format) = try JSONFeedReader.read(decoded.bytes, documentURL: url)
+            var feed = FeedNormalizer(now: options.now).normalize(raw, format: format, warnings: decoded.warnings)
+            feed.encoding = decoded.encoding
+            return feed
         }
         let repaired = XMLRepair.repair(decoded.bytes)
         let builder = FeedBuilder(documentURL: url, lifted: repaired)

@@ -268,6 +268,30 @@ import Testing
         #expect(after[1].lastChanged == before[1].lastChanged)
     }
 
+    /// A JSON Feed goes through the same store: keyed by its ids, stored once, updated in place.
+    @Test func aJSONFeedIsPolledAndStoredLikeAnyOther() throws {
+        let version = Counter()
+        let server = try LocalHTTPServer { _ in
+            let second = version.value == 0 ? "Beta" : "Beta, corrected"
+            return .init(
+                headers: ["Content-Type": "application/feed+json"],
+                body: Array(
+                    """
+                    {"version": "https://jsonfeed.org/version/1.1", "title": "J", "items": [
+                      {"id": "a", "url": "https://j.example/a", "title": "Alpha"}, {"id": 7, "url": "https://j.example/b", "title": "\(second)"}]}
+                    """.utf8))
+        }
+        defer { server.stop() }
+        let harness = try PollHarness(server: server, feeds: ["/feed.json"])
+        #expect(try harness.poll().newItems == 2)
+        harness.clock.advance(600)
+        version.increment()
+        let summary = try harness.poll()
+        #expect(summary.newItems == 0 && summary.updatedItems == 1)
+        #expect(try harness.items().map(\.key) == ["g:a", "g:7"])
+        #expect(try harness.items().map(\.title) == ["Alpha", "Beta, corrected"])
+    }
+
     @Test func aFeedWhoseGuidsAreAllTheSameIsKeyedByLink() throws {
         let body = rssFeed([("same", "One"), ("same", "Two"), ("same", "Three")]).replacingLinks()
         let server = try LocalHTTPServer(routes: ["/feed": .init(body: body)])

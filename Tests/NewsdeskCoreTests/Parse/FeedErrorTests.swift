@@ -5,44 +5,33 @@ import Testing
 
 @Suite("Documents that are not feeds, and broken feeds")
 struct FeedErrorTests {
-    func failure(_ text: String) -> FeedParseError? {
-        do {
-            _ = try parse(text)
-            return nil
-        } catch let error as FeedParseError {
-            return error
-        } catch {
-            return nil
-        }
-    }
-
     @Test func htmlPage() throws {
-        let error = try #require(failure("<!DOCTYPE html>\n<html><head><title>Home</title></head><body><p>Hi</p></body></html>"))
+        let error = try #require(parseFailure("<!DOCTYPE html>\n<html><head><title>Home</title></head><body><p>Hi</p></body></html>"))
         #expect(error.kind == .notAFeed)
         #expect(error.message.contains("HTML page"))
         #expect(error.message.contains("<html>"))
     }
 
     @Test func jsonBody() throws {
-        let error = try #require(failure("{\"error\": \"rate limited\"}"))
+        let error = try #require(parseFailure("{\"error\": \"rate limited\"}"))
         #expect(error.kind == .notAFeed)
         #expect(error.message.contains("JSON"))
         #expect(error.line == 1)
     }
 
     @Test func emptyBody() throws {
-        #expect(failure("")?.kind == .empty)
-        #expect(failure("  \n\t ")?.kind == .empty)
+        #expect(parseFailure("")?.kind == .empty)
+        #expect(parseFailure("  \n\t ")?.kind == .empty)
     }
 
     @Test func otherXML() throws {
-        let error = try #require(failure("<?xml version=\"1.0\"?><svg xmlns=\"http://www.w3.org/2000/svg\"></svg>"))
+        let error = try #require(parseFailure("<?xml version=\"1.0\"?><svg xmlns=\"http://www.w3.org/2000/svg\"></svg>"))
         #expect(error.kind == .notAFeed)
         #expect(error.message.contains("<svg>"))
     }
 
     @Test func plainText() throws {
-        let error = try #require(failure("Service unavailable, try later"))
+        let error = try #require(parseFailure("Service unavailable, try later"))
         #expect(error.kind == .notAFeed)
         #expect(error.message.contains("plain text"))
     }
@@ -61,7 +50,7 @@ struct FeedErrorTests {
     }
 
     @Test func brokenFeedWithNothingRecoverableNamesTheSpot() throws {
-        let error = try #require(failure("<rss version=\"2.0\"><channel><<<<"))
+        let error = try #require(parseFailure("<rss version=\"2.0\"><channel><<<<"))
         #expect(error.kind == .malformed)
         #expect(error.line == 1)
         #expect(error.column != nil)
