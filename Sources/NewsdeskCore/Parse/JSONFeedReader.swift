@@ -11,8 +11,8 @@ enum JSONFeedReader {
         bytes.first(where: { !UTF8Text.isXMLSpace($0) }) == UInt8(ascii: "{")
     }
 
-    /// The feed in `bytes` (UTF-8), whose relative URLs resolve against `documentURL`, else the
-    /// feed's own `feed_url`.
+    /// The feed in `bytes` (UTF-8), whose relative URLs resolve against `documentURL` when it is
+    /// http(s), else against the feed's own `feed_url`, else against `documentURL`.
     static func read(_ bytes: [UInt8], documentURL: URL?) throws(FeedParseError) -> (feed: RawFeed, format: FeedFormat) {
         let object: Any
         do {
@@ -31,7 +31,11 @@ enum JSONFeedReader {
                 line: 1, column: 1)
         }
         var feed = RawFeed()
-        let base = documentURL ?? string(top["feed_url"]).flatMap { URL(string: $0) }
+        // The URL the feed came from, unless it came from a file: a copy on disk is no base for
+        // the web links of a feed that names its own address.
+        let ownURL = string(top["feed_url"]).flatMap { URL(string: $0) }
+        let fromWeb = documentURL.map { $0.scheme == "http" || $0.scheme == "https" } ?? false
+        let base = fromWeb ? documentURL : ownURL ?? documentURL
         feed.title = text(top["title"], .text, base)
         feed.subtitle = text(top["description"], .text, base)
         if let home = string(top["home_page_url"]) { feed.links.append(RawLink(href: home, rel: "alternate", base: base)) }

@@ -31,14 +31,14 @@ struct JSONFeedTests {
         """
 
     @Test func feedLevelFields() throws {
-        let feed = try parse(Self.feed11, url: "https://notes.example/feeds/main.json")
+        let feed = try parse(Self.feed11, url: "https://mirror.example/feeds/main.json")
         #expect(feed.format == .json11)
         #expect(feed.title == "Loopback Notes")
-        #expect(feed.link == "https://notes.example/")
+        #expect(feed.link == "https://mirror.example/", "relative URLs resolve against the URL fetched")
         #expect(feed.selfLink == "https://notes.example/feed.json")
         #expect(feed.subtitle == "Short &lt;em&gt;notes&lt;/em&gt;", "description is plain text")
         #expect(feed.language == "en-GB")
-        #expect(feed.imageURL == "https://notes.example/icon.png")
+        #expect(feed.imageURL == "https://mirror.example/icon.png")
         #expect(feed.items.count == 2)
     }
 
@@ -58,6 +58,18 @@ struct JSONFeedTests {
         #expect(item.thumbnail == "https://notes.example/img/2.png")
         #expect(item.enclosures == [Enclosure(url: "https://notes.example/ep2.mp3", type: "audio/mpeg", length: 1234)])
         #expect(item.duration == 61)
+    }
+
+    /// Read from a file, the feed's own `feed_url` is the base: the file's path is no base for
+    /// the feed's web links.
+    @Test func aFileIsNoBaseWhenTheFeedNamesItsURL() throws {
+        let feed = try parse(Self.feed11, url: "file:///srv/copies/notes.json")
+        #expect(feed.link == "https://notes.example/")
+        #expect(feed.items.first?.link == "https://notes.example/posts/2")
+        let anonymous = try parse(
+            "{\"version\": \"https://jsonfeed.org/version/1.1\", \"items\": [{\"id\": \"1\", \"url\": \"p/1\"}]}",
+            url: "file:///srv/copies/notes.json")
+        #expect(anonymous.items.first?.link == "file:///srv/copies/p/1")
     }
 
     @Test func textOnlyItemAndVersionOneAuthor() throws {
