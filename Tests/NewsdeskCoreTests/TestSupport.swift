@@ -26,9 +26,9 @@ func parse(_ bytes: [UInt8], url: String? = nil, charset: String? = nil, maxByte
 }
 
 /// The error parsing `text` throws, or nil when it parses.
-func parseFailure(_ text: String) -> FeedParseError? {
+func parseFailure(_ text: String, url: String? = nil) -> FeedParseError? {
     do {
-        _ = try parse(text)
+        _ = try parse(text, url: url)
         return nil
     } catch let error as FeedParseError {
         return error

@@ -50,14 +50,18 @@ public struct FeedParser: Sendable {
 
         guard let root = builder.rootName else {
             throw FeedParseError(
-                .notAFeed, "not a feed: \(Self.describe(repaired.bytes)); \(outcome.firstError ?? "no XML element found")",
+                .notAFeed,
+                "not a feed: \(Self.describe(repaired.bytes)); \(outcome.firstError ?? "no XML element found")"
+                    + Self.discoveryHint(decoded.bytes, base: url),
                 line: outcome.errorCount > 0 ? outcome.line : nil,
                 column: outcome.errorCount > 0 ? outcome.column : nil)
         }
         guard let format = raw.format else {
             let what = root.lowercased() == "html" ? "an HTML page" : "an XML document"
             throw FeedParseError(
-                .notAFeed, "not a feed: \(what) whose root element is <\(root)>, not <rss>, <rdf:RDF> or <feed>",
+                .notAFeed,
+                "not a feed: \(what) whose root element is <\(root)>, not <rss>, <rdf:RDF> or <feed>"
+                    + Self.discoveryHint(decoded.bytes, base: url),
                 line: 1, column: 1)
         }
         var warnings = decoded.warnings + repaired.warnings
@@ -94,6 +98,13 @@ public struct FeedParser: Sendable {
         case UInt8(ascii: "<"): return "the body is not well-formed XML"
         default: return "the body is plain text, not XML"
         }
+    }
+
+    /// "; the page names feeds at …" when a body that is not a feed links to feeds, else "".
+    static func discoveryHint(_ bytes: [UInt8], base: URL?) -> String {
+        let feeds = FeedDiscovery.feeds(in: bytes, base: base)
+        guard !feeds.isEmpty else { return "" }
+        return "; the page names \(feeds.count == 1 ? "a feed" : "feeds") at " + feeds.joined(separator: ", ")
     }
 
     /// libxml2 alone over bytes already in UTF-8: the floor a feed parse cannot go below.

@@ -235,7 +235,10 @@ import Testing
     }
 
     @Test func anHTMLPageIsAFailureNamingWhatItIs() throws {
-        let page = "<!DOCTYPE html><html><head><title>Home</title></head><body><p>Welcome</p></body></html>"
+        let page = """
+            <!DOCTYPE html><html><head><title>Home</title>
+            <link rel="alternate" type="application/atom+xml" href="/blog/atom.xml"></head><body><p>Welcome</p></body></html>
+            """
         let server = try LocalHTTPServer(routes: ["/feed": .init(headers: ["Content-Type": "text/html"], text: page)])
         defer { server.stop() }
         let harness = try PollHarness(server: server, feeds: ["/feed"])
@@ -243,6 +246,7 @@ import Testing
         let record = try harness.record()
         #expect(record.state == .backoff && record.httpStatus == 200)
         #expect(record.error?.contains("not a feed: an HTML page") == true)
+        #expect(record.error?.contains("the page names a feed at \(server.baseURL)/blog/atom.xml") == true, "\(record.error ?? "")")
         #expect(record.contentHash == nil && record.etag == nil)  // nothing remembered: the next fetch is full
     }
 

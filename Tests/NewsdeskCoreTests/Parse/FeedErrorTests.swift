@@ -12,6 +12,31 @@ struct FeedErrorTests {
         #expect(error.message.contains("<html>"))
     }
 
+    /// A page that links to its feeds says where they are: RSS, Atom and JSON Feed links, any
+    /// case, quoted or not, entities decoded, made absolute; stylesheets, other alternates and
+    /// script URLs are left out.
+    @Test func htmlPageNamesTheFeedsItLinksTo() throws {
+        let page = """
+            <!DOCTYPE html>
+            <html><head><script>if (a < b && c) { go(); }</script>
+            <link rel="stylesheet" href="/s.css"><LINK REL="Alternate" TYPE="application/rss+xml" href="/feed?a=1&amp;b=2">
+            <link rel=alternate type=application/atom+xml href=https://other.example/atom.xml>
+            <link rel="alternate" type="application/feed+json; charset=utf-8" href='feed.json' />
+            <link rel="alternate" type="application/rss+xml" href="javascript:alert(1)">
+            <link rel="alternate" hreflang="fr" href="/fr/"><link rel="alternate" type="application/rss+xml" href="/feed?a=1&b=2">
+            <linkage rel="alternate" type="application/rss+xml" href="/not-a-link-tag">
+            </head><body><p>Hi</p></body></html>
+            """
+        let error = try #require(parseFailure(page, url: "https://blog.example/posts/"))
+        #expect(error.kind == .notAFeed)
+        #expect(
+            error.message.hasSuffix(
+                "; the page names feeds at https://blog.example/feed?a=1&b=2, https://other.example/atom.xml, https://blog.example/posts/feed.json"
+            ),
+            "\(error.message)")
+        #expect(FeedDiscovery.feeds(in: Array("<html><link rel=alternate href=/x></html>".utf8), base: nil).isEmpty)
+    }
+
     @Test func jsonBody() throws {
         let error = try #require(parseFailure("{\"error\": \"rate limited\"}"))
         #expect(error.kind == .notAFeed)
