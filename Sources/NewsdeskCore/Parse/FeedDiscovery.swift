@@ -11,56 +11,73 @@ enum FeedDiscovery {
     ]
 
     /// At most `limit` feed URLs named in `html`, absolute against `base` where one is known, in
-    /// page order, without repeats.
+    /// page order, without repeats. One pass over the bytes; a tag is read to its `>` or at most
+    /// 2 KiB, so a page of unclosed `<link` tags stays linear.
     static func feeds(in html: [UInt8], base: URL?, limit: Int = 5) -> [String] {
-        let text = String(decoding: html, as: UTF8.self)
         var found: [String] = []
-        var rest = text[...]
-        while found.count < limit, let open = rest.range(of: "<link", options: .caseInsensitive) {
-            rest = rest[open.upperBound...]
-            guard let first = rest.first, first.isWhitespace || first == "/" else { continue }
-            let tag = rest.prefix(while: { $0 != ">" })
-            let attributes = attributes(of: tag)
-            let rels = (attributes["rel"] ?? "").lowercased().split(whereSeparator: \.isWhitespace)
-            let type = (attributes["type"] ?? "").lowercased().split(separator: ";").first.map { $0.trimmingCharacters(in: .whitespaces) }
-            guard rels.contains("alternate"), let type, feedTypes.contains(type), let href = attributes["href"],
-                let url = HTMLSanitizer.safeURL(HTMLEntities.decode(href), base: base), !url.isEmpty, !found.contains(url)
-            else { continue }
-            found.append(url)
+        html.withUnsafeBufferPointer { bytes in
+            var i = 0
+            while found.count < limit, let open = UTF8Text.index(of: UInt8(ascii: "<"), in: bytes, from: i) {
+                i = open + 1
+                guard isLinkTag(bytes, at: open) else { continue }
+                var end = open + 5
+                let limit = min(bytes.count, open + 2_048)
+                while end < limit, bytes[end] != UInt8(ascii: ">") { end += 1 }
+                let attributes = attributes(of: bytes[(open + 5)..<end])
+                i = end
+                let rels = (attributes["rel"] ?? "").lowercased().split(whereSeparator: \.isWhitespace)
+                let type = (attributes["type"] ?? "").lowercased().split(separator: ";").first.map {
+                    $0.trimmingCharacters(in: .whitespaces)
+                }
+                guard rels.contains("alternate"), let type, feedTypes.contains(type), let href = attributes["href"],
+                    let url = HTMLSanitizer.safeURL(HTMLEntities.decode(href), base: base), !url.isEmpty, !found.contains(url)
+                else { continue }
+                found.append(url)
+            }
         }
         return found
     }
 
-    /// The attributes of a tag's inside (after its name), names lower-cased, values as written.
-    private static func attributes(of tag: Substring) -> [String: String] {
+    /// Whether `<link` followed by white space or `/` starts at `i`, in any case.
+    private static func isLinkTag(_ bytes: UnsafeBufferPointer<UInt8>, at i: Int) -> Bool {
+        guard i + 5 < bytes.count else { return false }
+        for (k, letter) in "link".utf8.enumerated() where bytes[i + 1 + k] | 0x20 != letter { return false }
+        let next = bytes[i + 5]
+        return UTF8Text.isASCIISpace(next) || next == UInt8(ascii: "/")
+    }
+
+    /// The attributes of a tag's inside (after its name), names lower-cased, values as written;
+    /// the first of a repeated name counts.
+    private static func attributes(of tag: Slice<UnsafeBufferPointer<UInt8>>) -> [String: String] {
         var result: [String: String] = [:]
         var i = tag.startIndex
-        func skipSpace() { while i < tag.endIndex, tag[i].isWhitespace || tag[i] == "/" { i = tag.index(after: i) } }
+        func isSpace(_ byte: UInt8) -> Bool { UTF8Text.isASCIISpace(byte) }
+        func text(_ range: Range<Int>) -> String { String(decoding: tag[range], as: UTF8.self) }
         while true {
-            skipSpace()
+            while i < tag.endIndex, isSpace(tag[i]) || tag[i] == UInt8(ascii: "/") { i += 1 }
             guard i < tag.endIndex else { return result }
             let nameStart = i
-            while i < tag.endIndex, !tag[i].isWhitespace, tag[i] != "=", tag[i] != "/" { i = tag.index(after: i) }
-            let name = tag[nameStart..<i].lowercased()
-            while i < tag.endIndex, tag[i].isWhitespace { i = tag.index(after: i) }
-            guard i < tag.endIndex, tag[i] == "=" else {
-                if !name.isEmpty { result[name] = result[name] ?? "" }
+            while i < tag.endIndex, !isSpace(tag[i]), tag[i] != UInt8(ascii: "="), tag[i] != UInt8(ascii: "/") { i += 1 }
+            let name = text(nameStart..<i).lowercased()
+            while i < tag.endIndex, isSpace(tag[i]) { i += 1 }
+            guard i < tag.endIndex, tag[i] == UInt8(ascii: "=") else {
+                if !name.isEmpty, result[name] == nil { result[name] = "" }
                 continue
             }
-            i = tag.index(after: i)
-            while i < tag.endIndex, tag[i].isWhitespace { i = tag.index(after: i) }
-            var value = ""
-            if i < tag.endIndex, tag[i] == "\"" || tag[i] == "'" {
+            i += 1
+            while i < tag.endIndex, isSpace(tag[i]) { i += 1 }
+            let value: String
+            if i < tag.endIndex, tag[i] == UInt8(ascii: "\"") || tag[i] == UInt8(ascii: "'") {
                 let quote = tag[i]
-                i = tag.index(after: i)
+                i += 1
                 let valueStart = i
-                while i < tag.endIndex, tag[i] != quote { i = tag.index(after: i) }
-                value = String(tag[valueStart..<i])
-                if i < tag.endIndex { i = tag.index(after: i) }
+                while i < tag.endIndex, tag[i] != quote { i += 1 }
+                value = text(valueStart..<i)
+                if i < tag.endIndex { i += 1 }
             } else {
                 let valueStart = i
-                while i < tag.endIndex, !tag[i].isWhitespace { i = tag.index(after: i) }
-                value = String(tag[valueStart..<i])
+                while i < tag.endIndex, !isSpace(tag[i]) { i += 1 }
+                value = text(valueStart..<i)
             }
             if result[name] == nil { result[name] = value }
         }

@@ -37,6 +37,19 @@ struct FeedErrorTests {
         #expect(FeedDiscovery.feeds(in: Array("<html><link rel=alternate href=/x></html>".utf8), base: nil).isEmpty)
     }
 
+    /// 50,000 `<link` tags that never close (2.6 MB): each is read at most 2 KiB far, so the
+    /// scan is one pass. An unclosed tag runs into the next (as in HTML, where it would run to
+    /// the page's first `>`), so the first feed link is found and the tag ending in `>` after it
+    /// adds nothing new.
+    @Test func discoveryOnAPageOfUnclosedLinkTags() throws {
+        let page =
+            "<html><head>" + String(repeating: "<link rel=stylesheet href=/s.css ", count: 25_000)
+            + String(repeating: "<LINK rel=alternate type=application/rss+xml href=/a ", count: 25_000)
+            + "<link rel=alternate type=application/atom+xml href=/b><link rel=alternate type=application/atom+xml href=/c>"
+        let found = FeedDiscovery.feeds(in: Array(page.utf8), base: URL(string: "https://x.example/"))
+        #expect(found == ["https://x.example/a", "https://x.example/c"])
+    }
+
     @Test func jsonBody() throws {
         let error = try #require(parseFailure("{\"error\": \"rate limited\"}"))
         #expect(error.kind == .notAFeed)
