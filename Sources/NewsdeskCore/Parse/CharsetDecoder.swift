@@ -22,7 +22,42 @@ enum CharsetDecoder {
             decoded.bytes = bytes
             decoded.warnings.append("\(repaired) characters were UTF-8 encoded twice; restored")
         }
+        // After the repair, which reads C1 characters as the bytes they once were.
+        let (mapped, controls) = readingC1AsWindows1252(decoded.bytes)
+        if controls > 0 {
+            decoded.bytes = mapped
+            decoded.warnings.append("\(controls) C1 control characters read as windows-1252")
+        }
         return decoded
+    }
+
+    /// `bytes` (valid UTF-8) with the C1 controls U+0080-U+009F read as windows-1252, and how
+    /// many there were. They are never text: in a feed they are windows-1252 punctuation that
+    /// went through a Latin-1 conversion ("don\u{92}t"), and HTML reads `&#146;` the same way.
+    /// The five codes windows-1252 leaves unassigned are dropped.
+    static func readingC1AsWindows1252(_ bytes: [UInt8]) -> (bytes: [UInt8], controls: Int) {
+        func isC1(_ buffer: UnsafeBufferPointer<UInt8>, _ i: Int) -> Bool { i + 1 < buffer.count && buffer[i + 1] < 0xA0 }
+        return bytes.withUnsafeBufferPointer { buffer in
+            // A UTF-8 C1 character is C2 80-9F: memchr for C2, which most text never holds.
+            var next = UTF8Text.index(of: 0xC2, in: buffer, from: 0)
+            while let i = next, !isC1(buffer, i) { next = UTF8Text.index(of: 0xC2, in: buffer, from: i + 1) }
+            guard var i = next else { return (bytes, 0) }
+            var out = Array(buffer[..<i])
+            out.reserveCapacity(bytes.count)
+            var controls = 0
+            while i < buffer.count {
+                if buffer[i] == 0xC2, isC1(buffer, i) {
+                    let scalar = windows1252[Int(buffer[i + 1]) - 0x80]
+                    if scalar != 0xFFFD, let character = UnicodeScalar(scalar) { out.append(contentsOf: String(character).utf8) }
+                    controls += 1
+                    i += 2
+                } else {
+                    out.append(buffer[i])
+                    i += 1
+                }
+            }
+            return (out, controls)
+        }
     }
 
     private static func toUTF8(_ bytes: [UInt8], httpCharset: String?) -> Decoded {
@@ -54,9 +89,6 @@ enum CharsetDecoder {
                 return Decoded(
                     bytes: cleanUTF8(transcode(body, from: "WINDOWS-1252") ?? cleaned.bytes).bytes,
                     encoding: "WINDOWS-1252", warnings: warnings)
-            }
-            if cleaned.controls > 0 {
-                warnings.append("\(cleaned.controls) C1 control characters read as windows-1252")
             }
             if isLatin1Family(wanted) && cleaned.multibyte > 0 {
                 warnings.append("declared \(wanted) but the text is valid UTF-8; read as UTF-8")
@@ -199,17 +231,16 @@ enum CharsetDecoder {
         return output
     }
 
-    /// `bytes` with every byte that is not part of valid UTF-8 read as windows-1252, C1 controls
-    /// read as windows-1252 too, and the control characters XML forbids removed; with the count
-    /// of bytes so repaired, of valid multi-byte sequences kept and of C1 controls read.
-    static func cleanUTF8(_ bytes: [UInt8]) -> (bytes: [UInt8], invalidBytes: Int, multibyte: Int, controls: Int) {
+    /// `bytes` with every byte that is not part of valid UTF-8 read as windows-1252, and the
+    /// control characters XML forbids removed; with the count of bytes so repaired and of valid
+    /// multi-byte sequences kept.
+    static func cleanUTF8(_ bytes: [UInt8]) -> (bytes: [UInt8], invalidBytes: Int, multibyte: Int) {
         // Fast path: the common case of clean text is checked without copying.
-        if let verdict = bytes.withUnsafeBufferPointer(scanClean) { return (bytes, 0, verdict, 0) }
+        if let verdict = bytes.withUnsafeBufferPointer(scanClean) { return (bytes, 0, verdict) }
         var out: [UInt8] = []
         out.reserveCapacity(bytes.count + 64)
         var invalid = 0
         var multibyte = 0
-        var controls = 0
         var i = 0
         var runStart = 0
         let n = bytes.count
@@ -234,18 +265,6 @@ enum CharsetDecoder {
                 runStart = i
                 continue
             }
-            // U+0080-U+009F are C1 controls, never text; in a feed they are windows-1252
-            // punctuation that went through a Latin-1 conversion ("don\u{92}t"), so they are read
-            // as windows-1252, as HTML reads `&#146;`. The five it leaves unassigned are dropped.
-            if b == 0xC2, i + 1 < n, (0x80...0x9F).contains(bytes[i + 1]) {
-                flush(to: i)
-                let scalar = windows1252[Int(bytes[i + 1]) - 0x80]
-                if scalar != 0xFFFD, let character = UnicodeScalar(scalar) { out.append(contentsOf: String(character).utf8) }
-                controls += 1
-                i += 2
-                runStart = i
-                continue
-            }
             let length = validSequenceLength(bytes, at: i)
             if length > 0 {
                 multibyte += 1
@@ -259,7 +278,7 @@ enum CharsetDecoder {
             }
         }
         flush(to: n)
-        return (out, invalid, multibyte, controls)
+        return (out, invalid, multibyte)
     }
 
     /// nil when `bytes` need repair; else how many multi-byte sequences they hold. Many bytes at
@@ -303,8 +322,6 @@ enum CharsetDecoder {
                 i += 1
                 continue
             }
-            // A C1 control (C2 80-9F) is repaired; C2 before a byte below 0x80 is not UTF-8.
-            if b == 0xC2, i + 1 < n, bytes[i + 1] < 0xA0 { return nil }
             let length = validSequenceLength(bytes, at: i)
             guard length > 0 else { return nil }
             multibyte += 1

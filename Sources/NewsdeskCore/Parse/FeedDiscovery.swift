@@ -7,35 +7,65 @@ import Foundation
 /// HTML page is rarely well-formed enough for the XML parser to reach its head intact.
 enum FeedDiscovery {
     private static let feedTypes: Set<String> = [
-        "application/rss+xml", "application/atom+xml", "application/rdf+xml", "application/feed+json", "application/json",
+        "application/rss+xml", "application/atom+xml", "application/rdf+xml", "application/feed+json",
     ]
 
     /// At most `limit` feed URLs named in `html`, absolute against `base` where one is known, in
-    /// page order, without repeats. One pass over the bytes; a tag is read to its `>` or at most
-    /// 2 KiB, so a page of unclosed `<link` tags stays linear.
+    /// page order, without repeats; only http(s) URLs without white space or controls. One pass
+    /// over the bytes, comments skipped; a tag is read to its `>` or at most 2 KiB, so a page of
+    /// unclosed `<link` tags stays linear. A plain `application/json` alternate counts only when
+    /// no typed feed link is found (WordPress names its REST API that way on every page).
     static func feeds(in html: [UInt8], base: URL?, limit: Int = 5) -> [String] {
         var found: [String] = []
+        var json: [String] = []
         html.withUnsafeBufferPointer { bytes in
             var i = 0
             while found.count < limit, let open = UTF8Text.index(of: UInt8(ascii: "<"), in: bytes, from: i) {
                 i = open + 1
+                if startsComment(bytes, at: open) {
+                    i = commentEnd(bytes, from: open + 4)
+                    continue
+                }
                 guard isLinkTag(bytes, at: open) else { continue }
                 var end = open + 5
-                let limit = min(bytes.count, open + 2_048)
-                while end < limit, bytes[end] != UInt8(ascii: ">") { end += 1 }
+                let tagLimit = min(bytes.count, open + 2_048)
+                while end < tagLimit, bytes[end] != UInt8(ascii: ">") { end += 1 }
                 let attributes = attributes(of: bytes[(open + 5)..<end])
                 i = end
                 let rels = (attributes["rel"] ?? "").lowercased().split(whereSeparator: \.isWhitespace)
                 let type = (attributes["type"] ?? "").lowercased().split(separator: ";").first.map {
                     $0.trimmingCharacters(in: .whitespaces)
                 }
-                guard rels.contains("alternate"), let type, feedTypes.contains(type), let href = attributes["href"],
-                    let url = HTMLSanitizer.safeURL(HTMLEntities.decode(href), base: base), !url.isEmpty, !found.contains(url)
+                guard rels.contains("alternate"), let type, feedTypes.contains(type) || type == "application/json",
+                    let href = attributes["href"], let url = webURL(href, base: base), !found.contains(url), !json.contains(url)
                 else { continue }
-                found.append(url)
+                if type == "application/json" { json.append(url) } else { found.append(url) }
             }
         }
-        return found
+        return found.isEmpty ? Array(json.prefix(limit)) : found
+    }
+
+    /// `href` decoded and made absolute, if it is a plain http(s) URL fit to quote in a message.
+    private static func webURL(_ href: String, base: URL?) -> String? {
+        guard let url = HTMLSanitizer.safeURL(HTMLEntities.decode(href), base: base), url.utf8.count <= 2_048,
+            url.lowercased().hasPrefix("http://") || url.lowercased().hasPrefix("https://"),
+            !url.unicodeScalars.contains(where: { $0.properties.isWhitespace || $0.properties.generalCategory == .control })
+        else { return nil }
+        return url
+    }
+
+    private static func startsComment(_ bytes: UnsafeBufferPointer<UInt8>, at i: Int) -> Bool {
+        i + 3 < bytes.count && bytes[i + 1] == UInt8(ascii: "!") && bytes[i + 2] == UInt8(ascii: "-") && bytes[i + 3] == UInt8(ascii: "-")
+    }
+
+    /// Just past the `-->` that ends a comment whose text starts at `i`, else the end.
+    private static func commentEnd(_ bytes: UnsafeBufferPointer<UInt8>, from i: Int) -> Int {
+        var j = i
+        while let close = UTF8Text.index(of: UInt8(ascii: ">"), in: bytes, from: j) {
+            if close >= i + 2, bytes[close - 1] == UInt8(ascii: "-"), bytes[close - 2] == UInt8(ascii: "-") { return close + 1 }
+            j = close + 1
+        }
+        return bytes.count
     }
 
     /// Whether `<link` followed by white space or `/` starts at `i`, in any case.

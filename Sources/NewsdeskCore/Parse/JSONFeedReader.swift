@@ -4,8 +4,12 @@ import Foundation
 /// give, so that the normalizer treats all of them alike.
 ///
 /// Lenient where feeds in the wild are: an `id` written as a number, a size written as a string,
-/// 1.0's `author` in a 1.1 feed and the reverse, an item without authors taking the feed's.
+/// 1.0's `author` in a 1.1 feed and the reverse, an item without authors taking the feed's (up to
+/// `maxInheritedAuthors`), fractional sizes and durations.
 enum JSONFeedReader {
+    /// How many of the feed's authors an item without its own takes.
+    static let maxInheritedAuthors = 10
+
     /// Whether the document is JSON rather than markup: its first non-space byte opens an object.
     static func looksLikeJSON(_ bytes: [UInt8]) -> Bool {
         bytes.first(where: { !UTF8Text.isXMLSpace($0) }) == UInt8(ascii: "{")
@@ -33,7 +37,7 @@ enum JSONFeedReader {
         var feed = RawFeed()
         // The URL the feed came from, unless it came from a file: a copy on disk is no base for
         // the web links of a feed that names its own address.
-        let ownURL = string(top["feed_url"]).flatMap { URL(string: $0) }
+        let ownURL = string(top["feed_url"]).flatMap { LinkResolver.base($0, against: nil) }
         let fromWeb = documentURL.map { $0.scheme == "http" || $0.scheme == "https" } ?? false
         let base = fromWeb ? documentURL : ownURL ?? documentURL
         feed.title = text(top["title"], .text, base)
@@ -42,7 +46,9 @@ enum JSONFeedReader {
         if let own = string(top["feed_url"]) { feed.links.append(RawLink(href: own, rel: "self", base: base)) }
         feed.language = string(top["language"])
         feed.imageURL = string(top["icon"]).map { RawLink(href: $0, rel: "image", base: base) }
-        let feedAuthors = authors(in: top)
+        // Each item without authors takes the feed's: a few of them, or a feed of many items
+        // and many authors would hold items x authors names.
+        let feedAuthors = Array(authors(in: top).prefix(maxInheritedAuthors))
         for case let entry as [String: Any] in top["items"] as? [Any] ?? [] {
             var item = item(from: entry, base: base)
             if item.authors.isEmpty { item.authors = feedAuthors }
@@ -75,8 +81,8 @@ enum JSONFeedReader {
             item.enclosures.append(
                 RawLink(
                     href: href, rel: "enclosure", type: string(attachment["mime_type"]),
-                    length: string(attachment["size_in_bytes"]), base: base))
-            if item.duration == nil { item.duration = string(attachment["duration_in_seconds"]) }
+                    length: integer(attachment["size_in_bytes"]), base: base))
+            if item.duration == nil { item.duration = integer(attachment["duration_in_seconds"]) }
         }
         return item
     }
@@ -97,12 +103,30 @@ enum JSONFeedReader {
         let raw: String
         switch value {
         case let text as String: raw = text
-        case let flag where flag is Bool: return nil
-        case let number as NSNumber: raw = number.stringValue
+        case let number as NSNumber where !isBoolean(number): raw = number.stringValue
         default: return nil
         }
-        let cleaned = String(decoding: CharsetDecoder.cleanUTF8(Array(raw.utf8)).bytes, as: UTF8.self)
-        return cleaned.isEmpty ? nil : cleaned
+        let cleaned = CharsetDecoder.readingC1AsWindows1252(CharsetDecoder.cleanUTF8(Array(raw.utf8)).bytes).bytes
+        return cleaned.isEmpty ? nil : String(decoding: cleaned, as: UTF8.self)
+    }
+
+    /// A whole number (a byte count, seconds) written as a number, a fraction or a string, as
+    /// the digits the normalizer reads.
+    private static func integer(_ value: Any?) -> String? {
+        let number: Double?
+        switch value {
+        case let text as String: number = Double(UTF8Text.trim(text))
+        case let value as NSNumber where !isBoolean(value): number = value.doubleValue
+        default: number = nil
+        }
+        guard let number, number.isFinite, number >= 0, number < 1e15 else { return nil }
+        return String(Int(number.rounded()))
+    }
+
+    /// Whether JSON wrote `true` or `false`. On Linux `NSNumber(1) is Bool` holds too, so the
+    /// number's own type is asked: JSON booleans are the only numbers stored as a C `char`.
+    private static func isBoolean(_ number: NSNumber) -> Bool {
+        String(cString: number.objCType) == "c"
     }
 
     /// The line and column of "around character N" in Foundation's description of a JSON error

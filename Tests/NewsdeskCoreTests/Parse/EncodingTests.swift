@@ -115,9 +115,9 @@ struct EncodingTests {
         let feed = try parse(Array(document(title: text, declared: "UTF-8").utf8))
         #expect(feed.items.first?.title == "don’t “quote” – more… €5 café ok")
         #expect(feed.warnings.contains("11 C1 control characters read as windows-1252"))
-        let cleaned = CharsetDecoder.cleanUTF8(Array("a\u{92}b\u{9F}\u{A0}".utf8))
-        #expect(String(decoding: cleaned.bytes, as: UTF8.self) == "a’bŸ\u{A0}")
-        #expect(cleaned.controls == 2 && cleaned.invalidBytes == 0)
+        let mapped = CharsetDecoder.readingC1AsWindows1252(Array("a\u{92}b\u{9F}\u{A0}\u{C2}".utf8))
+        #expect(String(decoding: mapped.bytes, as: UTF8.self) == "a’bŸ\u{A0}\u{C2}")
+        #expect(mapped.controls == 2)
     }
 
     /// Every control byte at every offset of a 68-byte ASCII text (the 32-byte, 8-byte and
@@ -152,6 +152,17 @@ struct DoubleEncodingTests {
         let feed = try parse(rss("<item><title>\(String(decoding: mangled, as: UTF8.self))</title></item>"))
         #expect(feed.items.first?.title == "Fórmula … ¿Aquí?")
         #expect(feed.warnings.contains { $0.contains("encoded twice") })
+    }
+
+    /// Double-encoded through Latin-1 (PHP's `utf8_encode`), not windows-1252: the second
+    /// encoding holds C1 characters, among them the five windows-1252 leaves unassigned (” is
+    /// E2 80 9D, Á is C3 81). The repair reads them before they are read as windows-1252.
+    @Test func mojibakeThroughLatin1IsRestored() throws {
+        let text = "“Quoted” — Ábaco, Íslenska, Ýmir, Ðá"
+        let mangled = String(Array(text.utf8).map { Character(UnicodeScalar($0)) })
+        let feed = try parse(rss("<item><title>\(mangled)</title></item>"))
+        #expect(feed.items.first?.title == text)
+        #expect(feed.warnings == ["8 characters were UTF-8 encoded twice; restored"])
     }
 
     @Test func ordinaryAccentsAreLeftAlone() throws {

@@ -13,8 +13,9 @@ struct FeedErrorTests {
     }
 
     /// A page that links to its feeds says where they are: RSS, Atom and JSON Feed links, any
-    /// case, quoted or not, entities decoded, made absolute; stylesheets, other alternates and
-    /// script URLs are left out.
+    /// case, quoted or not, entities decoded, made absolute; stylesheets, other alternates,
+    /// commented-out links, URLs that are not http(s) or hold controls, and a plain JSON
+    /// alternate beside typed feed links are left out.
     @Test func htmlPageNamesTheFeedsItLinksTo() throws {
         let page = """
             <!DOCTYPE html>
@@ -25,6 +26,10 @@ struct FeedErrorTests {
             <link rel="alternate" type="application/rss+xml" href="javascript:alert(1)">
             <link rel="alternate" hreflang="fr" href="/fr/"><link rel="alternate" type="application/rss+xml" href="/feed?a=1&b=2">
             <linkage rel="alternate" type="application/rss+xml" href="/not-a-link-tag">
+            <!-- <link rel="alternate" type="application/rss+xml" href="/commented-out"> -->
+            <link rel="alternate" type="application/json" href="/wp-json/wp/v2/pages/12">
+            <link rel="alternate" type="application/rss+xml" href="mailto:me@example.org">
+            <link rel="alternate" type="application/rss+xml" href="https://x.example/a&#10;ERROR&#27;[31m">
             </head><body><p>Hi</p></body></html>
             """
         let error = try #require(parseFailure(page, url: "https://blog.example/posts/"))
@@ -35,6 +40,8 @@ struct FeedErrorTests {
             ),
             "\(error.message)")
         #expect(FeedDiscovery.feeds(in: Array("<html><link rel=alternate href=/x></html>".utf8), base: nil).isEmpty)
+        let onlyJSON = "<link rel=alternate type=application/json href=/feed.json><!-- unclosed <link rel=alternate"
+        #expect(FeedDiscovery.feeds(in: Array(onlyJSON.utf8), base: URL(string: "https://j.example/")) == ["https://j.example/feed.json"])
     }
 
     /// 50,000 `<link` tags that never close (2.6 MB): each is read at most 2 KiB far, so the

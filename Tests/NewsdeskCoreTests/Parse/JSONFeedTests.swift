@@ -133,5 +133,31 @@ struct JSONFeedTests {
     @Test func sizeCapAppliesToJSONToo() throws {
         let big = Self.feed11 + String(repeating: " ", count: 4096)
         #expect(throws: FeedParseError.self) { try parse(big, maxBytes: 4096) }
+        #expect(throws: Never.self) { try parse(big, maxBytes: 8192) }
+    }
+
+    /// Ids 0 and 1 are numbers, not booleans (on Linux an NSNumber of 1 also passes `is Bool`);
+    /// `true` and `false` are no id or tag. Sizes and durations may be fractions.
+    @Test func numbersAreNotBooleans() throws {
+        let feed = try parse(
+            """
+            {"version": "https://jsonfeed.org/version/1.1", "items": [
+              {"id": 1, "tags": [1, 0, 2, true, false]}, {"id": 0}, {"id": true, "title": "t"},
+              {"id": 3, "attachments": [{"url": "https://a.example/x.mp3", "size_in_bytes": 1.5e3, "duration_in_seconds": 61.5}]}]}
+            """)
+        #expect(feed.items.map(\.guid) == ["1", "0", nil, "3"])
+        #expect(feed.items.first?.categories == ["1", "0", "2"])
+        #expect(feed.items.last?.enclosures.first?.length == 1500)
+        #expect(feed.items.last?.duration == 62)
+    }
+
+    /// An item without authors takes at most ten of the feed's: 2,000 items and 2,000 feed
+    /// authors must not become four million names.
+    @Test func inheritedAuthorsAreCapped() throws {
+        let names = (0..<2_000).map { "{\"name\": \"A\($0)\"}" }.joined(separator: ",")
+        let items = Array(repeating: "{}", count: 2_000).joined(separator: ",")
+        let feed = try parse("{\"version\": \"https://jsonfeed.org/version/1\", \"authors\": [\(names)], \"items\": [\(items)]}")
+        #expect(feed.items.count == 2_000)
+        #expect(feed.items.allSatisfy { $0.authors == (0..<10).map { "A\($0)" } })
     }
 }
