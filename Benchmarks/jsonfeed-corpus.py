@@ -14,23 +14,19 @@ text. Feeds Newsdesk cannot read are skipped. Then, e.g.:
 (the "libxml2 floor" line means nothing for JSON: libxml2 refuses the files at once).
 """
 import argparse
+import importlib.util
 import json
 import os
 import subprocess
 import sys
 
-EXTS = (".xml", ".rss", ".atom", ".rdf", ".feed")
-
-
-def feed_files(paths):
-    found = []
-    for path in paths:
-        if os.path.isdir(path):
-            for root, _, names in os.walk(path):
-                found += [os.path.join(root, n) for n in names if n.lower().endswith(EXTS)]
-        elif os.path.isfile(path):
-            found.append(path)
-    return sorted(found)
+def load_compare_parsers():
+    """Benchmarks/compare-parsers.py as a module, for its feed_files()."""
+    path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "compare-parsers.py")
+    spec = importlib.util.spec_from_file_location("compare_parsers", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
 def drop_empty(obj):
@@ -73,7 +69,7 @@ def main():
     args = parser.parse_args()
     os.makedirs(args.out, exist_ok=True)
     written = skipped = 0
-    for index, path in enumerate(feed_files(args.paths)):
+    for index, path in enumerate(load_compare_parsers().feed_files(args.paths)):
         result = subprocess.run([args.newsdesk, "parse", "--json", path], capture_output=True)
         if result.returncode != 0:
             skipped += 1
