@@ -13,6 +13,24 @@ enum CharsetDecoder {
         var bytes: [UInt8]
         var encoding: String
         var warnings: [String]
+        /// Whether the text may hold C1 controls (the UTF-8 check saw C2 80-9F).
+        var mayHoldC1 = false
+
+        init(_ cleaned: Cleaned, encoding: String, warnings: [String]) {
+            bytes = cleaned.bytes
+            self.encoding = encoding
+            self.warnings = warnings
+            mayHoldC1 = cleaned.mayHoldC1
+        }
+    }
+
+    /// What `cleanUTF8` gives: the bytes, how many were not UTF-8 (read as windows-1252), how
+    /// many valid multi-byte sequences were kept, and whether one of them was a C1 control.
+    struct Cleaned {
+        var bytes: [UInt8]
+        var invalidBytes = 0
+        var multibyte = 0
+        var mayHoldC1 = false
     }
 
     static func decode(_ data: some Collection<UInt8>, httpCharset: String? = nil) -> Decoded {
@@ -22,7 +40,9 @@ enum CharsetDecoder {
             decoded.bytes = bytes
             decoded.warnings.append("\(repaired) characters were UTF-8 encoded twice; restored")
         }
-        // After the repair, which reads C1 characters as the bytes they once were.
+        // After the repair, which reads C1 characters as the bytes they once were (and may
+        // leave some).
+        guard decoded.mayHoldC1 || repaired > 0 else { return decoded }
         let (mapped, controls) = readingC1AsWindows1252(decoded.bytes)
         if controls > 0 {
             decoded.bytes = mapped
@@ -63,7 +83,7 @@ enum CharsetDecoder {
     private static func toUTF8(_ bytes: [UInt8], httpCharset: String?) -> Decoded {
         if let (unicode, bomLength) = unicodeEncoding(of: bytes) {
             let text = transcodeUnicode(bytes[bomLength...], as: unicode)
-            return Decoded(bytes: cleanUTF8(Array(text.utf8)).bytes, encoding: unicode.name, warnings: [])
+            return Decoded(cleanUTF8(Array(text.utf8)), encoding: unicode.name, warnings: [])
         }
         var body = bytes
         if body.starts(with: [0xEF, 0xBB, 0xBF]) { body.removeFirst(3) }
@@ -79,29 +99,27 @@ enum CharsetDecoder {
             if cleaned.invalidBytes > 0 {
                 if isUTF8Family(wanted) && wanted != "US-ASCII" {
                     warnings.append("declared \(wanted) but \(cleaned.invalidBytes) bytes are not UTF-8; read them as windows-1252")
-                    return Decoded(bytes: cleaned.bytes, encoding: "UTF-8", warnings: warnings)
+                    return Decoded(cleaned, encoding: "UTF-8", warnings: warnings)
                 }
                 // Mostly UTF-8 with a few stray bytes is UTF-8 mislabelled, not Latin-1.
                 if cleaned.multibyte > cleaned.invalidBytes {
                     warnings.append("declared \(wanted) but the text is mostly UTF-8; read as UTF-8")
-                    return Decoded(bytes: cleaned.bytes, encoding: "UTF-8", warnings: warnings)
+                    return Decoded(cleaned, encoding: "UTF-8", warnings: warnings)
                 }
                 return Decoded(
-                    bytes: cleanUTF8(transcode(body, from: "WINDOWS-1252") ?? cleaned.bytes).bytes,
-                    encoding: "WINDOWS-1252", warnings: warnings)
+                    cleanUTF8(transcode(body, from: "WINDOWS-1252") ?? cleaned.bytes), encoding: "WINDOWS-1252", warnings: warnings)
             }
             if isLatin1Family(wanted) && cleaned.multibyte > 0 {
                 warnings.append("declared \(wanted) but the text is valid UTF-8; read as UTF-8")
             }
             return Decoded(
-                bytes: cleaned.bytes, encoding: cleaned.multibyte > 0 || isUTF8Family(wanted) ? "UTF-8" : wanted,
-                warnings: warnings)
+                cleaned, encoding: cleaned.multibyte > 0 || isUTF8Family(wanted) ? "UTF-8" : wanted, warnings: warnings)
         }
         if let converted = transcode(body, from: wanted) {
-            return Decoded(bytes: cleanUTF8(converted).bytes, encoding: wanted, warnings: warnings)
+            return Decoded(cleanUTF8(converted), encoding: wanted, warnings: warnings)
         }
         warnings.append("cannot read the document as \(wanted); read as UTF-8 with windows-1252 repair")
-        return Decoded(bytes: cleanUTF8(body).bytes, encoding: "UTF-8", warnings: warnings)
+        return Decoded(cleanUTF8(body), encoding: "UTF-8", warnings: warnings)
     }
 
     // MARK: Unicode encodings with more than one byte per unit
@@ -234,13 +252,16 @@ enum CharsetDecoder {
     /// `bytes` with every byte that is not part of valid UTF-8 read as windows-1252, and the
     /// control characters XML forbids removed; with the count of bytes so repaired and of valid
     /// multi-byte sequences kept.
-    static func cleanUTF8(_ bytes: [UInt8]) -> (bytes: [UInt8], invalidBytes: Int, multibyte: Int) {
+    static func cleanUTF8(_ bytes: [UInt8]) -> Cleaned {
         // Fast path: the common case of clean text is checked without copying.
-        if let verdict = bytes.withUnsafeBufferPointer(scanClean) { return (bytes, 0, verdict) }
+        if let verdict = bytes.withUnsafeBufferPointer(scanClean) {
+            return Cleaned(bytes: bytes, multibyte: verdict.multibyte, mayHoldC1: verdict.c1)
+        }
         var out: [UInt8] = []
         out.reserveCapacity(bytes.count + 64)
         var invalid = 0
         var multibyte = 0
+        var c1 = false
         var i = 0
         var runStart = 0
         let n = bytes.count
@@ -267,6 +288,7 @@ enum CharsetDecoder {
             }
             let length = validSequenceLength(bytes, at: i)
             if length > 0 {
+                if b == 0xC2, bytes[i + 1] < 0xA0 { c1 = true }
                 multibyte += 1
                 i += length
             } else {
@@ -278,16 +300,18 @@ enum CharsetDecoder {
             }
         }
         flush(to: n)
-        return (out, invalid, multibyte)
+        return Cleaned(bytes: out, invalidBytes: invalid, multibyte: multibyte, mayHoldC1: c1)
     }
 
-    /// nil when `bytes` need repair; else how many multi-byte sequences they hold. Many bytes at
+    /// nil when `bytes` need repair; else how many multi-byte sequences they hold, and whether one
+    /// is a C1 control (C2 80-9F, read as windows-1252 after the decode). Many bytes at
     /// a time while they are plain ASCII text, which is most of most feeds.
-    private static func scanClean(_ bytes: UnsafeBufferPointer<UInt8>) -> Int? {
+    private static func scanClean(_ bytes: UnsafeBufferPointer<UInt8>) -> (multibyte: Int, c1: Bool)? {
         var multibyte = 0
+        var c1 = false
         var i = 0
         let n = bytes.count
-        guard let base = bytes.baseAddress else { return 0 }
+        guard let base = bytes.baseAddress else { return (0, false) }
         let raw = UnsafeRawPointer(base)
         while i < n {
             // Eight bytes at a time through ASCII, and once a word is ASCII, 32 at a time through
@@ -324,10 +348,11 @@ enum CharsetDecoder {
             }
             let length = validSequenceLength(bytes, at: i)
             guard length > 0 else { return nil }
+            if b == 0xC2, bytes[i + 1] < 0xA0 { c1 = true }
             multibyte += 1
             i += length
         }
-        return multibyte
+        return (multibyte, c1)
     }
 
     /// The high bit of each byte of the ASCII `word` (no high bits set) that is a control

@@ -106,7 +106,8 @@ enum JSONFeedReader {
         case let number as NSNumber where !isBoolean(number): raw = number.stringValue
         default: return nil
         }
-        let cleaned = CharsetDecoder.readingC1AsWindows1252(CharsetDecoder.cleanUTF8(Array(raw.utf8)).bytes).bytes
+        let clean = CharsetDecoder.cleanUTF8(Array(raw.utf8))
+        let cleaned = clean.mayHoldC1 ? CharsetDecoder.readingC1AsWindows1252(clean.bytes).bytes : clean.bytes
         return cleaned.isEmpty ? nil : String(decoding: cleaned, as: UTF8.self)
     }
 
