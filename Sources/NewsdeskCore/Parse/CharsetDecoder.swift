@@ -35,20 +35,22 @@ enum CharsetDecoder {
 
     static func decode(_ data: some Collection<UInt8>, httpCharset: String? = nil) -> Decoded {
         var decoded = toUTF8(Array(data), httpCharset: httpCharset)
-        let (bytes, repaired) = DoubleEncodingRepair.repair(decoded.bytes)
-        if repaired > 0 {
-            decoded.bytes = bytes
-            decoded.warnings.append("\(repaired) characters were UTF-8 encoded twice; restored")
-        }
-        // After the repair, which reads C1 characters as the bytes they once were (and may
-        // leave some).
-        guard decoded.mayHoldC1 || repaired > 0 else { return decoded }
-        let (mapped, controls) = readingC1AsWindows1252(decoded.bytes)
-        if controls > 0 {
-            decoded.bytes = mapped
-            decoded.warnings.append("\(controls) C1 control characters read as windows-1252")
-        }
+        let (bytes, repaired, controls) = restored(decoded.bytes, mayHoldC1: decoded.mayHoldC1)
+        decoded.bytes = bytes
+        if repaired > 0 { decoded.warnings.append("\(repaired) characters were UTF-8 encoded twice; restored") }
+        if controls > 0 { decoded.warnings.append("\(controls) C1 control characters read as windows-1252") }
         return decoded
+    }
+
+    /// Clean UTF-8 text with double-encoded characters restored, then the C1 controls left read
+    /// as windows-1252 (the repair needs them: it reads them as the bytes they once were); with
+    /// how many of each. `mayHoldC1` is `cleanUTF8`'s flag: without it, and without a repair,
+    /// there is nothing to map.
+    static func restored(_ bytes: [UInt8], mayHoldC1: Bool) -> (bytes: [UInt8], repaired: Int, controls: Int) {
+        let (repairedBytes, repaired) = DoubleEncodingRepair.repair(bytes)
+        guard mayHoldC1 || repaired > 0 else { return (repairedBytes, repaired, 0) }
+        let (mapped, controls) = readingC1AsWindows1252(repairedBytes)
+        return (mapped, repaired, controls)
     }
 
     /// `bytes` (valid UTF-8) with the C1 controls U+0080-U+009F read as windows-1252, and how

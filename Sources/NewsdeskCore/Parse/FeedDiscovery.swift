@@ -27,9 +27,7 @@ enum FeedDiscovery {
                     continue
                 }
                 guard isLinkTag(bytes, at: open) else { continue }
-                var end = open + 5
-                let tagLimit = min(bytes.count, open + 2_048)
-                while end < tagLimit, bytes[end] != UInt8(ascii: ">") { end += 1 }
+                let end = tagEnd(bytes, from: open + 5, limit: min(bytes.count, open + 2_048))
                 let attributes = attributes(of: bytes[(open + 5)..<end])
                 i = end
                 let rels = (attributes["rel"] ?? "").lowercased().split(whereSeparator: \.isWhitespace)
@@ -39,7 +37,11 @@ enum FeedDiscovery {
                 guard rels.contains("alternate"), let type, feedTypes.contains(type) || type == "application/json",
                     let href = attributes["href"], let url = webURL(href, base: base), !found.contains(url), !json.contains(url)
                 else { continue }
-                if type == "application/json" { json.append(url) } else { found.append(url) }
+                if type != "application/json" {
+                    found.append(url)
+                } else if json.count < limit {
+                    json.append(url)
+                }
             }
         }
         return found.isEmpty ? Array(json.prefix(limit)) : found
@@ -58,14 +60,42 @@ enum FeedDiscovery {
         i + 3 < bytes.count && bytes[i + 1] == UInt8(ascii: "!") && bytes[i + 2] == UInt8(ascii: "-") && bytes[i + 3] == UInt8(ascii: "-")
     }
 
-    /// Just past the `-->` that ends a comment whose text starts at `i`, else the end.
+    /// Just past the end of a comment whose text starts at `i`, else the end: `-->` or `--!>`,
+    /// or at once `>` or `->` (`<!-->`, `<!--->`), as HTML ends them.
     private static func commentEnd(_ bytes: UnsafeBufferPointer<UInt8>, from i: Int) -> Int {
+        let dash = UInt8(ascii: "-")
         var j = i
         while let close = UTF8Text.index(of: UInt8(ascii: ">"), in: bytes, from: j) {
-            if close >= i + 2, bytes[close - 1] == UInt8(ascii: "-"), bytes[close - 2] == UInt8(ascii: "-") { return close + 1 }
+            if close == i || (close == i + 1 && bytes[i] == dash) { return close + 1 }
+            let before = close - i
+            if before >= 2, bytes[close - 1] == dash, bytes[close - 2] == dash { return close + 1 }
+            if before >= 3, bytes[close - 1] == UInt8(ascii: "!"), bytes[close - 2] == dash, bytes[close - 3] == dash {
+                return close + 1
+            }
             j = close + 1
         }
         return bytes.count
+    }
+
+    /// The `>` that ends a tag whose inside starts at `i` (one inside quotes does not), else
+    /// `limit`.
+    private static func tagEnd(_ bytes: UnsafeBufferPointer<UInt8>, from i: Int, limit: Int) -> Int {
+        var quote: UInt8?
+        var j = i
+        while j < limit {
+            let byte = bytes[j]
+            if let open = quote {
+                if byte == open { quote = nil }
+            } else if byte == UInt8(ascii: ">") {
+                return j
+            } else if byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "'"), j > i,
+                bytes[j - 1] == UInt8(ascii: "=") || UTF8Text.isASCIISpace(bytes[j - 1])
+            {
+                quote = byte
+            }
+            j += 1
+        }
+        return limit
     }
 
     /// Whether `<link` followed by white space or `/` starts at `i`, in any case.

@@ -56,7 +56,8 @@ enum HTMLEntities {
                 digits.first == "x" || digits.first == "X"
                 ? UInt32(digits.dropFirst(), radix: 16) : UInt32(digits, radix: 10)
             guard let value, value != 0 else { return nil }
-            if (0x80...0x9F).contains(value), let mapped = windows1252[value] { return mapped }
+            // The five codes windows-1252 leaves unassigned are dropped, as the decoder drops them.
+            if (0x80...0x9F).contains(value) { return windows1252[value] ?? "" }
             guard let scalar = Unicode.Scalar(value) else { return nil }
             return String(scalar)
         }

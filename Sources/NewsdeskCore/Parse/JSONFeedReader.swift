@@ -98,7 +98,8 @@ enum JSONFeedReader {
     }
 
     /// A string, or a number written where a string belongs, cleaned as the XML text is (the
-    /// control characters XML forbids dropped, C1 controls read as windows-1252); nil when empty.
+    /// control characters XML forbids dropped, double-encoded characters restored, C1 controls
+    /// read as windows-1252: JSON's `\u` escapes can carry all of them); nil when empty.
     private static func string(_ value: Any?) -> String? {
         let raw: String
         switch value {
@@ -107,7 +108,7 @@ enum JSONFeedReader {
         default: return nil
         }
         let clean = CharsetDecoder.cleanUTF8(Array(raw.utf8))
-        let cleaned = clean.mayHoldC1 ? CharsetDecoder.readingC1AsWindows1252(clean.bytes).bytes : clean.bytes
+        let cleaned = CharsetDecoder.restored(clean.bytes, mayHoldC1: clean.mayHoldC1).bytes
         return cleaned.isEmpty ? nil : String(decoding: cleaned, as: UTF8.self)
     }
 

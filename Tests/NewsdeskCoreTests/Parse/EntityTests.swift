@@ -62,6 +62,20 @@ struct EntityTests {
         #expect(feed.items.first?.title == "abcé")
     }
 
+    /// References to 128-159 are windows-1252, as in HTML; the five codes it leaves unassigned
+    /// are dropped, as the decoder drops them as raw characters. In a title, in escaped HTML and
+    /// in CDATA alike.
+    @Test func numericReferencesToC1AreWindows1252() throws {
+        let feed = try parse(
+            rss(
+                "<item><title>a&#129;b&#146;c&#x9D;d</title><description>&lt;p&gt;x&amp;#141;y&amp;#150;z&lt;/p&gt;</description>"
+                    + "<content:encoded xmlns:content=\"http://purl.org/rss/1.0/modules/content/\"><![CDATA[<p>&#143;&#133;</p>]]></content:encoded></item>"
+            ))
+        #expect(feed.items.first?.title == "ab’cd")
+        #expect(feed.items.first?.summary == "<p>xy–z</p>")
+        #expect(feed.items.first?.content == "<p>…</p>")
+    }
+
     /// Character data that holds references is lifted out before libxml2 and decoded by
     /// `XMLRepair` (libxml2 makes a call per reference); a run that is not plainly character data
     /// stays for libxml2. Either way the text must come out the same.

@@ -40,6 +40,17 @@ struct FeedErrorTests {
             ),
             "\(error.message)")
         #expect(FeedDiscovery.feeds(in: Array("<html><link rel=alternate href=/x></html>".utf8), base: nil).isEmpty)
+        // HTML's short comments end at once; a quoted `>` does not end a tag.
+        let short = """
+            <!--><link rel=alternate type=application/rss+xml href=/a><!---><link rel=alternate type=application/rss+xml href=/b>
+            <!-- x --!><link rel="alternate" title="a > b" type="application/rss+xml" href="/c">
+            """
+        #expect(
+            FeedDiscovery.feeds(in: Array(short.utf8), base: URL(string: "https://s.example/"))
+                == ["https://s.example/a", "https://s.example/b", "https://s.example/c"])
+        // 40,000 distinct plain JSON alternates: at most five kept, each checked against five.
+        let manyJSON = (0..<40_000).map { "<link rel=alternate type=application/json href=/j\($0)>" }.joined()
+        #expect(FeedDiscovery.feeds(in: Array(manyJSON.utf8), base: URL(string: "https://s.example/")).count == 5)
         let onlyJSON = "<link rel=alternate type=application/json href=/feed.json><!-- unclosed <link rel=alternate"
         #expect(FeedDiscovery.feeds(in: Array(onlyJSON.utf8), base: URL(string: "https://j.example/")) == ["https://j.example/feed.json"])
     }

@@ -151,6 +151,15 @@ struct JSONFeedTests {
         #expect(feed.items.last?.duration == 62)
     }
 
+    /// PHP's `json_encode` escapes non-ASCII, so mojibake arrives as `\u` escapes: it is
+    /// restored as in a raw document, before the C1 characters are read as windows-1252.
+    @Test func escapedMojibakeIsRestored() throws {
+        let feed = try parse(
+            #"{"version": "https://jsonfeed.org/version/1.1", "items": [{"id": "m", "title": "don\u00e2\u0080\u0099t caf\u00c3\u00a9 \u0093q\u0094"}]}"#
+        )
+        #expect(feed.items.first?.title == "don’t café “q”")
+    }
+
     /// An item without authors takes at most ten of the feed's: 2,000 items and 2,000 feed
     /// authors must not become four million names.
     @Test func inheritedAuthorsAreCapped() throws {
