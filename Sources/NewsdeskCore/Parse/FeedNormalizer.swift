@@ -13,7 +13,9 @@ struct FeedNormalizer {
         feed.selfLink = raw.links.first(where: { $0.rel == "self" }).map(resolve)
         feed.subtitle = raw.subtitle.map(html).flatMap(nonEmpty)
         // A language tag is BCP 47 ("en-US"); "en_US" is the POSIX locale habit.
-        feed.language = (raw.language ?? raw.rootLanguage).flatMap(nonEmpty).map { $0.replacingOccurrences(of: "_", with: "-") }
+        feed.language = (raw.language ?? raw.rootLanguage).flatMap(nonEmpty).map {
+            $0.contains("_") ? $0.replacingOccurrences(of: "_", with: "-") : $0
+        }
         feed.updated = raw.updated.flatMap { date($0, warnings: &feed.warnings, what: "feed date").trusted }
         feed.imageURL = raw.imageURL.map(resolve)
         feed.ttlMinutes = raw.ttl.flatMap { Int($0) }.flatMap { $0 > 0 ? $0 : nil }
