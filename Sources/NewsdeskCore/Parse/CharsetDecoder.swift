@@ -14,7 +14,7 @@ enum CharsetDecoder {
         var encoding: String
         var warnings: [String]
         /// Whether the text may hold C1 controls (the UTF-8 check saw C2 80-9F).
-        var mayHoldC1 = false
+        var mayHoldC1: Bool
 
         init(_ cleaned: Cleaned, encoding: String, warnings: [String]) {
             bytes = cleaned.bytes

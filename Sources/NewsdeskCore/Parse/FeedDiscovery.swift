@@ -44,7 +44,7 @@ enum FeedDiscovery {
                 }
             }
         }
-        return found.isEmpty ? Array(json.prefix(limit)) : found
+        return found.isEmpty ? json : found
     }
 
     /// `href` decoded and made absolute, if it is a plain http(s) URL fit to quote in a message.

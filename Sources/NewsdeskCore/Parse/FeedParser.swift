@@ -33,10 +33,11 @@ public struct FeedParser: Sendable {
             throw FeedParseError(.tooLarge, "document is \(data.count) bytes, larger than the \(options.maxBytes)-byte limit (max_body)")
         }
         let decoded = CharsetDecoder.decode(data, httpCharset: charset)
-        guard decoded.bytes.contains(where: { !UTF8Text.isXMLSpace($0) }) else {
+        guard let first = decoded.bytes.first(where: { !UTF8Text.isXMLSpace($0) }) else {
             throw FeedParseError(.empty, "empty document: no feed in it")
         }
-        if JSONFeedReader.looksLikeJSON(decoded.bytes) {
+        // JSON rather than markup: the first non-space byte opens an object.
+        if first == UInt8(ascii: "{") {
             let (raw, format) = try JSONFeedReader.read(decoded.bytes, documentURL: url)
             var feed = FeedNormalizer(now: options.now).normalize(raw, format: format, warnings: decoded.warnings)
             feed.encoding = decoded.encoding

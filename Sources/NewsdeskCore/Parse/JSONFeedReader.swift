@@ -10,11 +10,6 @@ enum JSONFeedReader {
     /// How many of the feed's authors an item without its own takes.
     static let maxInheritedAuthors = 10
 
-    /// Whether the document is JSON rather than markup: its first non-space byte opens an object.
-    static func looksLikeJSON(_ bytes: [UInt8]) -> Bool {
-        bytes.first(where: { !UTF8Text.isXMLSpace($0) }) == UInt8(ascii: "{")
-    }
-
     /// The feed in `bytes` (UTF-8), whose relative URLs resolve against `documentURL` when it is
     /// http(s), else against the feed's own `feed_url`, else against `documentURL`.
     static func read(_ bytes: [UInt8], documentURL: URL?) throws(FeedParseError) -> (feed: RawFeed, format: FeedFormat) {
@@ -37,13 +32,14 @@ enum JSONFeedReader {
         var feed = RawFeed()
         // The URL the feed came from, unless it came from a file: a copy on disk is no base for
         // the web links of a feed that names its own address.
-        let ownURL = string(top["feed_url"]).flatMap { LinkResolver.base($0, against: nil) }
+        let feedURL = string(top["feed_url"])
+        let ownURL = feedURL.flatMap { LinkResolver.base($0, against: nil) }
         let fromWeb = documentURL.map { $0.scheme == "http" || $0.scheme == "https" } ?? false
         let base = fromWeb ? documentURL : ownURL ?? documentURL
         feed.title = text(top["title"], .text, base)
         feed.subtitle = text(top["description"], .text, base)
         if let home = string(top["home_page_url"]) { feed.links.append(RawLink(href: home, rel: "alternate", base: base)) }
-        if let own = string(top["feed_url"]) { feed.links.append(RawLink(href: own, rel: "self", base: base)) }
+        if let feedURL { feed.links.append(RawLink(href: feedURL, rel: "self", base: base)) }
         feed.language = string(top["language"])
         feed.imageURL = string(top["icon"]).map { RawLink(href: $0, rel: "image", base: base) }
         // Each item without authors takes the feed's: a few of them, or a feed of many items
