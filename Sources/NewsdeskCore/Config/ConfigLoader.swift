@@ -32,6 +32,9 @@ public enum ConfigLoader {
     ]
     static let ruleKeys: Set<String> = ["match", "in", "feed", "tag", "adjust", "name"]
     static let feedKeys: Set<String> = ["url", "name", "weight", "interval", "tags"]
+    static let embeddingKeys: Set<String> = [
+        "url", "model", "batch", "timeout", "prefix", "excerpt_chars", "api_key_file", "api_key_env",
+    ]
 
     /// Loads and checks the config file at `path`.
     public static func load(path: String) throws(ConfigError) -> Config {
@@ -90,11 +93,19 @@ private struct TableReader {
         var config = Config(path: path)
         config.settings.state = ConfigLoader.absolutePath(config.settings.state, relativeTo: folder)
         config.settings.output = ConfigLoader.absolutePath(config.settings.output, relativeTo: folder)
-        for key in root.keys.sorted() where key != "newsdesk" && key != "feed" && key != "rule" {
+        for key in root.keys.sorted() where !["newsdesk", "feed", "rule", "embeddings"].contains(key) {
             let line = locator.line(table: key) ?? locator.line(table: "\(key)#0") ?? locator.line(table: "", key: key)
             problems.append(
                 ConfigProblem(
-                    file: file, line: line, key: key, message: "unknown table or key (expected [newsdesk], [[feed]] and [[rule]])"))
+                    file: file, line: line, key: key,
+                    message: "unknown table or key (expected [newsdesk], [embeddings], [[feed]] and [[rule]])"))
+        }
+        if let value = root["embeddings"] {
+            if let table = value.table {
+                config.embeddings = readEmbeddings(table)
+            } else {
+                problem(table: "", key: "embeddings", name: "embeddings", "must be a table: [embeddings]")
+            }
         }
         if let value = root["newsdesk"] {
             if let table = value.table {
@@ -253,6 +264,54 @@ private struct TableReader {
         return settings
     }
 
+    private mutating func readEmbeddings(_ table: TOMLTable) -> EmbeddingSettings? {
+        let scope = "embeddings"
+        let label = "embeddings"
+        for key in table.keys.sorted() where !ConfigLoader.embeddingKeys.contains(key) {
+            problem(table: scope, key: key, name: "\(label).\(key)", "unknown key in [embeddings]")
+        }
+        let problemsBefore = problems.count
+        let url = string(table, scope, "url", label: label)
+        if table["url"] == nil {
+            problem(
+                table: scope, key: nil, name: "\(label).url",
+                "missing: the embeddings endpoint, e.g. \"http://127.0.0.1:8080/v1/embeddings\"")
+        } else if let url, !Self.httpURL(url) {
+            problem(table: scope, key: "url", name: "\(label).url", "not an http(s) URL: \(url)")
+        }
+        let model = string(table, scope, "model", label: label)
+        if table["model"] == nil {
+            problem(table: scope, key: nil, name: "\(label).model", "missing: the model's name as the server knows it")
+        } else if model?.trimmingCharacters(in: .whitespaces).isEmpty == true {
+            problem(table: scope, key: "model", name: "\(label).model", "empty")
+        }
+        var settings = EmbeddingSettings(url: url ?? "", model: model ?? "")
+        if let value = positiveInt(table, scope, "batch", label: label) {
+            if value <= 2_048 {
+                settings.batch = value
+            } else {
+                problem(table: scope, key: "batch", name: "\(label).batch", "must be at most 2048 texts per request, not \(value)")
+            }
+        }
+        if let value = positiveInt(table, scope, "excerpt_chars", label: label) { settings.excerptChars = value }
+        if let value = duration(table, scope, "timeout", label: label) { settings.timeout = value }
+        if let prefix = string(table, scope, "prefix", label: label) { settings.prefix = prefix }
+        if let path = string(table, scope, "api_key_file", label: label) {
+            settings.apiKeyFile = ConfigLoader.absolutePath(path, relativeTo: folder)
+        }
+        if let name = string(table, scope, "api_key_env", label: label) {
+            if name.isEmpty || !name.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_") }) {
+                problem(table: scope, key: "api_key_env", name: "\(label).api_key_env", "not an environment variable's name: \"\(name)\"")
+            } else {
+                settings.apiKeyEnv = name
+            }
+        }
+        if settings.apiKeyFile != nil && settings.apiKeyEnv != nil {
+            problem(table: scope, key: "api_key_env", name: "\(label).api_key_env", "set api_key_file or api_key_env, not both")
+        }
+        return problems.count == problemsBefore ? settings : nil
+    }
+
     private mutating func readFeed(_ table: TOMLTable, index: Int) -> FeedConfig? {
         let scope = "feed#\(index)"
         let label = "feed[\(index + 1)]"
@@ -326,10 +385,10 @@ private struct TableReader {
         return nil
     }
 
-    private mutating func positiveInt(_ table: TOMLTable, _ scope: String, _ key: String) -> Int? {
+    private mutating func positiveInt(_ table: TOMLTable, _ scope: String, _ key: String, label: String? = nil) -> Int? {
         guard let value = table[key] else { return nil }
         if let number = value.int, number > 0 { return number }
-        problem(table: scope, key: key, name: key, "must be a whole number above 0, not \(show(value))")
+        problem(table: scope, key: key, name: label.map { "\($0).\(key)" } ?? key, "must be a whole number above 0, not \(show(value))")
         return nil
     }
 

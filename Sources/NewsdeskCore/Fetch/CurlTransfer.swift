@@ -57,16 +57,28 @@ public struct FetchLimits: Sendable {
     public init() {}
 }
 
-/// One GET to make: the URL and the validators to send back.
+/// One request to make: a GET of a feed with the validators to send back, or a POST of a body
+/// (the embeddings endpoint's JSON).
 public struct FetchRequest: Sendable {
     public var url: String
     public var etag: String?
     public var lastModified: String?
+    /// Sent as a POST with this body; nil for a GET.
+    public var body: [UInt8]?
+    /// Extra request headers, `Name: value` (an `Accept` here replaces the feed types).
+    public var headers: [String] = []
 
     public init(url: String, etag: String? = nil, lastModified: String? = nil) {
         self.url = url
         self.etag = etag
         self.lastModified = lastModified
+    }
+
+    /// A POST of `body` with `headers`.
+    public init(post url: String, body: [UInt8], headers: [String]) {
+        self.url = url
+        self.body = body
+        self.headers = headers
     }
 }
 
@@ -111,7 +123,13 @@ final class CurlTransfer {
 
     /// Fetches one URL (http, https or file) synchronously.
     static func fetch(_ url: String, limits: FetchLimits = FetchLimits()) throws(FetchError) -> FetchResponse {
-        guard let transfer = CurlTransfer(FetchRequest(url: url), limits: limits) else {
+        try fetch(FetchRequest(url: url), limits: limits)
+    }
+
+    /// Makes one request synchronously.
+    static func fetch(_ request: FetchRequest, limits: FetchLimits) throws(FetchError) -> FetchResponse {
+        let url = request.url
+        guard let transfer = CurlTransfer(request, limits: limits) else {
             throw FetchError(url: url, message: "libcurl could not create a transfer")
         }
         return try transfer.finish(curl_easy_perform(transfer.handle)).get()
@@ -135,7 +153,17 @@ final class CurlTransfer {
         nd_easy_setopt_long(handle, CURLOPT_CONNECTTIMEOUT_MS, Self.milliseconds(limits.connectTimeout))
         nd_easy_setopt_off_t(handle, CURLOPT_MAXFILESIZE_LARGE, curl_off_t(limits.maxBody))
         nd_easy_setopt_pointer(handle, CURLOPT_ERRORBUFFER, errorBuffer)
-        headerList = curl_slist_append(headerList, "Accept: \(Self.accept)")
+        if !request.headers.contains(where: { $0.lowercased().hasPrefix("accept:") }) {
+            headerList = curl_slist_append(headerList, "Accept: \(Self.accept)")
+        }
+        for header in request.headers { headerList = curl_slist_append(headerList, header) }
+        if let body = request.body {
+            // libcurl copies the body (COPYPOSTFIELDS) after being told its size, so it may hold any byte.
+            nd_easy_setopt_off_t(handle, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t(body.count))
+            _ = body.withUnsafeBytes {
+                nd_easy_setopt_pointer(handle, CURLOPT_COPYPOSTFIELDS, UnsafeMutableRawPointer(mutating: $0.baseAddress))
+            }
+        }
         if let etag = request.etag { headerList = curl_slist_append(headerList, "If-None-Match: \(etag)") }
         if let lastModified = request.lastModified { headerList = curl_slist_append(headerList, "If-Modified-Since: \(lastModified)") }
         if let headerList { nd_easy_setopt_slist(handle, CURLOPT_HTTPHEADER, headerList) }

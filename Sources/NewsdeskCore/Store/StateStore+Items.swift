@@ -175,7 +175,11 @@ extension StateStore {
                     WHERE pruned = 0 AND last_changed < ?
                     """,
                 arguments: [cutoff.timeIntervalSince1970])
-            return db.changesCount
+            let pruned = db.changesCount
+            if pruned > 0 {
+                try db.execute(sql: "DELETE FROM embedding WHERE item_id IN (SELECT id FROM item WHERE pruned = 1)")
+            }
+            return pruned
         }
     }
 

@@ -17,7 +17,7 @@ public struct StoryItem: Sendable, Equatable {
 }
 
 extension StateStore {
-    private static let storyItemColumns = """
+    static let storyItemColumns = """
         SELECT item.id, feed.url AS feed_url, item.key, item.title, item.excerpt, item.link, item.canonical_link,
             coalesce(item.published, item.updated) AS published, item.first_seen, item.last_changed, item.story_id
         FROM item JOIN feed ON feed.id = item.feed_id

@@ -118,6 +118,28 @@ public final class StateStore: Sendable {
                     );
                     """)
         }
+        migrator.registerMigration("v4: embeddings") { db in
+            // One vector per item and model (little-endian Float32s); `folded` says the story
+            // stage has placed its item with it. One status row for the endpoint.
+            try db.execute(
+                sql: """
+                    CREATE TABLE embedding (
+                        item_id INTEGER PRIMARY KEY REFERENCES item(id) ON DELETE CASCADE,
+                        model TEXT NOT NULL,
+                        vector BLOB NOT NULL,
+                        folded INTEGER NOT NULL DEFAULT 0
+                    );
+                    CREATE INDEX embedding_unfolded ON embedding(item_id) WHERE folded = 0;
+                    CREATE TABLE embedding_status (
+                        id INTEGER PRIMARY KEY CHECK (id = 1),
+                        model TEXT NOT NULL,
+                        available INTEGER NOT NULL,
+                        error TEXT,
+                        since REAL NOT NULL,
+                        checked REAL NOT NULL
+                    );
+                    """)
+        }
         return migrator
     }
 

@@ -13,13 +13,18 @@ public struct ClusterItem: Sendable {
     /// When it happened, as well as Newsdesk can tell: the claimed date, never later than when
     /// the item was first seen.
     public var time: Date
+    /// The unit-length embedding of its title and excerpt start, if the endpoint gave one.
+    public var vector: [Float]?
 
-    public init(source: String, title: String, summary: String = "", canonicalLink: String? = nil, time: Date) {
+    public init(
+        source: String, title: String, summary: String = "", canonicalLink: String? = nil, time: Date, vector: [Float]? = nil
+    ) {
         self.source = source
         self.title = title
         self.summary = summary
         self.canonicalLink = canonicalLink
         self.time = time
+        self.vector = vector
     }
 }
 
@@ -47,6 +52,18 @@ public final class StoryClusterer {
         public var candidateDF = 0.05
         /// All items of a story lie within this span.
         public var window: TimeInterval = 48 * 3_600
+        /// Embedding cosine, averaged over a story's items, at which an item is on the fence,
+        /// per pair of scripts (the scales differ: Chinese texts all look alike, texts in two
+        /// languages all look apart): both in space-separated scripts ...
+        public var meaningSame = 0.835
+        /// ... both Chinese or Japanese ...
+        public var meaningCJK = 0.88
+        /// ... one of each.
+        public var meaningCross = 0.80
+        /// Lexical cosine points that one point of embedding cosine above its bar is worth.
+        public var meaningWeight = 10.0
+        /// Added to the bars when two stories (rather than an item and a story) are compared.
+        public var meaningMergeOffset = 0.0
 
         public init() {}
     }
@@ -61,6 +78,11 @@ public final class StoryClusterer {
         /// The centroid's norm and the item count N it was computed at (idf drifts as N grows).
         var norm = 0.0
         var normAt = -1
+        /// The summed unit vectors of its items, per script (0: space-separated, 1: Chinese or
+        /// Japanese), and how many: a dot product with a sum over its count is an average cosine.
+        var vectorSums: [[Float]?] = [nil, nil]
+        var vectorCounts = [0, 0]
+        var vectorTotal: Int { vectorCounts[0] + vectorCounts[1] }
 
         init(key: String, time: Date) {
             self.key = key
@@ -87,6 +109,8 @@ public final class StoryClusterer {
     /// Per story, the summed idf of the terms it shares with the item being placed.
     @exclusivity(unchecked) private var overlap: [Double] = []
     @exclusivity(unchecked) private var round = 0
+    /// The items' vectors, for candidates by meaning.
+    private var vectorIndex = VectorIndex()
     /// The latest item time seen, and items added since the last sweep of stale stories.
     private var newest = Date.distantPast
     private var sinceSweep = 0
@@ -101,24 +125,27 @@ public final class StoryClusterer {
     public func add(_ item: ClusterItem, newKey: @autoclosure () -> String) -> Int {
         noteTime(item.time)
         let terms = countTerms(item)
+        let meaning = item.vector.flatMap { vectorIndex.accepts($0) ? Meaning(vector: $0, script: Self.script(item)) : nil }
         if let link = item.canonicalLink, let known = byLink[link] {
             let handle = find(known)
             if fits(clusters[handle], item.time, item.time) {
-                join(handle, terms: terms, time: item.time)
-                return mergeNeighbours(of: handle, near: terms.map(\.term))
+                join(handle, terms: terms, meaning: meaning, time: item.time)
+                return mergeNeighbours(of: handle, near: terms.map(\.term), meaning: meaning)
             }
         }
         var best: Int?
         var bestMargin = 0.0
         let (vector, itemNorm) = weigh(terms)
-        if itemNorm > 0 {
-            for candidate in candidates(terms.map(\.term), from: item.time, to: item.time, excluding: nil) {
+        if itemNorm > 0 || meaning != nil {
+            let found = candidates(terms.map(\.term), near: meaning?.vector, from: item.time, to: item.time, excluding: nil)
+            for candidate in found {
                 let cluster = clusters[candidate]
                 var dot = 0.0
                 for (term, weight) in vector { dot += weight * (cluster.counts[term] ?? 0) * idf(term) }
-                guard dot > 0 else { continue }
-                let cosine = dot / (itemNorm * centroidNorm(cluster))
-                let margin = cosine - bar(cluster.items)
+                let lexical = dot > 0 ? dot / (itemNorm * centroidNorm(cluster)) - bar(cluster.items) : nil
+                let byMeaning = meaning.flatMap { meaningMargin($0, cluster) }
+                guard lexical != nil || byMeaning != nil else { continue }
+                let margin = combine(lexical ?? -bar(cluster.items), byMeaning)
                 if margin >= bestMargin, best == nil || margin > bestMargin {
                     best = candidate
                     bestMargin = margin
@@ -129,36 +156,46 @@ public final class StoryClusterer {
         if let best {
             handle = best
         } else {
-            handle = clusters.count
-            let key = newKey()
-            clusters.append(Cluster(key: key, time: item.time))
-            parent.append(handle)
-            stamp.append(0)
-            overlap.append(0)
-            byKey[key] = handle
+            handle = newCluster(key: newKey(), time: item.time)
         }
-        join(handle, terms: terms, time: item.time)
+        join(handle, terms: terms, meaning: meaning, time: item.time)
         if let link = item.canonicalLink { byLink[link] = handle }
-        return clusters[handle].items > 1 ? mergeNeighbours(of: handle, near: terms.map(\.term)) : handle
+        return clusters[handle].items > 1 ? mergeNeighbours(of: handle, near: terms.map(\.term), meaning: meaning) : handle
     }
 
     /// Puts an item back into the story `key` it was assigned before (after a restart), without
     /// deciding anything.
     public func restore(_ item: ClusterItem, key: String) {
         noteTime(item.time)
-        let handle: Int
-        if let known = byKey[key] {
-            handle = find(known)
-        } else {
-            handle = clusters.count
-            clusters.append(Cluster(key: key, time: item.time))
-            parent.append(handle)
-            stamp.append(0)
-            overlap.append(0)
-            byKey[key] = handle
-        }
-        join(handle, terms: countTerms(item), time: item.time)
+        let handle = byKey[key].map(find) ?? newCluster(key: key, time: item.time)
+        let meaning = item.vector.flatMap { vectorIndex.accepts($0) ? Meaning(vector: $0, script: Self.script(item)) : nil }
+        join(handle, terms: countTerms(item), meaning: meaning, time: item.time)
         if let link = item.canonicalLink { byLink[link] = handle }
+    }
+
+    /// Adds the vector of an item placed before it had one (the endpoint was down) to its story
+    /// `key`, then merges that story with a neighbour it now matches; returns whether the story
+    /// is known. Merges are reported by ``drainMerges()`` as usual.
+    @discardableResult
+    public func attach(_ item: ClusterItem, toStory key: String) -> Bool {
+        guard let known = byKey[key], let vector = item.vector, vectorIndex.accepts(vector) else { return false }
+        let handle = find(known)
+        let meaning = Meaning(vector: vector, script: Self.script(item))
+        addMeaning(meaning, to: handle)
+        var terms: [Int32] = []
+        for token in TextFeatures.tokens(item.title) { if let id = termIDs[token] { terms.append(id) } }
+        _ = mergeNeighbours(of: handle, near: terms, meaning: meaning)
+        return true
+    }
+
+    private func newCluster(key: String, time: Date) -> Int {
+        let handle = clusters.count
+        clusters.append(Cluster(key: key, time: time))
+        parent.append(handle)
+        stamp.append(0)
+        overlap.append(0)
+        byKey[key] = handle
+        return handle
     }
 
     /// The story key a handle belongs to now.
@@ -186,6 +223,7 @@ public final class StoryClusterer {
             postings[term].removeAll { !live($0) }
         }
         byLink = byLink.filter { live($0.value) }
+        vectorIndex.remove { !live($0) }
     }
 
     // MARK: Terms and weights
@@ -247,8 +285,9 @@ public final class StoryClusterer {
 
     // MARK: Stories
 
-    private func join(_ handle: Int, terms: [(term: Int32, weight: Double)], time: Date) {
+    private func join(_ handle: Int, terms: [(term: Int32, weight: Double)], meaning: Meaning?, time: Date) {
         let cluster = clusters[handle]
+        if let meaning { addMeaning(meaning, to: handle) }
         for (term, weight) in terms {
             if cluster.counts[term] == nil { postings[Int(term)].append(handle) }
             cluster.counts[term, default: 0] += weight
@@ -265,8 +304,11 @@ public final class StoryClusterer {
 
     /// Live stories sharing a rare-enough term with `terms` whose span stays within the window:
     /// the `maxCandidates` sharing the most (by summed idf), so a stream of look-alike items
-    /// cannot make each comparison cost more as the stream grows.
-    private func candidates(_ terms: some Sequence<Int32>, from earliest: Date, to latest: Date, excluding: Int?) -> [Int] {
+    /// cannot make each comparison cost more as the stream grows; then up to `maxCandidates`
+    /// more whose items' vectors lie near `vector`.
+    private func candidates(
+        _ terms: some Sequence<Int32>, near vector: [Float]?, from earliest: Date, to latest: Date, excluding: Int?
+    ) -> [Int] {
         round += 1
         let limit = max(3, Int(parameters.candidateDF * Double(itemCount)))
         // The rare-enough terms, and the three rarest if no more frequent than `alwaysLookedUp`
@@ -294,26 +336,47 @@ public final class StoryClusterer {
                 overlap[handle] += weight
             }
         }
-        guard found.count > Self.maxCandidates else { return found }
-        found.sort { overlap[$0] > overlap[$1] || (overlap[$0] == overlap[$1] && $0 < $1) }
-        return Array(found.prefix(Self.maxCandidates))
+        if found.count > Self.maxCandidates {
+            found.sort { overlap[$0] > overlap[$1] || (overlap[$0] == overlap[$1] && $0 < $1) }
+            found.removeLast(found.count - Self.maxCandidates)
+        }
+        guard let vector else { return found }
+        var kept = Set(found)
+        for posted in vectorIndex.near(vector, limit: Self.maxCandidates) {
+            let handle = find(posted)
+            guard handle != excluding, !kept.contains(handle), fits(clusters[handle], earliest, latest) else { continue }
+            kept.insert(handle)
+            found.append(handle)
+        }
+        return found
     }
 
     static let maxCandidates = 64
     static let alwaysLookedUp = 64
 
     /// Merges `handle`'s story with the closest neighbour while one clears the merge bar. Only
-    /// stories sharing a rare-enough term with the item that just joined (`terms`) are looked at:
-    /// the story was already compared with all the others before that item changed it.
-    private func mergeNeighbours(of handle: Int, near terms: [Int32]) -> Int {
+    /// stories sharing a rare-enough term with the item that just joined (`terms`), or lying
+    /// near its vector, are looked at: the story was already compared with all the others
+    /// before that item changed it.
+    private func mergeNeighbours(of handle: Int, near terms: [Int32], meaning: Meaning?) -> Int {
         var current = handle
         var terms = terms
+        var vectors = meaning.map { [$0.vector] } ?? []
         while true {
             let cluster = clusters[current]
             var best: Int?
-            var bestCosine = parameters.merge
+            var bestMargin = 0.0
             let norm = centroidNorm(cluster)
-            for candidate in candidates(terms, from: cluster.earliest, to: cluster.latest, excluding: current) {
+            var found = candidates(terms, near: nil, from: cluster.earliest, to: cluster.latest, excluding: current)
+            for vector in vectors {
+                for posted in vectorIndex.near(vector, limit: Self.maxCandidates) {
+                    let other = find(posted)
+                    if other != current, !found.contains(other), fits(clusters[other], cluster.earliest, cluster.latest) {
+                        found.append(other)
+                    }
+                }
+            }
+            for candidate in found {
                 let other = clusters[candidate]
                 let (small, large) = other.counts.count < cluster.counts.count ? (other, cluster) : (cluster, other)
                 var dot = 0.0
@@ -322,17 +385,104 @@ public final class StoryClusterer {
                     let weight = idf(term)
                     dot += count * otherCount * weight * weight
                 }
-                let cosine = dot / (norm * centroidNorm(other))
-                if cosine >= bestCosine, best == nil || cosine > bestCosine {
+                let meaning = meaningMargin(cluster, other)
+                guard dot > 0 || meaning != nil else { continue }
+                let lexical = dot > 0 ? dot / (norm * centroidNorm(other)) - parameters.merge : -parameters.merge
+                let margin = combine(lexical, meaning)
+                if margin >= bestMargin, best == nil || margin > bestMargin {
                     best = candidate
-                    bestCosine = cosine
+                    bestMargin = margin
                 }
             }
             guard let best else { return current }
-            // After a merge the story holds both sides' terms: look for neighbours of the absorbed one too.
+            // After a merge the story holds both sides' terms and meaning: look for neighbours
+            // of the absorbed one too.
             terms = Array(clusters[best].counts.keys)
+            vectors = clusters[best].vectorSums.compactMap { $0 }
             current = absorb(best, current)
         }
+    }
+
+    // MARK: Meaning
+
+    /// An item's vector and script (0: space-separated, 1: Chinese or Japanese).
+    private struct Meaning {
+        var vector: [Float]
+        var script: Int
+    }
+
+    /// 1 when most of the item's letters are Chinese or Japanese, else 0.
+    private static func script(_ item: ClusterItem) -> Int {
+        var cjk = 0
+        var letters = 0
+        for scalar in (item.title + " " + item.summary.prefix(200)).unicodeScalars where scalar.properties.isAlphabetic {
+            letters += 1
+            if TextFeatures.isUnsegmented(scalar) { cjk += 1 }
+        }
+        return letters > 0 && cjk * 2 >= letters ? 1 : 0
+    }
+
+    /// The bar an average cosine between texts of scripts `a` and `b` must clear.
+    private func meaningBar(_ a: Int, _ b: Int) -> Double {
+        a != b ? parameters.meaningCross : a == 1 ? parameters.meaningCJK : parameters.meaningSame
+    }
+
+    private func addMeaning(_ meaning: Meaning, to handle: Int) {
+        let cluster = clusters[handle]
+        vectorIndex.insert(meaning.vector, handle: handle)
+        if var sum = cluster.vectorSums[meaning.script] {
+            for index in sum.indices { sum[index] += meaning.vector[index] }
+            cluster.vectorSums[meaning.script] = sum
+        } else {
+            cluster.vectorSums[meaning.script] = meaning.vector
+        }
+        cluster.vectorCounts[meaning.script] += 1
+    }
+
+    /// How far the item's average cosine with the story's items lies above their bars (each
+    /// item's bar by its script), and whether all of them are in the other script; nil when the
+    /// story has no vector.
+    private func meaningMargin(_ meaning: Meaning, _ cluster: Cluster) -> (margin: Double, cross: Bool)? {
+        var total = 0.0
+        var cross = true
+        for script in 0..<2 {
+            guard let sum = cluster.vectorSums[script] else { continue }
+            total += Self.dot(meaning.vector, sum) - Double(cluster.vectorCounts[script]) * meaningBar(meaning.script, script)
+            if script == meaning.script { cross = false }
+        }
+        let count = cluster.vectorTotal
+        return count > 0 ? (total / Double(count), cross) : nil
+    }
+
+    /// The same between two stories: the average cosine over every pair of their items.
+    private func meaningMargin(_ a: Cluster, _ b: Cluster) -> (margin: Double, cross: Bool)? {
+        var total = 0.0
+        var cross = true
+        for one in 0..<2 {
+            guard let left = a.vectorSums[one] else { continue }
+            for other in 0..<2 {
+                guard let right = b.vectorSums[other] else { continue }
+                let pairs = Double(a.vectorCounts[one] * b.vectorCounts[other])
+                total += Self.dot(left, right) - pairs * (meaningBar(one, other) + parameters.meaningMergeOffset)
+                if one == other { cross = false }
+            }
+        }
+        let pairs = a.vectorTotal * b.vectorTotal
+        return pairs > 0 ? (total / Double(pairs), cross) : nil
+    }
+
+    /// One margin from the lexical one and the one by meaning: meaning weighs `meaningWeight`
+    /// times; across scripts, where texts share few words by nature, lexical evidence counts
+    /// only for, never against. Without vectors it is the lexical margin alone.
+    private func combine(_ lexical: Double, _ meaning: (margin: Double, cross: Bool)?) -> Double {
+        guard let meaning else { return lexical }
+        return parameters.meaningWeight * meaning.margin + (meaning.cross ? max(lexical, 0) : lexical)
+    }
+
+    private static func dot(_ a: [Float], _ b: [Float]) -> Double {
+        var sum: Float = 0
+        for index in 0..<min(a.count, b.count) { sum += a[index] * b[index] }
+        return Double(sum)
     }
 
     /// Merges two stories; the older one (created first) survives, so published ids stay.
@@ -346,6 +496,17 @@ public final class StoryClusterer {
             keep.counts[term, default: 0] += count
         }
         gone.counts = [:]
+        for script in 0..<2 {
+            guard let sum = gone.vectorSums[script] else { continue }
+            if let kept = keep.vectorSums[script] {
+                keep.vectorSums[script] = zip(kept, sum).map { $0 + $1 }
+            } else {
+                keep.vectorSums[script] = sum
+            }
+            keep.vectorCounts[script] += gone.vectorCounts[script]
+        }
+        gone.vectorSums = [nil, nil]
+        gone.vectorCounts = [0, 0]
         keep.items += gone.items
         keep.earliest = min(keep.earliest, gone.earliest)
         keep.latest = max(keep.latest, gone.latest)

@@ -1,0 +1,141 @@
+import Foundation
+
+/// Why the embeddings endpoint gave no usable vectors, in words for the log and `status`. It
+/// never holds the API key.
+public struct EmbeddingError: Error, Sendable, CustomStringConvertible {
+    public var message: String
+    public var description: String { message }
+
+    public init(_ message: String) { self.message = message }
+}
+
+/// Asks an OpenAI-compatible embeddings endpoint for vectors, through libcurl like the feeds:
+/// `POST {"model", "input": [...]}`, answered by `{"data": [{"embedding": [...], "index": i}]}`.
+/// Every answer is checked before it is believed: one vector per text, every index once, one
+/// dimension for all (and the one expected, once known), finite numbers, no zero vector.
+/// Vectors come back scaled to unit length, so a dot product is their cosine.
+public struct EmbeddingClient: Sendable {
+    public let settings: EmbeddingSettings
+    /// Where `api_key_env` is looked up (the process's environment unless a test says otherwise).
+    private let environment: [String: String]
+
+    public init(settings: EmbeddingSettings, environment: [String: String] = ProcessInfo.processInfo.environment) {
+        self.settings = settings
+        self.environment = environment
+    }
+
+    /// The unit vectors of `texts`, in order; `dimension`, when known, is the one each must have.
+    public func embed(_ texts: [String], dimension: Int? = nil) throws(EmbeddingError) -> [[Float]] {
+        guard !texts.isEmpty else { return [] }
+        let request = Request(model: settings.model, input: texts.map { settings.prefix + $0 })
+        guard let body = try? JSONEncoder().encode(request) else { throw EmbeddingError("cannot encode the request") }
+        var headers = ["Content-Type: application/json", "Accept: application/json"]
+        if let key = try apiKey() { headers.append("Authorization: Bearer \(key)") }
+        var limits = FetchLimits()
+        limits.timeout = settings.timeout
+        limits.connectTimeout = min(settings.timeout, .seconds(10))
+        limits.maxBody = 64 << 20
+        limits.maxRedirects = 0
+        let response: FetchResponse
+        do {
+            response = try CurlTransfer.fetch(FetchRequest(post: settings.url, body: Array(body), headers: headers), limits: limits)
+        } catch {
+            throw EmbeddingError("\(settings.url): \(error.message)")
+        }
+        guard response.status == 200 else {
+            throw EmbeddingError("\(settings.url): HTTP \(response.status)\(Self.serverMessage(response.body).map { ": \($0)" } ?? "")")
+        }
+        return try vectors(in: response.body, count: texts.count, dimension: dimension)
+    }
+
+    /// The checked, normalised vectors of an answer to `count` texts.
+    func vectors(in body: [UInt8], count: Int, dimension: Int?) throws(EmbeddingError) -> [[Float]] {
+        let answer: Answer
+        do {
+            answer = try JSONDecoder().decode(Answer.self, from: Data(body))
+        } catch {
+            throw EmbeddingError("\(settings.url): the answer is not an embeddings list (\(Self.decodingProblem(error)))")
+        }
+        guard answer.data.count == count else {
+            throw EmbeddingError("\(settings.url): \(answer.data.count) vectors for \(count) texts")
+        }
+        var ordered = [[Float]?](repeating: nil, count: count)
+        for (position, entry) in answer.data.enumerated() {
+            let index = entry.index ?? position
+            guard (0..<count).contains(index), ordered[index] == nil else {
+                throw EmbeddingError("\(settings.url): index \(index) is out of range or repeated")
+            }
+            let wanted = dimension ?? answer.data[0].embedding.count
+            guard entry.embedding.count == wanted, wanted > 0 else {
+                throw EmbeddingError("\(settings.url): a vector of \(entry.embedding.count) dimensions, expected \(wanted)")
+            }
+            var norm = 0.0
+            for value in entry.embedding { norm += value * value }
+            guard norm.isFinite, norm > 0 else {
+                throw EmbeddingError("\(settings.url): vector \(index) is \(norm.isFinite ? "zero" : "not finite")")
+            }
+            let scale = 1 / norm.squareRoot()
+            ordered[index] = entry.embedding.map { Float($0 * scale) }
+        }
+        return ordered.compactMap { $0 }
+    }
+
+    /// The key, read at each request (so a rotated key is picked up), trimmed; nil when none is set.
+    private func apiKey() throws(EmbeddingError) -> String? {
+        if let path = settings.apiKeyFile {
+            guard let data = FileManager.default.contents(atPath: path) else {
+                throw EmbeddingError("cannot read the API key file \(path)")
+            }
+            let key = String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+            guard !key.isEmpty, !key.contains(where: \.isNewline) else {
+                throw EmbeddingError("the API key file \(path) holds no single key")
+            }
+            return key
+        }
+        if let name = settings.apiKeyEnv {
+            guard let key = environment[name]?.trimmingCharacters(in: .whitespacesAndNewlines), !key.isEmpty else {
+                throw EmbeddingError("the environment variable \(name) (api_key_env) is not set")
+            }
+            return key
+        }
+        return nil
+    }
+
+    /// The server's own words from an error body (`{"error": {"message"}}` or plain text), short.
+    static func serverMessage(_ body: [UInt8]) -> String? {
+        struct Failure: Decodable {
+            struct Detail: Decodable { var message: String? }
+            var error: Detail?
+        }
+        let text =
+            (try? JSONDecoder().decode(Failure.self, from: Data(body)))?.error?.message
+            ?? String(decoding: body.prefix(300), as: UTF8.self)
+        let line = text.split(whereSeparator: \.isNewline).joined(separator: " ").filter { character in
+            !(character.asciiValue.map { $0 < 0x20 || $0 == 0x7F } ?? false)
+        }
+        return line.isEmpty ? nil : String(line.prefix(200))
+    }
+
+    private static func decodingProblem(_ error: any Error) -> String {
+        switch error as? DecodingError {
+        case .dataCorrupted(let context)?: return context.underlyingError.map { "\($0.localizedDescription)" } ?? context.debugDescription
+        case .keyNotFound(let key, _)?: return "no \"\(key.stringValue)\""
+        case .typeMismatch(_, let context)?, .valueNotFound(_, let context)?:
+            return "wrong type at \(context.codingPath.map(\.stringValue).joined(separator: "."))"
+        default: return "\(error)"
+        }
+    }
+
+    private struct Request: Encodable {
+        var model: String
+        var input: [String]
+    }
+
+    private struct Answer: Decodable {
+        struct Entry: Decodable {
+            var embedding: [Double]
+            var index: Int?
+        }
+        var data: [Entry]
+    }
+}
