@@ -22,7 +22,7 @@ public enum Syndication {
         /// Tokens per shingle.
         public var shingle = 3
         /// Sources at or above this similarity carry the same text.
-        public var threshold = 0.5
+        public var threshold = 0.6
         /// The least divisor of the shared shingles: two short headlines sharing a few words are
         /// not taken for one text.
         public var floor = 6

@@ -81,7 +81,7 @@ import Testing
 
     @Test func shortHeadlinesAloneAreNotTakenForOneText() {
         // Two outlets may well write the same four words; with nothing more to compare, they stay
-        // apart. From five words on, the same headline is taken for the same text.
+        // apart. From six words on, the same headline is taken for the same text.
         let sources = Self.sources([("Queen Elizabeth II dies", nil), ("Queen Elizabeth II dies", nil)])
         #expect(Syndication.copies(among: sources) == [nil, nil])
         let longer = Self.sources([(Self.wire.title, nil), (Self.wire.title + " - Reuters", nil)])
