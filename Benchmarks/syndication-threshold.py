@@ -7,7 +7,7 @@ Labelled pairs, built at run time (nothing from the corpus is stored in the repo
   excerpt, a changed word, other punctuation, a new headline, no excerpt at all, and all of the
   small edits at once);
 - independent: the SemEval 2022 task 8 pairs rated the same story (overall <= 2), each written by
-  its own outlet, in the same language;
+  its own outlet, in the same language, with their excerpts and by their headlines alone;
 - unrelated: the pairs rated different stories (overall >= 3.5), as a sanity check.
 
 The similarity comes from the daemon's own code, through the hidden `newsdesk similarity`.
@@ -17,7 +17,8 @@ The similarity comes from the daemon's own code, through the hidden `newsdesk si
     python3 Benchmarks/syndication-threshold.py ../shared/corpus/stories/semeval-train.csv --sweep
 
 Prints the spread of each kind of pair and, for each threshold, the share of copies found and
-of independent reports wrongly taken for copies. `--sweep` tries other shingle lengths and floors.
+of independent reports wrongly taken for copies. `--sweep` tries other shingle lengths and floors;
+`--shingle N` and `--floor N` measure one of them.
 """
 import csv
 import json
@@ -112,7 +113,14 @@ def quantile(values, q):
 
 
 def main():
-    args = [a for a in sys.argv[1:] if not a.startswith("--")]
+    argv = sys.argv[1:]
+    options = []  # --shingle N, --floor N: passed on to `newsdesk similarity`
+    for name in ("--shingle", "--floor"):
+        if name in argv:
+            at = argv.index(name)
+            options += argv[at:at + 2]
+            del argv[at:at + 2]
+    args = [a for a in argv if not a.startswith("--")]
     corpus = args[0] if args else os.path.join(ROOT, "..", "shared", "corpus", "stories", "semeval-train.csv")
     binary = newsdesk()
     rng = random.Random(8)
@@ -130,6 +138,7 @@ def main():
         zh = " (zh)" if r["lang1"] == "zh" else ""
         if overall <= 2:
             pairs.append(("independent, same story" + zh, a, b))
+            pairs.append(("independent, headlines only" + zh, (a[0], None), (b[0], None)))
         elif overall >= 3.5:
             pairs.append(("unrelated" + zh, a, b))
 
@@ -148,7 +157,7 @@ def main():
                 print(f"{shingle:7d}  {floor:5d}  {bar:14.2f}  {found:12.1%}  {taken:28.1%}")
         return
 
-    scores = measure(binary, pairs, [])
+    scores = measure(binary, pairs, options)
     kinds = {}
     for (kind, _, _), score in zip(pairs, scores):
         kinds.setdefault(kind, []).append(score)
