@@ -8,6 +8,9 @@ struct Newsdesk: ParsableCommand {
         commandName: "newsdesk",
         abstract: "A self-hosted news aggregator: polls feeds politely and remembers every item.",
         version: NewsdeskVersion.string,
-        subcommands: [Run.self, Once.self, Status.self, Stories.self, Check.self, OPMLCommand.self, Cluster.self, Parse.self, Bench.self]
+        subcommands: [
+            Run.self, Once.self, Status.self, Stories.self, Check.self, OPMLCommand.self, Cluster.self, Similarity.self, Parse.self,
+            Bench.self,
+        ]
     )
 }

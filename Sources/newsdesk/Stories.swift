@@ -42,6 +42,7 @@ struct Stories: ParsableCommand {
                 [
                     "id": entry.story.id, "title": entry.story.title, "link": entry.story.link ?? NSNull(),
                     "score": entry.score.total, "red": entry.score.total >= red, "explanation": entry.score.summary,
+                    "independent": entry.story.independent,
                     "sources": entry.story.sources.map { source -> [String: Any] in
                         ["name": source.name, "url": source.feedURL, "link": source.link ?? NSNull()]
                     },

@@ -2,7 +2,8 @@ import Foundation
 
 /// Why a story scored what it did: each part's points, each rule that fired, the total.
 public struct ScoreBreakdown: Sendable, Equatable {
-    /// Distinct sources, with diminishing returns on their summed weight.
+    /// Independent reports (copies adding a fifth of their weight), with diminishing returns on
+    /// their summed weight.
     public var coverage: Double
     /// The weightiest source's weight.
     public var authority: Double
@@ -18,6 +19,9 @@ public struct ScoreBreakdown: Sendable, Equatable {
     public var total: Int
     /// Facts behind the parts, for the one-line explanation.
     public var sourceCount: Int
+    /// How many independent reports the sources are (fewer than `sourceCount` when some carry
+    /// the same wire copy).
+    public var independent: Int
     public var meanWeight: Double
     public var joinedLastHour: Int
 
@@ -30,9 +34,14 @@ public struct ScoreBreakdown: Sendable, Equatable {
     /// `value` rounded to one decimal, as the explanation and the stored breakdown show it.
     static func tenths(_ value: Double) -> Double { (value * 10).rounded() / 10 }
 
-    /// "11 sources, weight 1.4, +2 in the last hour, rule 'world' +10".
+    /// "11 sources, weight 1.4, +2 in the last hour, rule 'world' +10"; "5 outlets, 2 independent
+    /// reports, weight 1.4" when some sources are copies.
     public var summary: String {
-        var parts = ["\(sourceCount) source\(sourceCount == 1 ? "" : "s")", "weight \(Self.tenths(meanWeight))"]
+        var parts = ["\(sourceCount) source\(sourceCount == 1 ? "" : "s")"]
+        if independent < sourceCount {
+            parts = ["\(sourceCount) outlets", "\(independent) independent report\(independent == 1 ? "" : "s")"]
+        }
+        parts.append("weight \(Self.tenths(meanWeight))")
         if joinedLastHour > 0 { parts.append("+\(joinedLastHour) in the last hour") }
         for rule in rules { parts.append("rule '\(rule.label)' \(rule.points >= 0 ? "+" : "")\(rule.points)") }
         return parts.joined(separator: ", ")
@@ -41,16 +50,23 @@ public struct ScoreBreakdown: Sendable, Equatable {
 
 /// The importance score, 0-100 (see docs/STORIES.md, which this code follows line by line):
 ///
-///     coverage  = 45 × (1 − e^(−(W − 1) / 4))     W = summed weight of the distinct sources, W ≥ 1
+///     coverage  = 45 × (1 − e^(−(W − 1) / 4))     W = Σ over independent reports of (the report's
+///                                                  highest weight + 0.2 × the other copies' weights)
 ///     authority = 15 × min(max weight, 2) / 2
 ///     velocity  = 15 × (1 − e^(−j / 2))            j = sources that joined in the last hour
 ///     recency   = 25 × 0.5^(age / half_life)       age = now − newest report (claimed date, never
 ///                                                  later than when Newsdesk saw it)
 ///     score     = clamp(round(coverage + authority + velocity + recency + rules), 0, 100)
 ///
-/// Every part grows with sources and shrinks with age, so one more independent source never
-/// lowers a score and an older story never outranks an identical newer one.
+/// Every part grows with sources and shrinks with age, so one more source never lowers a score
+/// (a new report adds its weight to W, a copy a fifth of its weight, or more if it outweighs its
+/// report's best) and an older story never outranks an identical newer one. A report is a
+/// source and its copies (``Story/reports``, set by ``Syndication``): five outlets printing the
+/// same wire text count about as much as 1.8 independent ones.
 public struct Scorer {
+    /// What a copy of a report adds to W, as a fraction of its weight.
+    public static let copyShare = 0.2
+
     public var halfLife: TimeInterval
     public let rules: [ScoreRule]
     /// The rules made ready once: words tokenized, regular expressions compiled.
@@ -65,7 +81,13 @@ public struct Scorer {
     public func score(_ story: Story, now: Date) -> ScoreBreakdown {
         let weights = story.sources.map { max($0.weight, 0) }
         let summed = weights.reduce(0, +)
-        let coverage = 45 * (1 - exp(-max(summed - 1, 0) / 4))
+        let reports = story.reports
+        let covered = reports.map { report in
+            let weights = report.map { max($0.weight, 0) }
+            let best = weights.max() ?? 0
+            return best + Self.copyShare * (weights.reduce(0, +) - best)
+        }
+        let coverage = 45 * (1 - exp(-max(covered.reduce(0, +) - 1, 0) / 4))
         let authority = 15 * min(weights.max() ?? 0, 2) / 2
         let joined = story.sources.filter { now.timeIntervalSince($0.firstSeen) < 3_600 }.count
         let velocity = 15 * (1 - exp(-Double(joined) / 2))
@@ -86,7 +108,7 @@ public struct Scorer {
         let raw = coverage + authority + velocity + recency + Double(fired.map(\.points).reduce(0, +))
         return ScoreBreakdown(
             coverage: coverage, authority: authority, velocity: velocity, recency: recency, rules: fired, muted: muted,
-            total: min(max(Int(raw.rounded()), 0), 100), sourceCount: story.sources.count,
+            total: min(max(Int(raw.rounded()), 0), 100), sourceCount: story.sources.count, independent: reports.count,
             meanWeight: weights.isEmpty ? 0 : summed / Double(weights.count), joinedLastHour: joined)
     }
 }

@@ -10,6 +10,11 @@ public struct StorySource: Sendable, Equatable {
     /// The feed's own article.
     public var link: String?
     public var title: String?
+    /// The start of the article's text, as the feed gave it.
+    public var excerpt: String?
+    /// The feed URL of the source of the same story whose text this one carries (wire copy),
+    /// nil when this source is an independent report (see ``Syndication``).
+    public var copyOf: String?
     /// When Newsdesk first saw this feed carry the story.
     public var firstSeen: Date
     /// The date the feed claims for its article, if any.
@@ -17,7 +22,7 @@ public struct StorySource: Sendable, Equatable {
 
     public init(
         feedURL: String, name: String, weight: Double = 1, tags: [String] = [], link: String? = nil, title: String? = nil,
-        firstSeen: Date, published: Date? = nil
+        excerpt: String? = nil, copyOf: String? = nil, firstSeen: Date, published: Date? = nil
     ) {
         self.feedURL = feedURL
         self.name = name
@@ -25,6 +30,8 @@ public struct StorySource: Sendable, Equatable {
         self.tags = tags
         self.link = link
         self.title = title
+        self.excerpt = excerpt
+        self.copyOf = copyOf
         self.firstSeen = firstSeen
         self.published = published
     }
@@ -55,6 +62,29 @@ public struct Story: Sendable, Equatable {
         self.firstSeen = firstSeen
         self.lastUpdated = lastUpdated
     }
+
+    /// The sources as independent reports, in the order of their first source: each report an
+    /// original and the copies of it (the sources whose `copyOf` names it). A `copyOf` that names
+    /// no original of this story counts as an independent report of its own.
+    public var reports: [[StorySource]] {
+        let originals = Set(sources.filter { $0.copyOf == nil }.map(\.feedURL))
+        var reports: [[StorySource]] = []
+        var index: [String: Int] = [:]  // the original's feed URL -> its report
+        for source in sources {
+            let original = source.copyOf.flatMap { originals.contains($0) ? $0 : nil } ?? source.feedURL
+            if let report = index[original] {
+                reports[report].append(source)
+            } else {
+                index[original] = reports.count
+                reports.append([source])
+            }
+        }
+        return reports
+    }
+
+    /// How many independent reports the sources are: as many as there are sources when none is
+    /// a copy, fewer when several carry the same wire text.
+    public var independent: Int { reports.count }
 
     /// The feed that leads the story.
     public var leadFeed: String? { sources.first?.feedURL }

@@ -96,20 +96,21 @@ public struct StoryDesk {
     }
 
     /// A story from its items: one source per feed (its earliest item), the representative
-    /// first (highest weight, then earliest seen).
+    /// first (highest weight, then earliest seen), the copies of another source's wire text
+    /// marked (``Syndication``).
     static func story(
         _ id: String, items: [StoryItem], feeds: [String: FeedConfig], titles: [String: String], lastUpdated: Date
     ) -> Story? {
         var sources: [StorySource] = []
-        var excerpts: [String: String] = [:]
         for item in items where !sources.contains(where: { $0.feedURL == item.feedURL }) {
             let feed = feeds[item.feedURL]
             sources.append(
                 StorySource(
                     feedURL: item.feedURL, name: feed?.name ?? titles[item.feedURL] ?? item.feedURL, weight: feed?.weight ?? 1,
-                    tags: feed?.tags ?? [], link: item.link, title: item.title, firstSeen: item.firstSeen, published: item.published))
-            if let excerpt = item.excerpt { excerpts[item.feedURL] = excerpt }
+                    tags: feed?.tags ?? [], link: item.link, title: item.title, excerpt: item.excerpt, firstSeen: item.firstSeen,
+                    published: item.published))
         }
+        for (index, original) in Syndication.copies(among: sources).enumerated() { sources[index].copyOf = original }
         // Highest weight first, then earliest seen, then the config's order (fetches finish in any order).
         sources.sort { a, b in
             if a.weight != b.weight { return a.weight > b.weight }
@@ -118,7 +119,7 @@ public struct StoryDesk {
         }
         guard let lead = sources.first, let firstSeen = items.map(\.firstSeen).min() else { return nil }
         return Story(
-            id: id, title: lead.title ?? "(untitled)", link: lead.link, excerpt: excerpts[lead.feedURL], sources: sources,
+            id: id, title: lead.title ?? "(untitled)", link: lead.link, excerpt: lead.excerpt, sources: sources,
             firstSeen: firstSeen, lastUpdated: lastUpdated)
     }
 
@@ -173,7 +174,7 @@ extension ScoreBreakdown {
         return [
             "coverage": stored.coverage, "authority": stored.authority, "velocity": stored.velocity, "recency": stored.recency,
             "rules": stored.rules, "muted": stored.muted, "total": stored.total, "sources": stored.sources,
-            "mean_weight": stored.meanWeight, "joined_last_hour": stored.joinedLastHour,
+            "mean_weight": stored.meanWeight, "joined_last_hour": stored.joinedLastHour, "independent": stored.independent,
         ]
     }
 
@@ -191,9 +192,10 @@ extension ScoreBreakdown {
         var total, sources: Int
         var meanWeight: Double
         var joinedLastHour: Int
+        var independent: Int
 
         enum CodingKeys: String, CodingKey {
-            case coverage, authority, velocity, recency, rules, muted, total, sources
+            case coverage, authority, velocity, recency, rules, muted, total, sources, independent
             case meanWeight = "mean_weight"
             case joinedLastHour = "joined_last_hour"
         }
@@ -206,6 +208,7 @@ extension ScoreBreakdown {
             (muted, total, sources) = (score.muted, score.total, score.sourceCount)
             meanWeight = ScoreBreakdown.tenths(score.meanWeight)
             joinedLastHour = score.joinedLastHour
+            independent = score.independent
         }
     }
 }

@@ -48,6 +48,55 @@ import Testing
         }
     }
 
+    @Test func aCopyNeverLowersTheScoreAndAddsLessThanAnIndependentSource() {
+        let scorer = Scorer()
+        for weight in [0.0, 0.5, 1, 2, 5] {
+            for count in 1...30 {
+                for copied in [0, count - 1] {  // a copy of the first report, or of the last
+                    var base = story(count, age: 7_200)
+                    base.sources[count - 1].copyOf = count > 1 && copied == 0 ? base.sources[0].feedURL : nil
+                    let before = scorer.score(base, now: now)
+                    var copy = base
+                    copy.sources.append(
+                        StorySource(
+                            feedURL: "https://copy.example/", name: "Copy", weight: weight, copyOf: base.sources[copied].feedURL,
+                            firstSeen: now.addingTimeInterval(-86_400), published: now.addingTimeInterval(-86_400)))
+                    let after = scorer.score(copy, now: now)
+                    #expect(after.total >= before.total, "weight \(weight), \(count) sources")
+                    #expect(after.coverage >= before.coverage && after.total <= 100)
+                    #expect(after.independent == before.independent && after.sourceCount == before.sourceCount + 1)
+                    var independent = copy
+                    independent.sources[count].copyOf = nil
+                    #expect(scorer.score(independent, now: now).coverage >= after.coverage)
+                }
+            }
+        }
+    }
+
+    @Test func fiveCopiesOfOneTextCountAsOneReportAndAFifth() {
+        var wire = story(5, age: 7_200)
+        for index in 1..<5 { wire.sources[index].copyOf = wire.sources[0].feedURL }
+        let copies = Scorer().score(wire, now: now)
+        #expect(abs(copies.coverage - 45 * (1 - exp(-0.8 / 4))) < 1e-9)  // W = 1 + 4 × 0.2
+        #expect(copies.coverage < Scorer().score(story(5, age: 7_200), now: now).coverage)
+        #expect(copies.independent == 1 && copies.summary == "5 outlets, 1 independent report, weight 1.0")
+        wire.sources[3].copyOf = nil
+        wire.sources[4].copyOf = wire.sources[3].feedURL
+        let two = Scorer().score(wire, now: now)
+        #expect(two.summary == "5 outlets, 2 independent reports, weight 1.0")
+        #expect(two.jsonObject["independent"] as? Int == 2 && two.jsonObject["sources"] as? Int == 5)
+        #expect(Scorer().score(story(5), now: now).summary == "5 sources, weight 1.0")
+    }
+
+    /// A copy with more weight than its original lifts the report to its weight.
+    @Test func aReportCountsItsWeightiestCopy() {
+        var wire = story(2, age: 7_200)
+        wire.sources[1].weight = 3
+        wire.sources[1].copyOf = wire.sources[0].feedURL
+        let score = Scorer().score(wire, now: now)
+        #expect(abs(score.coverage - 45 * (1 - exp(-(3 + 0.2 - 1) / 4))) < 1e-9)
+    }
+
     @Test func anOlderStoryNeverOutranksAnIdenticalNewerOne() {
         let scorer = Scorer(halfLife: 6 * 3_600)
         var previous = Int.max
