@@ -19,9 +19,22 @@ struct Once: ParsableCommand {
         let logger = options.logger()
         let summary: PollSummary
         let stories: StoryUpdate
+        var embedded: EmbedReport?
         let published: PublishReport
         do {
             summary = try FeedPoller(config: config, store: store, logger: logger, clock: { ConfigOptions.now() }).poll(all: all)
+            if let settings = config.embeddings {
+                // The window's new items get their vectors first, for at most two minutes:
+                // whatever is left is folded lexically now and by meaning at a later run.
+                let now = ConfigOptions.now()
+                let embedder = Embedder(settings: settings)
+                try store.dropEmbeddings(otherThan: settings.model)
+                let report = try embedder.embedPending(
+                    store: store, since: now.addingTimeInterval(-config.settings.clusterWindow.timeInterval),
+                    deadline: Date().addingTimeInterval(Self.embeddingBudget))
+                if let error = report.error { logger.warning("embeddings unavailable, folding lexically meanwhile: \(error)") }
+                embedded = report
+            }
             stories = try StoryDesk(config: config, store: store).update()
         } catch {
             Console.error(error.description)
@@ -34,6 +47,9 @@ struct Once: ParsableCommand {
             throw ExitCode(4)
         }
         print(Self.render(summary, feeds: config.feeds.count))
+        if let embedded {
+            print("embeddings: \(embedded.embedded) items embedded" + (embedded.error.map { "; unavailable: \($0)" } ?? ""))
+        }
         if stories.assigned > 0 {
             print("stories: \(stories.assigned) items placed, \(stories.started) new stories, \(stories.merged) merged")
         }
@@ -45,6 +61,9 @@ struct Once: ParsableCommand {
             "published to \(config.settings.output): \(published.written.count) files written"
                 + (periods.isEmpty ? "" : " (period \(periods))"))
     }
+
+    /// How long `once` waits for vectors before folding the rest lexically.
+    static let embeddingBudget: TimeInterval = 120
 
     static func render(_ summary: PollSummary, feeds: Int) -> String {
         var lines = [

@@ -33,7 +33,29 @@ struct Status: ParsableCommand {
             print(String(decoding: data, as: UTF8.self))
         } else {
             print(FeedStatus.table(feeds, now: now))
+            if let settings = config.embeddings {
+                let since = now.addingTimeInterval(-config.settings.clusterWindow.timeInterval)
+                do {
+                    print(Self.embeddingLine(settings, try store.embeddingStatus(since: since)))
+                } catch {
+                    Console.error(error.description)
+                    throw ExitCode(3)
+                }
+            }
         }
+    }
+}
+
+extension Status {
+    /// "embeddings: MODEL available; 0 items waiting", or unavailable since when and why.
+    static func embeddingLine(_ settings: EmbeddingSettings, _ status: EmbeddingStatus?) -> String {
+        guard let status, status.model == settings.model else {
+            return "embeddings: \(settings.model) at \(settings.url): not asked yet"
+        }
+        let waiting = "\(status.pending) item\(status.pending == 1 ? "" : "s") of the window waiting for a vector"
+        if status.available { return "embeddings: \(status.model) available; \(waiting)" }
+        return "embeddings: unavailable since \(FeedDate.rfc3339(status.since)) (\(status.error ?? "no reason given")); "
+            + "\(waiting), folded lexically meanwhile"
     }
 }
 

@@ -26,6 +26,10 @@ public final class Daemon {
     private let checker: URL?
     /// How long that child may take before it is killed and the reload refused.
     private let checkLimit: Int
+    /// The embedding stage's thread, when `[embeddings]` is set.
+    private var embeddings: EmbeddingWorker?
+    /// How long a cycle waits for its new items' vectors before folding the rest lexically.
+    static let vectorWait: TimeInterval = 20
 
     /// A daemon for the config at `configPath`, already loaded as `config`. With `checker` (the
     /// `newsdesk` binary), a SIGHUP first runs `checker check` on the file in a child process,
@@ -49,12 +53,14 @@ public final class Daemon {
         private let condition = NSCondition()
         private var stop = false
         private var reload = false
+        private var vectors = false
         private var heartbeat = Date()
 
-        func post(stop: Bool = false, reload: Bool = false) {
+        func post(stop: Bool = false, reload: Bool = false, vectors: Bool = false) {
             condition.lock()
             self.stop = self.stop || stop
             self.reload = self.reload || reload
+            self.vectors = self.vectors || vectors
             condition.broadcast()
             condition.unlock()
         }
@@ -74,10 +80,19 @@ public final class Daemon {
             return asked
         }
 
-        /// Sleeps until `deadline`, a stop or a reload.
+        /// Whether vectors arrived since the last call.
+        func takeVectors() -> Bool {
+            condition.lock()
+            defer { condition.unlock() }
+            let arrived = vectors
+            vectors = false
+            return arrived
+        }
+
+        /// Sleeps until `deadline`, a stop, a reload or new vectors.
         func sleep(until deadline: Date) {
             condition.lock()
-            while !stop && !reload && Date() < deadline { _ = condition.wait(until: deadline) }
+            while !stop && !reload && !vectors && Date() < deadline { _ = condition.wait(until: deadline) }
             condition.unlock()
         }
 
@@ -120,6 +135,8 @@ public final class Daemon {
             logger.error("the state database failed: \(error)")
             return 3
         }
+        startEmbeddings()
+        defer { embeddings?.stop() }
         // On start, publish what a downtime may have missed (the last finished period).
         publish()
         notifier.notify("READY=1")
@@ -151,6 +168,12 @@ public final class Daemon {
                 if due <= now {
                     let summary = try FeedPoller(config: config, store: store, logger: logger, clock: clock)
                         .poll(shouldStop: alive)
+                    if let embeddings, summary.newItems > 0 {
+                        // Items fold best with their vectors: the cycle waits a little for them.
+                        embeddings.poke()
+                        embeddings.waitIdle(until: Date().addingTimeInterval(Self.vectorWait))
+                        _ = mailbox.takeVectors()
+                    }
                     let stories = try StoryDesk(config: config, store: store).update(memory: storyMemory, now: clock(), shouldStop: alive)
                     logger.info(
                         "polled",
@@ -162,6 +185,15 @@ public final class Daemon {
                     if !mailbox.stopRequested { publish() }
                     // Nothing was fetched although something was due (a clock jump): do not spin.
                     if summary.polled == 0 { mailbox.sleep(until: Date().addingTimeInterval(1)) }
+                    continue
+                }
+                if mailbox.takeVectors() {
+                    // Vectors for items folded lexically meanwhile: fold them in, refresh the ranking.
+                    let stories = try StoryDesk(config: config, store: store).update(memory: storyMemory, now: clock(), shouldStop: alive)
+                    if stories.refolded + stories.assigned > 0 {
+                        logger.info("folded by meaning", metadata: ["items": "\(stories.refolded)", "merged": "\(stories.merged)"])
+                        publish()
+                    }
                     continue
                 }
                 let boundary = Publisher(config: config, store: store).periodStart(containing: now)
@@ -178,6 +210,19 @@ public final class Daemon {
         notifier.notify("STOPPING=1")
         logger.info("stopped")
         return status
+    }
+
+    /// Starts the embedding thread if the config asks for one.
+    private func startEmbeddings() {
+        embeddings = nil
+        guard let settings = config.embeddings else { return }
+        let mailbox = self.mailbox
+        let worker = EmbeddingWorker(
+            embedder: Embedder(settings: settings), store: store, window: config.settings.clusterWindow.timeInterval, logger: logger,
+            clock: clock, arrived: { mailbox.post(vectors: true) })
+        worker.start()
+        embeddings = worker
+        logger.info("embeddings", metadata: ["url": "\(settings.url)", "model": "\(settings.model)"])
     }
 
     /// Publishes now; a failure is logged and retried at the next occasion.
@@ -201,7 +246,12 @@ public final class Daemon {
             let fresh = try ConfigLoader.load(path: configPath)
             if fresh.settings.state != config.settings.state { store = try StateStore(path: fresh.settings.state) }
             try store.syncFeeds(fresh.feeds)
+            let restart = fresh.embeddings != config.embeddings || fresh.settings.state != config.settings.state
             config = fresh
+            if restart {
+                embeddings?.stop()
+                startEmbeddings()
+            }
             logger.notice("config reloaded", metadata: ["feeds": "\(fresh.feeds.count)"])
         } catch let error as ConfigError {
             for problem in error.problems { logger.error("config not reloaded: \(problem)") }

@@ -118,15 +118,6 @@ extension StateStore {
         }
     }
 
-    /// Marks vectors as folded into their items' stories.
-    public func markFolded(_ itemIDs: [Int64]) throws(StoreError) {
-        guard !itemIDs.isEmpty else { return }
-        try write("storing embeddings") { db in
-            let ids = String(decoding: try JSONEncoder().encode(itemIDs), as: UTF8.self)
-            try db.execute(sql: "UPDATE embedding SET folded = 1 WHERE item_id IN (SELECT value FROM json_each(?))", arguments: [ids])
-        }
-    }
-
     /// Drops the vectors of every other model: a changed model's old vectors are never compared.
     @discardableResult
     public func dropEmbeddings(otherThan model: String) throws(StoreError) -> Int {

@@ -50,10 +50,16 @@ extension StateStore {
     /// Records the stories of newly clustered items, creating stories as needed, in one transaction;
     /// then brings those stories' coverage and update times up to date with their items.
     /// `merges` move every item of one story into another and drop the emptied story.
+    /// `folded` items' vectors are marked as placed with them.
     public func assign(
-        _ assignments: [(itemID: Int64, storyID: String, firstSeen: Date)], merges: [(from: String, into: String)] = []
+        _ assignments: [(itemID: Int64, storyID: String, firstSeen: Date)], merges: [(from: String, into: String)] = [],
+        folded: [Int64] = []
     ) throws(StoreError) {
         try write("storing stories") { db in
+            if !folded.isEmpty {
+                let ids = String(decoding: try JSONEncoder().encode(folded), as: UTF8.self)
+                try db.execute(sql: "UPDATE embedding SET folded = 1 WHERE item_id IN (SELECT value FROM json_each(?))", arguments: [ids])
+            }
             for merge in merges {
                 try db.execute(sql: "UPDATE item SET story_id = ? WHERE story_id = ?", arguments: [merge.into, merge.from])
                 try db.execute(sql: "DELETE FROM story WHERE id = ?", arguments: [merge.from])

@@ -56,10 +56,11 @@ public struct Embedder: Sendable {
 
     /// Embeds the store's items of the window (first seen since `since`) that have no vector of
     /// the model, newest first, one batch at a time until none is left, `deadline` passes or
-    /// `shouldStop` says so; each batch is stored as it comes, and the endpoint's state recorded.
+    /// `shouldStop` says so; each batch is stored as it comes (then `stored` is called), and the
+    /// endpoint's state recorded.
     public func embedPending(
         store: StateStore, since: Date, deadline: Date = .distantFuture, now: () -> Date = { Date() },
-        shouldStop: () -> Bool = { false }
+        shouldStop: () -> Bool = { false }, stored: () -> Void = {}
     ) throws(StoreError) -> EmbedReport {
         var report = EmbedReport()
         let model = settings.model
@@ -80,6 +81,7 @@ public struct Embedder: Sendable {
             try store.saveEmbeddings(zip(inputs, vectors).map { ($0.itemID, $1) }, model: model)
             try store.recordEmbeddingStatus(model: model, error: nil, at: now())
             report.embedded += vectors.count
+            stored()
         }
         return report
     }

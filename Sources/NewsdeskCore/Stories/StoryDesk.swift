@@ -6,6 +6,8 @@ public struct StoryUpdate: Sendable, Equatable {
     public var assigned = 0
     public var started = 0
     public var merged = 0
+    /// Items placed before their vector came, whose vector has now joined their story.
+    public var refolded = 0
 }
 
 /// The story stage between the store and publishing: puts new items into stories and ranks
@@ -34,17 +36,25 @@ public struct StoryDesk {
         batch: Int = 5_000, memory: StoryMemory? = nil, now: Date = Date(), shouldStop: () -> Bool = { false }
     ) throws(StoreError) -> StoryUpdate {
         var pending = try store.unassignedItems(limit: batch)
-        guard let earliest = pending.first?.firstSeen else { return StoryUpdate() }
+        let waiting = try config.embeddings.map { settings throws(StoreError) in
+            try !store.unfoldedEmbeddings(model: settings.model, limit: 1).isEmpty
+        }
+        guard !pending.isEmpty || waiting == true else { return StoryUpdate() }
         var parameters = StoryClusterer.Parameters()
         parameters.window = config.settings.clusterWindow.timeInterval
+        let model = config.embeddings?.model
         // Taken out while in use: should a batch fail to be stored, no half-updated clusterer stays.
-        let kept = try memory?.take(for: store, window: parameters.window, now: now)
+        let kept = try memory?.take(for: store, window: parameters.window, model: model, now: now)
         let clusterer = kept?.clusterer ?? StoryClusterer(parameters: parameters)
         if kept == nil {
             memory?.builds += 1
-            for item in try store.assignedItems(since: earliest.addingTimeInterval(-parameters.window)) {
+            let since = (pending.first?.firstSeen ?? now).addingTimeInterval(-parameters.window)
+            // Vectors that arrived after their item was placed are left out here: the refold
+            // below adds them, once.
+            let vectors = try model.map { model throws(StoreError) in try store.foldedEmbeddings(model: model, since: since) } ?? [:]
+            for item in try store.assignedItems(since: since) {
                 guard let story = item.storyID else { continue }
-                clusterer.restore(Self.clusterItem(item), key: story)
+                clusterer.restore(Self.clusterItem(item, vector: vectors[item.id]), key: story)
             }
         }
         var update = StoryUpdate()
@@ -55,17 +65,35 @@ public struct StoryDesk {
             return id
         }
         while !pending.isEmpty && !shouldStop() {
-            let handles = pending.map { item in (item, clusterer.add(Self.clusterItem(item), newKey: newStory(Self.storyID(for: item)))) }
+            let vectors = try model.map { model throws(StoreError) in try store.embeddings(of: pending.map(\.id), model: model) } ?? [:]
+            let handles = pending.map { item in
+                (item, clusterer.add(Self.clusterItem(item, vector: vectors[item.id]), newKey: newStory(Self.storyID(for: item))))
+            }
             let assignments = handles.map { (itemID: $0.0.id, storyID: clusterer.key(of: $0.1), firstSeen: $0.0.firstSeen) }
             let merges = clusterer.drainMerges()
-            try store.assign(assignments, merges: merges)
+            try store.assign(assignments, merges: merges, folded: Array(vectors.keys))
             update.assigned += assignments.count
             update.merged += merges.count
             mergedAway.formUnion(merges.map(\.from))
             pending = try store.unassignedItems(limit: batch)
         }
+        // Items placed lexically while the endpoint was away, whose vectors came since: each
+        // vector joins its story, which may then merge with a neighbour by meaning.
+        while let model, !shouldStop() {
+            let waiting = try store.unfoldedEmbeddings(model: model, limit: batch)
+            guard !waiting.isEmpty else { break }
+            for (item, vector) in waiting {
+                guard let story = item.storyID else { continue }
+                clusterer.attach(Self.clusterItem(item, vector: vector), toStory: story)
+            }
+            let merges = clusterer.drainMerges()
+            try store.assign([], merges: merges, folded: waiting.map(\.item.id))
+            update.refolded += waiting.count
+            update.merged += merges.count
+            mergedAway.formUnion(merges.map(\.from))
+        }
         update.started = created.subtracting(mergedAway).count
-        try memory?.keep(clusterer, built: kept?.built ?? now, for: store, window: parameters.window)
+        try memory?.keep(clusterer, built: kept?.built ?? now, for: store, window: parameters.window, model: model)
         return update
     }
 
@@ -123,10 +151,11 @@ public struct StoryDesk {
             firstSeen: firstSeen, lastUpdated: lastUpdated)
     }
 
-    static func clusterItem(_ item: StoryItem) -> ClusterItem {
+    static func clusterItem(_ item: StoryItem, vector: [Float]? = nil) -> ClusterItem {
         let time = min(item.published ?? item.firstSeen, item.firstSeen)
         return ClusterItem(
-            source: item.feedURL, title: item.title ?? "", summary: item.excerpt ?? "", canonicalLink: item.canonicalLink, time: time)
+            source: item.feedURL, title: item.title ?? "", summary: item.excerpt ?? "", canonicalLink: item.canonicalLink, time: time,
+            vector: vector)
     }
 
     /// A new story is named after the item that started it: stable across restarts.
@@ -145,7 +174,7 @@ public struct StoryDesk {
 public final class StoryMemory: @unchecked Sendable {
     // Used by one thread at a time (the daemon's loop), hence unchecked.
     private var clusterer: StoryClusterer?
-    private var mark: (store: StateStore, dataVersion: Int, window: TimeInterval, built: Date)?
+    private var mark: (store: StateStore, dataVersion: Int, window: TimeInterval, model: String?, built: Date)?
     /// How many times a clusterer was built from the store (read by the tests).
     var builds = 0
 
@@ -153,16 +182,20 @@ public final class StoryMemory: @unchecked Sendable {
 
     /// The kept clusterer and when it was built, if it still matches the database and is younger
     /// than `window`; either way the memory is empty after.
-    func take(for store: StateStore, window: TimeInterval, now: Date) throws(StoreError) -> (clusterer: StoryClusterer, built: Date)? {
+    func take(
+        for store: StateStore, window: TimeInterval, model: String?, now: Date
+    ) throws(StoreError) -> (clusterer: StoryClusterer, built: Date)? {
         defer { (clusterer, mark) = (nil, nil) }
-        guard let clusterer, let mark, mark.store === store, mark.window == window, now.timeIntervalSince(mark.built) < window else {
+        guard let clusterer, let mark, mark.store === store, mark.window == window, mark.model == model,
+            now.timeIntervalSince(mark.built) < window
+        else {
             return nil
         }
         return try store.dataVersion() == mark.dataVersion ? (clusterer, mark.built) : nil
     }
 
-    func keep(_ clusterer: StoryClusterer, built: Date, for store: StateStore, window: TimeInterval) throws(StoreError) {
-        mark = (store, try store.dataVersion(), window, built)
+    func keep(_ clusterer: StoryClusterer, built: Date, for store: StateStore, window: TimeInterval, model: String?) throws(StoreError) {
+        mark = (store, try store.dataVersion(), window, model, built)
         self.clusterer = clusterer
     }
 }
