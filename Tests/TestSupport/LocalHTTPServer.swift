@@ -7,12 +7,17 @@ import Foundation
 /// A small HTTP/1.1 server on 127.0.0.1 for end-to-end tests: each connection is served on its
 /// own thread by a handler (or a table of canned responses by path), one request per connection.
 public final class LocalHTTPServer: @unchecked Sendable {
-    /// A request as received: method, target (path and query) and headers (names lower-cased).
+    /// A request as received: method, target (path and query), headers (names lower-cased) and
+    /// the body (read by its Content-Length; empty without one).
     public struct Request: Sendable {
         public var method: String
         public var path: String
         public var headers: [String: String]
         public var head: String
+        public var body: [UInt8] = []
+
+        /// The body as UTF-8 text.
+        public var text: String { String(decoding: body, as: UTF8.self) }
     }
 
     public struct Response: Sendable {
@@ -112,12 +117,15 @@ public final class LocalHTTPServer: @unchecked Sendable {
 
     private func handle(_ client: Int32) {
         var head: [UInt8] = []
+        var rest: [UInt8] = []
         var buffer = [UInt8](repeating: 0, count: 4096)
         while head.count < 65_536 {
             let n = read(client, &buffer, buffer.count)
             guard n > 0 else { return }
             head += buffer[..<n]
             if let range = head.firstRange(of: [13, 10, 13, 10]) {
+                // Bytes read past the head are the start of the body.
+                rest = Array(head[range.upperBound...])
                 head = Array(head[..<range.upperBound])
                 break
             }
@@ -130,9 +138,19 @@ public final class LocalHTTPServer: @unchecked Sendable {
             guard let colon = line.firstIndex(of: ":") else { continue }
             headers[line[..<colon].lowercased()] = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
         }
+        var received = rest
+        if headers["expect"]?.lowercased() == "100-continue", received.isEmpty {
+            _ = sendAll(client, Array("HTTP/1.1 100 Continue\r\n\r\n".utf8))
+        }
+        let length = headers["content-length"].flatMap { Int($0) } ?? 0
+        while received.count < min(length, 64 << 20) {
+            let n = read(client, &buffer, min(buffer.count, length - received.count))
+            guard n > 0 else { break }
+            received += buffer[..<n]
+        }
         let request = Request(
             method: parts.first.map(String.init) ?? "", path: parts.dropFirst().first.map(String.init) ?? "/",
-            headers: headers, head: text)
+            headers: headers, head: text, body: Array(received.prefix(length)))
         lock.lock()
         requestLog.append(request)
         active += 1

@@ -27,10 +27,21 @@ public struct EmbeddingClient: Sendable {
     /// The unit vectors of `texts`, in order; `dimension`, when known, is the one each must have.
     public func embed(_ texts: [String], dimension: Int? = nil) throws(EmbeddingError) -> [[Float]] {
         guard !texts.isEmpty else { return [] }
+        let key = try apiKey()
+        do {
+            return try request(texts, key: key, dimension: dimension)
+        } catch {
+            // A server may echo the credentials it refused: they never reach the log or `status`.
+            guard let key else { throw error }
+            throw EmbeddingError(error.message.replacingOccurrences(of: key, with: "[API key]"))
+        }
+    }
+
+    private func request(_ texts: [String], key: String?, dimension: Int?) throws(EmbeddingError) -> [[Float]] {
         let request = Request(model: settings.model, input: texts.map { settings.prefix + $0 })
         guard let body = try? JSONEncoder().encode(request) else { throw EmbeddingError("cannot encode the request") }
         var headers = ["Content-Type: application/json", "Accept: application/json"]
-        if let key = try apiKey() { headers.append("Authorization: Bearer \(key)") }
+        if let key { headers.append("Authorization: Bearer \(key)") }
         var limits = FetchLimits()
         limits.timeout = settings.timeout
         limits.connectTimeout = min(settings.timeout, .seconds(10))
