@@ -105,7 +105,8 @@ extension StateStore {
         try read("reading embeddings") { db in
             let rows = try Row.fetchAll(
                 db,
-                sql: Self.storyItemColumns
+                // The vector is selected beside the item's columns: a row without one is dropped below.
+                sql: Self.storyItemColumns(with: "embedding.vector,")
                     + """
                      JOIN embedding ON embedding.item_id = item.id
                     WHERE embedding.folded = 0 AND embedding.model = ? AND item.story_id IS NOT NULL AND item.pruned = 0

@@ -17,11 +17,16 @@ public struct StoryItem: Sendable, Equatable {
 }
 
 extension StateStore {
-    static let storyItemColumns = """
-        SELECT item.id, feed.url AS feed_url, item.key, item.title, item.excerpt, item.link, item.canonical_link,
+    static let storyItemColumns = storyItemColumns(with: "")
+
+    /// The same with `extra` columns (each followed by a comma) selected before the item's.
+    static func storyItemColumns(with extra: String) -> String {
+        """
+        SELECT \(extra) item.id, feed.url AS feed_url, item.key, item.title, item.excerpt, item.link, item.canonical_link,
             coalesce(item.published, item.updated) AS published, item.first_seen, item.last_changed, item.story_id
         FROM item JOIN feed ON feed.id = item.feed_id
         """
+    }
 
     /// Items not yet in a story (pruned ones aside), in the order Newsdesk first saw them: the
     /// first `limit` of them.
