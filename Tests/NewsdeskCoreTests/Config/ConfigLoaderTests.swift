@@ -120,7 +120,7 @@ import Testing
                 displayName: "c.toml")
         }
         let lines = error.problems.map(\.description)
-        #expect(lines.contains("c.toml:3: feeds: unknown table or key (expected [newsdesk], [[feed]] and [[rule]])"))
+        #expect(lines.contains("c.toml:3: feeds: unknown table or key (expected [newsdesk], [embeddings], [[feed]] and [[rule]])"))
         #expect(
             lines.contains("c.toml: feed: must be an array of tables: [[feed]]")
                 || lines.contains("c.toml:6: feed: must be an array of tables: [[feed]]"))
@@ -163,6 +163,96 @@ import Testing
     @Test func loadingAMissingFileSaysSo() throws {
         let error = try #require(throws: ConfigError.self) { try ConfigLoader.load(path: "/nonexistent/feeds.conf") }
         #expect(error.description == "/nonexistent/feeds.conf: cannot read the file")
+    }
+}
+
+@Suite struct EmbeddingConfigTests {
+    static func problems(_ text: String) throws -> [String] {
+        let error = try #require(throws: ConfigError.self) {
+            try ConfigLoader.parse(text: text, path: "/x/feeds.conf", displayName: "c.conf")
+        }
+        return error.problems.map(\.description)
+    }
+
+    @Test func everyEmbeddingsKeyIsRead() throws {
+        let config = try ConfigLoader.parse(
+            text: """
+                [embeddings]
+                url = "http://127.0.0.1:11434/v1/embeddings"
+                model = "nomic-embed-text"
+                batch = 16
+                timeout = "20s"
+                prefix = "query: "
+                excerpt_chars = 300
+                api_key_file = "secrets/embed.key"
+                """, path: "/etc/newsdesk/feeds.conf")
+        var expected = EmbeddingSettings(url: "http://127.0.0.1:11434/v1/embeddings", model: "nomic-embed-text")
+        expected.batch = 16
+        expected.timeout = .seconds(20)
+        expected.prefix = "query: "
+        expected.excerptChars = 300
+        expected.apiKeyFile = "/etc/newsdesk/secrets/embed.key"
+        #expect(config.embeddings == expected)
+        let byEnvironment = try ConfigLoader.parse(
+            text: "[embeddings]\nurl = \"https://embed.example/v1/embeddings\"\nmodel = \"m\"\napi_key_env = \"EMBED_KEY\"\n",
+            path: "/x/feeds.conf")
+        #expect(byEnvironment.embeddings?.apiKeyEnv == "EMBED_KEY" && byEnvironment.embeddings?.apiKeyFile == nil)
+        #expect(byEnvironment.embeddings?.batch == 32 && byEnvironment.embeddings?.timeout == .seconds(60))
+        #expect(try ConfigLoader.parse(text: "", path: "/x/feeds.conf").embeddings == nil)
+    }
+
+    @Test func aMissingURLOrModelIsNamed() throws {
+        let lines = try Self.problems("[newsdesk]\ntitle = \"t\"\n\n[embeddings]\nbatch = 8\n")
+        #expect(lines.contains { $0.hasPrefix("c.conf:4: embeddings.url: missing: the embeddings endpoint") })
+        #expect(lines.contains("c.conf:4: embeddings.model: missing: the model's name as the server knows it"))
+        #expect(lines.count == 2)
+        let empty = try Self.problems("[embeddings]\nurl = \"http://127.0.0.1:1/v1/embeddings\"\nmodel = \" \"\n")
+        #expect(empty == ["c.conf:3: embeddings.model: empty"])
+    }
+
+    @Test func badValuesAreProblemsWithTheirLineAndKey() throws {
+        let lines = try Self.problems(
+            """
+            [embeddings]
+            url = "ftp://127.0.0.1/embeddings"
+            model = "m"
+            batch = 0
+            timeout = "soon"
+            excerpt_chars = -5
+            api_key_env = "not a name"
+            """)
+        #expect(lines.contains("c.conf:2: embeddings.url: not an http(s) URL: ftp://127.0.0.1/embeddings"))
+        #expect(lines.contains { $0.hasPrefix("c.conf:4: embeddings.batch: must be a whole number above 0") })
+        #expect(lines.contains { $0.hasPrefix("c.conf:5: embeddings.timeout: bad duration \"soon\"") })
+        #expect(lines.contains { $0.hasPrefix("c.conf:6: embeddings.excerpt_chars: must be a whole number above 0") })
+        #expect(lines.contains("c.conf:7: embeddings.api_key_env: not an environment variable's name: \"not a name\""))
+        #expect(lines.count == 5)
+        let huge = try Self.problems("[embeddings]\nurl = \"http://127.0.0.1:1/e\"\nmodel = \"m\"\nbatch = 5000\n")
+        #expect(huge == ["c.conf:4: embeddings.batch: must be at most 2048 texts per request, not 5000"])
+        let text = try Self.problems("[embeddings]\nurl = \"http://127.0.0.1:1/e\"\nmodel = \"m\"\nbatch = \"ten\"\n")
+        #expect(text.count == 1 && text[0].hasPrefix("c.conf:4: embeddings.batch: "))
+        let notURL = try Self.problems("[embeddings]\nurl = \"not a url\"\nmodel = \"m\"\n")
+        #expect(notURL == ["c.conf:2: embeddings.url: not an http(s) URL: not a url"])
+    }
+
+    @Test func bothKeySourcesAreOneProblem() throws {
+        let lines = try Self.problems(
+            """
+            [embeddings]
+            url = "http://127.0.0.1:8080/v1/embeddings"
+            model = "m"
+            api_key_file = "/etc/newsdesk/key"
+            api_key_env = "EMBED_KEY"
+            """)
+        #expect(lines == ["c.conf:5: embeddings.api_key_env: set api_key_file or api_key_env, not both"])
+    }
+
+    @Test func anUnknownKeyOrAWrongShapeIsNamed() throws {
+        let lines = try Self.problems(
+            "[embeddings]\nurl = \"http://127.0.0.1:8080/v1/embeddings\"\nmodel = \"m\"\napi_key = \"sk-123\"\n")
+        #expect(lines == ["c.conf:4: embeddings.api_key: unknown key in [embeddings]"])
+        let shape = try Self.problems("embeddings = \"http://127.0.0.1:8080/v1/embeddings\"\n")
+        #expect(shape.count == 1 && shape[0].hasSuffix("embeddings: must be a table: [embeddings]"))
     }
 }
 
