@@ -116,7 +116,7 @@ public final class EmbeddingServer: @unchecked Sendable {
         exec 3<&0 0</dev/null
         "$0" --host 127.0.0.1 --port "$1" 3<&- &
         server=$!
-        { read -r _ <&3; kill "$server" 2>/dev/null; } &
+        { read -r _ <&3; kill "$server" 2>/dev/null; sleep 5; kill -9 "$server" 2>/dev/null; } &
         exec 3<&-
         wait "$server"
         """
@@ -140,7 +140,16 @@ public final class EmbeddingServer: @unchecked Sendable {
         var attributes = posix_spawnattr_t()
         posix_spawnattr_init(&attributes)
         defer { posix_spawnattr_destroy(&attributes) }
-        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETPGROUP))
+        // The spawning thread's signal mask is inherited, and test threads block SIGTERM: the
+        // server would ignore every polite kill. It starts with nothing blocked, all defaults.
+        var none = sigset_t()
+        sigemptyset(&none)
+        var defaults = sigset_t()
+        sigemptyset(&defaults)
+        for signal in [SIGTERM, SIGINT, SIGHUP, SIGPIPE] { sigaddset(&defaults, signal) }
+        posix_spawnattr_setsigmask(&attributes, &none)
+        posix_spawnattr_setsigdefault(&attributes, &defaults)
+        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
         posix_spawnattr_setpgroup(&attributes, 0)
         let arguments = ["/bin/sh", "-c", guardScript, executable, String(port)]
         var environment = ProcessInfo.processInfo.environment
