@@ -6,7 +6,7 @@ import NewsdeskCore
 struct Bench: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Measure Newsdesk's speed.",
-        subcommands: [BenchParse.self]
+        subcommands: [BenchParse.self, BenchCluster.self]
     )
 }
 

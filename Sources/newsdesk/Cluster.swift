@@ -85,7 +85,7 @@ struct Cluster: ParsableCommand {
         let fields: [String: WritableKeyPath<StoryClusterer.Parameters, Double>] = [
             "joinSingle": \.joinSingle, "joinLarge": \.joinLarge, "merge": \.merge, "meaningSame": \.meaningSame,
             "meaningCJK": \.meaningCJK, "meaningCross": \.meaningCross, "meaningWeight": \.meaningWeight,
-            "meaningMergeOffset": \.meaningMergeOffset,
+            "meaningMergeOffset": \.meaningMergeOffset, "meaningLexicalFloor": \.meaningLexicalFloor,
         ]
         for setting in settings {
             let parts = setting.split(separator: "=", maxSplits: 1).map(String.init)

@@ -64,6 +64,9 @@ public final class StoryClusterer {
         public var meaningWeight = 10.0
         /// Added to the bars when two stories (rather than an item and a story) are compared.
         public var meaningMergeOffset = 0.0
+        /// The lowest lexical margin counted against a pair that meaning compares: texts that
+        /// share no word (paraphrases) are not held to the full lexical bar.
+        public var meaningLexicalFloor = -0.20
 
         public init() {}
     }
@@ -224,6 +227,11 @@ public final class StoryClusterer {
         }
         byLink = byLink.filter { live($0.value) }
         vectorIndex.remove { !live($0) }
+        // Nothing can reach a stale story's terms or vectors any more: free them.
+        for handle in clusters.indices where parent[handle] == handle && clusters[handle].latest < horizon {
+            clusters[handle].counts = [:]
+            clusters[handle].vectorSums = [nil, nil]
+        }
     }
 
     // MARK: Terms and weights
@@ -476,7 +484,7 @@ public final class StoryClusterer {
     /// only for, never against. Without vectors it is the lexical margin alone.
     private func combine(_ lexical: Double, _ meaning: (margin: Double, cross: Bool)?) -> Double {
         guard let meaning else { return lexical }
-        return parameters.meaningWeight * meaning.margin + (meaning.cross ? max(lexical, 0) : lexical)
+        return parameters.meaningWeight * meaning.margin + max(lexical, meaning.cross ? 0 : parameters.meaningLexicalFloor)
     }
 
     private static func dot(_ a: [Float], _ b: [Float]) -> Double {
