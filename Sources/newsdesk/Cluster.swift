@@ -86,6 +86,7 @@ struct Cluster: ParsableCommand {
             "joinSingle": \.joinSingle, "joinLarge": \.joinLarge, "merge": \.merge, "meaningSame": \.meaningSame,
             "meaningCJK": \.meaningCJK, "meaningCross": \.meaningCross, "meaningWeight": \.meaningWeight,
             "meaningMergeOffset": \.meaningMergeOffset, "meaningLexicalFloor": \.meaningLexicalFloor,
+            "meaningExcerptShift": \.meaningExcerptShift,
         ]
         for setting in settings {
             let parts = setting.split(separator: "=", maxSplits: 1).map(String.init)

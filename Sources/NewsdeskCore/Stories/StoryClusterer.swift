@@ -60,10 +60,13 @@ public final class StoryClusterer {
         public var meaningCJK = 0.88
         /// ... one of each.
         public var meaningCross = 0.80
+        /// Added to a bar for texts with an excerpt (half for each of the two): a title with
+        /// its excerpt carries more of the topic, so texts about related events sit closer.
+        public var meaningExcerptShift = 0.01
         /// Lexical cosine points that one point of embedding cosine above its bar is worth.
         public var meaningWeight = 10.0
         /// Added to the bars when two stories (rather than an item and a story) are compared.
-        public var meaningMergeOffset = 0.0
+        public var meaningMergeOffset = 0.01
         /// The lowest lexical margin counted against a pair that meaning compares: texts that
         /// share no word (paraphrases) are not held to the full lexical bar.
         public var meaningLexicalFloor = -0.20
@@ -85,6 +88,8 @@ public final class StoryClusterer {
         /// Japanese), and how many: a dot product with a sum over its count is an average cosine.
         var vectorSums: [[Float]?] = [nil, nil]
         var vectorCounts = [0, 0]
+        /// Of those, how many had an excerpt.
+        var excerptCounts = [0, 0]
         var vectorTotal: Int { vectorCounts[0] + vectorCounts[1] }
 
         init(key: String, time: Date) {
@@ -128,7 +133,7 @@ public final class StoryClusterer {
     public func add(_ item: ClusterItem, newKey: @autoclosure () -> String) -> Int {
         noteTime(item.time)
         let terms = countTerms(item)
-        let meaning = item.vector.flatMap { vectorIndex.accepts($0) ? Meaning(vector: $0, script: Self.script(item)) : nil }
+        let meaning = Self.meaning(item).flatMap { vectorIndex.accepts($0.vector) ? $0 : nil }
         if let link = item.canonicalLink, let known = byLink[link] {
             let handle = find(known)
             if fits(clusters[handle], item.time, item.time) {
@@ -171,7 +176,7 @@ public final class StoryClusterer {
     public func restore(_ item: ClusterItem, key: String) {
         noteTime(item.time)
         let handle = byKey[key].map(find) ?? newCluster(key: key, time: item.time)
-        let meaning = item.vector.flatMap { vectorIndex.accepts($0) ? Meaning(vector: $0, script: Self.script(item)) : nil }
+        let meaning = Self.meaning(item).flatMap { vectorIndex.accepts($0.vector) ? $0 : nil }
         join(handle, terms: countTerms(item), meaning: meaning, time: item.time)
         if let link = item.canonicalLink { byLink[link] = handle }
     }
@@ -183,7 +188,7 @@ public final class StoryClusterer {
     public func attach(_ item: ClusterItem, toStory key: String) -> Bool {
         guard let known = byKey[key], let vector = item.vector, vectorIndex.accepts(vector) else { return false }
         let handle = find(known)
-        let meaning = Meaning(vector: vector, script: Self.script(item))
+        let meaning = Meaning(vector: vector, script: Self.script(item), excerpt: item.summary.count >= Self.excerptMinimum)
         addMeaning(meaning, to: handle)
         var terms: [Int32] = []
         for token in TextFeatures.tokens(item.title) { if let id = termIDs[token] { terms.append(id) } }
@@ -417,7 +422,17 @@ public final class StoryClusterer {
     private struct Meaning {
         var vector: [Float]
         var script: Int
+        /// Whether the embedded text had an excerpt after its title.
+        var excerpt: Bool
     }
+
+    private static func meaning(_ item: ClusterItem) -> Meaning? {
+        guard let vector = item.vector else { return nil }
+        return Meaning(vector: vector, script: script(item), excerpt: item.summary.count >= Self.excerptMinimum)
+    }
+
+    /// An excerpt shorter than this hardly changes what is embedded.
+    static let excerptMinimum = 20
 
     /// 1 when most of the item's letters are Chinese or Japanese, else 0.
     private static func script(_ item: ClusterItem) -> Int {
@@ -445,6 +460,7 @@ public final class StoryClusterer {
             cluster.vectorSums[meaning.script] = meaning.vector
         }
         cluster.vectorCounts[meaning.script] += 1
+        if meaning.excerpt { cluster.excerptCounts[meaning.script] += 1 }
     }
 
     /// How far the item's average cosine with the story's items lies above their bars (each
@@ -455,7 +471,10 @@ public final class StoryClusterer {
         var cross = true
         for script in 0..<2 {
             guard let sum = cluster.vectorSums[script] else { continue }
-            total += Self.dot(meaning.vector, sum) - Double(cluster.vectorCounts[script]) * meaningBar(meaning.script, script)
+            let count = Double(cluster.vectorCounts[script])
+            let excerpts = (meaning.excerpt ? 1 : 0) + Double(cluster.excerptCounts[script]) / count
+            total +=
+                Self.dot(meaning.vector, sum) - count * (meaningBar(meaning.script, script) + parameters.meaningExcerptShift * excerpts / 2)
             if script == meaning.script { cross = false }
         }
         let count = cluster.vectorTotal
@@ -471,7 +490,11 @@ public final class StoryClusterer {
             for other in 0..<2 {
                 guard let right = b.vectorSums[other] else { continue }
                 let pairs = Double(a.vectorCounts[one] * b.vectorCounts[other])
-                total += Self.dot(left, right) - pairs * (meaningBar(one, other) + parameters.meaningMergeOffset)
+                let excerpts =
+                    Double(a.excerptCounts[one]) / Double(a.vectorCounts[one]) + Double(b.excerptCounts[other])
+                    / Double(b.vectorCounts[other])
+                let bar = meaningBar(one, other) + parameters.meaningMergeOffset + parameters.meaningExcerptShift * excerpts / 2
+                total += Self.dot(left, right) - pairs * bar
                 if one == other { cross = false }
             }
         }
@@ -512,9 +535,11 @@ public final class StoryClusterer {
                 keep.vectorSums[script] = sum
             }
             keep.vectorCounts[script] += gone.vectorCounts[script]
+            keep.excerptCounts[script] += gone.excerptCounts[script]
         }
         gone.vectorSums = [nil, nil]
         gone.vectorCounts = [0, 0]
+        gone.excerptCounts = [0, 0]
         keep.items += gone.items
         keep.earliest = min(keep.earliest, gone.earliest)
         keep.latest = max(keep.latest, gone.latest)
