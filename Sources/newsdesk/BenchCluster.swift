@@ -46,7 +46,8 @@ struct BenchCluster: ParsableCommand {
             var title = (0..<4).map { _ in event.words[Int(seeded.next() % 6)] }
             title.append(common[Int(seeded.next() % UInt64(common.count))])
             let vector: [Float]? =
-                dimensions > 0 ? unit(zip(event.direction, (0..<dimensions).map { _ in seeded.gaussian() }).map { $0 + 0.035 * $1 }).map(Float.init) : nil
+                dimensions > 0
+                ? unit(zip(event.direction, (0..<dimensions).map { _ in seeded.gaussian() }).map { $0 + 0.035 * $1 }).map(Float.init) : nil
             let item = ClusterItem(
                 source: "feed\(seeded.next() % 1_000)", title: title.joined(separator: " "),
                 time: start.addingTimeInterval(Double(index) * 3_600 / Double(rate)), vector: vector)
