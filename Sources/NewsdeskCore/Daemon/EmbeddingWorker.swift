@@ -89,6 +89,9 @@ public final class EmbeddingWorker: @unchecked Sendable {
     }
 
     private func work() {
+        // The wait after a failure, apart from the idle round's 60 s: the first failure after a
+        // success is retried after 15 s, not after double the idle pause.
+        var backoff: TimeInterval = 0
         var pause: TimeInterval = 0
         var lastError: String?
         while !shouldStop {
@@ -117,10 +120,12 @@ public final class EmbeddingWorker: @unchecked Sendable {
             if let failure {
                 if failure != lastError { logger.warning("embeddings unavailable, folding lexically meanwhile: \(failure)") }
                 lastError = failure
-                pause = min(max(pause * 2, 15), 600)
+                backoff = min(max(backoff * 2, 15), 600)
+                pause = backoff
             } else {
                 if lastError != nil { logger.notice("embeddings available again", metadata: ["model": "\(embedder.settings.model)"]) }
                 lastError = nil
+                backoff = 0
                 pause = 60
             }
             condition.lock()
