@@ -16,6 +16,12 @@ static inline CURLcode nd_easy_setopt_off_t(CURL *h, CURLoption o, curl_off_t v)
 typedef size_t (*nd_write_callback)(char *data, size_t size, size_t count, void *userdata);
 static inline CURLcode nd_easy_setopt_write(CURL *h, CURLoption o, nd_write_callback v) { return curl_easy_setopt(h, o, v); }
 
+/// The progress callback (CURLOPT_XFERINFOFUNCTION), called at least about once a second even
+/// while nothing arrives: returning non-zero aborts the transfer, so a blocking
+/// curl_easy_perform can be cancelled from its own thread.
+typedef int (*nd_xferinfo_callback)(void *userdata, curl_off_t dltotal, curl_off_t dlnow, curl_off_t ultotal, curl_off_t ulnow);
+static inline CURLcode nd_easy_setopt_xferinfo(CURL *h, nd_xferinfo_callback v) { return curl_easy_setopt(h, CURLOPT_XFERINFOFUNCTION, v); }
+
 static inline CURLcode nd_easy_getinfo_long(CURL *h, CURLINFO i, long *v) { return curl_easy_getinfo(h, i, v); }
 static inline CURLcode nd_easy_getinfo_string(CURL *h, CURLINFO i, char **v) { return curl_easy_getinfo(h, i, v); }
 static inline CURLcode nd_easy_getinfo_off_t(CURL *h, CURLINFO i, curl_off_t *v) { return curl_easy_getinfo(h, i, v); }

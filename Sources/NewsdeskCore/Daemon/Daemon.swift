@@ -171,7 +171,7 @@ public final class Daemon {
                     if let embeddings, summary.newItems > 0 {
                         // Items fold best with their vectors: the cycle waits a little for them.
                         embeddings.poke()
-                        embeddings.waitIdle(until: Date().addingTimeInterval(Self.vectorWait))
+                        embeddings.waitIdle(until: Date().addingTimeInterval(Self.vectorWait), shouldStop: alive)
                         _ = mailbox.takeVectors()
                     }
                     let stories = try StoryDesk(config: config, store: store).update(memory: storyMemory, now: clock(), shouldStop: alive)

@@ -56,7 +56,8 @@ public final class EmbeddingWorker: @unchecked Sendable {
         thread.start()
     }
 
-    /// Asks the thread to finish its batch and end, and waits for it.
+    /// Asks the thread to end, and waits for it: a request in flight is abandoned (within about
+    /// a second), not waited out.
     public func stop() {
         condition.lock()
         stopping = true
@@ -75,10 +76,17 @@ public final class EmbeddingWorker: @unchecked Sendable {
         condition.unlock()
     }
 
-    /// Waits until every item of the window has a vector, the endpoint fails, or `deadline`.
-    public func waitIdle(until deadline: Date) {
+    /// Waits until every item of the window has a vector, the endpoint fails, `deadline`, or
+    /// `shouldStop` (asked at least every quarter second) says so.
+    public func waitIdle(until deadline: Date, shouldStop: () -> Bool = { false }) {
         condition.lock()
-        while !idle && !stopping && Date() < deadline { _ = condition.wait(until: deadline) }
+        while !idle && !stopping && Date() < deadline {
+            condition.unlock()
+            if shouldStop() { return }
+            condition.lock()
+            if idle || stopping { break }
+            _ = condition.wait(until: min(deadline, Date().addingTimeInterval(0.25)))
+        }
         condition.unlock()
     }
 
@@ -89,6 +97,9 @@ public final class EmbeddingWorker: @unchecked Sendable {
     }
 
     private func work() {
+        // The wait after a failure, apart from the idle round's 60 s: the first failure after a
+        // success is retried after 15 s, not after double the idle pause.
+        var backoff: TimeInterval = 0
         var pause: TimeInterval = 0
         var lastError: String?
         while !shouldStop {
@@ -110,6 +121,7 @@ public final class EmbeddingWorker: @unchecked Sendable {
                         (announced, unannounced) = (Date(), false)
                     })
                 if unannounced { arrived() }
+                if report.stopped { break }
                 failure = report.error
             } catch {
                 failure = error.description
@@ -117,10 +129,12 @@ public final class EmbeddingWorker: @unchecked Sendable {
             if let failure {
                 if failure != lastError { logger.warning("embeddings unavailable, folding lexically meanwhile: \(failure)") }
                 lastError = failure
-                pause = min(max(pause * 2, 15), 600)
+                backoff = min(max(backoff * 2, 15), 600)
+                pause = backoff
             } else {
                 if lastError != nil { logger.notice("embeddings available again", metadata: ["model": "\(embedder.settings.model)"]) }
                 lastError = nil
+                backoff = 0
                 pause = 60
             }
             condition.lock()

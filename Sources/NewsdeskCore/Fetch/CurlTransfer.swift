@@ -39,12 +39,15 @@ public struct FetchError: Error, Sendable, CustomStringConvertible {
     public var message: String
     /// Whether the body was refused for its size.
     public var tooLarge = false
+    /// Whether the caller's `shouldStop` ended the transfer (not a failure of the server).
+    public var stopped = false
     public var description: String { message }
 
-    public init(url: String, message: String, tooLarge: Bool = false) {
+    public init(url: String, message: String, tooLarge: Bool = false, stopped: Bool = false) {
         self.url = url
         self.message = message
         self.tooLarge = tooLarge
+        self.stopped = stopped
     }
 }
 
@@ -101,6 +104,8 @@ final class CurlTransfer {
     /// One entry per response received (redirects, then the final one).
     private var responses: [(status: Int, headers: [String: String])] = []
     private var overCap = false
+    /// Asked by the progress callback of a synchronous ``fetch(_:limits:shouldStop:)``.
+    private var shouldStop: (() -> Bool)?
     private var headerList: UnsafeMutablePointer<curl_slist>?
     private let errorBuffer: UnsafeMutablePointer<CChar>
 
@@ -126,13 +131,29 @@ final class CurlTransfer {
         try fetch(FetchRequest(url: url), limits: limits)
     }
 
-    /// Makes one request synchronously.
-    static func fetch(_ request: FetchRequest, limits: FetchLimits) throws(FetchError) -> FetchResponse {
+    /// Makes one request synchronously. `shouldStop` is asked about once a second while it
+    /// runs; when it says so the transfer is abandoned with ``FetchError/stopped`` set.
+    static func fetch(
+        _ request: FetchRequest, limits: FetchLimits, shouldStop: () -> Bool = { false }
+    ) throws(FetchError) -> FetchResponse {
         let url = request.url
         guard let transfer = CurlTransfer(request, limits: limits) else {
             throw FetchError(url: url, message: "libcurl could not create a transfer")
         }
-        return try transfer.finish(curl_easy_perform(transfer.handle)).get()
+        let result = withoutActuallyEscaping(shouldStop) { shouldStop in
+            // The closure lives only as long as this call: the handle is not used after it.
+            transfer.shouldStop = shouldStop
+            defer { transfer.shouldStop = nil }
+            nd_easy_setopt_pointer(transfer.handle, CURLOPT_XFERINFODATA, Unmanaged.passUnretained(transfer).toOpaque())
+            nd_easy_setopt_xferinfo(transfer.handle) { userdata, _, _, _, _ in
+                guard let userdata else { return 0 }
+                let transfer = Unmanaged<CurlTransfer>.fromOpaque(userdata).takeUnretainedValue()
+                return transfer.shouldStop?() == true ? 1 : 0
+            }
+            nd_easy_setopt_long(transfer.handle, CURLOPT_NOPROGRESS, 0)
+            return transfer.finish(curl_easy_perform(transfer.handle))
+        }
+        return try result.get()
     }
 
     private func configure() {
@@ -226,6 +247,9 @@ final class CurlTransfer {
         let url = request.url
         if overCap || code == CURLE_FILESIZE_EXCEEDED {
             return .failure(FetchError(url: url, message: "response larger than max_body (\(limits.maxBody) bytes)", tooLarge: true))
+        }
+        if code == CURLE_ABORTED_BY_CALLBACK {
+            return .failure(FetchError(url: url, message: "stopped before an answer came", stopped: true))
         }
         guard code == CURLE_OK else {
             let detail = String(cString: errorBuffer)

@@ -4,9 +4,14 @@ import Foundation
 /// never holds the API key.
 public struct EmbeddingError: Error, Sendable, CustomStringConvertible {
     public var message: String
+    /// Whether the caller's `shouldStop` ended the request: nothing is wrong with the endpoint.
+    public var stopped = false
     public var description: String { message }
 
-    public init(_ message: String) { self.message = message }
+    public init(_ message: String, stopped: Bool = false) {
+        self.message = message
+        self.stopped = stopped
+    }
 }
 
 /// Asks an OpenAI-compatible embeddings endpoint for vectors, through libcurl like the feeds:
@@ -25,19 +30,25 @@ public struct EmbeddingClient: Sendable {
     }
 
     /// The unit vectors of `texts`, in order; `dimension`, when known, is the one each must have.
-    public func embed(_ texts: [String], dimension: Int? = nil) throws(EmbeddingError) -> [[Float]] {
+    /// `shouldStop` is asked about once a second while the request runs, and abandons it (the
+    /// error then says ``EmbeddingError/stopped``).
+    public func embed(
+        _ texts: [String], dimension: Int? = nil, shouldStop: () -> Bool = { false }
+    ) throws(EmbeddingError) -> [[Float]] {
         guard !texts.isEmpty else { return [] }
         let key = try apiKey()
         do {
-            return try request(texts, key: key, dimension: dimension)
+            return try request(texts, key: key, dimension: dimension, shouldStop: shouldStop)
         } catch {
             // A server may echo the credentials it refused: they never reach the log or `status`.
             guard let key else { throw error }
-            throw EmbeddingError(error.message.replacingOccurrences(of: key, with: "[API key]"))
+            throw EmbeddingError(error.message.replacingOccurrences(of: key, with: "[API key]"), stopped: error.stopped)
         }
     }
 
-    private func request(_ texts: [String], key: String?, dimension: Int?) throws(EmbeddingError) -> [[Float]] {
+    private func request(
+        _ texts: [String], key: String?, dimension: Int?, shouldStop: () -> Bool
+    ) throws(EmbeddingError) -> [[Float]] {
         let request = Request(model: settings.model, input: texts.map { settings.prefix + $0 })
         guard let body = try? JSONEncoder().encode(request) else { throw EmbeddingError("cannot encode the request") }
         var headers = ["Content-Type: application/json", "Accept: application/json"]
@@ -49,9 +60,10 @@ public struct EmbeddingClient: Sendable {
         limits.maxRedirects = 0
         let response: FetchResponse
         do {
-            response = try CurlTransfer.fetch(FetchRequest(post: settings.url, body: Array(body), headers: headers), limits: limits)
+            response = try CurlTransfer.fetch(
+                FetchRequest(post: settings.url, body: Array(body), headers: headers), limits: limits, shouldStop: shouldStop)
         } catch {
-            throw EmbeddingError("\(settings.url): \(error.message)")
+            throw EmbeddingError("\(settings.url): \(error.message)", stopped: error.stopped)
         }
         guard response.status == 200 else {
             throw EmbeddingError("\(settings.url): HTTP \(response.status)\(Self.serverMessage(response.body).map { ": \($0)" } ?? "")")

@@ -6,6 +6,8 @@ public struct EmbedReport: Sendable, Equatable {
     public var embedded = 0
     /// Why the endpoint gave none, when it failed (the items wait for the next round).
     public var error: String?
+    /// Whether `shouldStop` ended the round, a request in flight abandoned (not a failure).
+    public var stopped = false
 }
 
 /// The story stage's use of the embeddings endpoint: what text of an item is embedded, in
@@ -56,8 +58,9 @@ public struct Embedder: Sendable {
 
     /// Embeds the store's items of the window (first seen since `since`) that have no vector of
     /// the model, newest first, one batch at a time until none is left, `deadline` passes or
-    /// `shouldStop` says so; each batch is stored as it comes (then `stored` is called), and the
-    /// endpoint's state recorded.
+    /// `shouldStop` says so (asked between batches and about once a second during a request,
+    /// which it abandons); each batch is stored as it comes (then `stored` is called), and the
+    /// endpoint's state recorded. Being stopped is not recorded as the endpoint failing.
     public func embedPending(
         store: StateStore, since: Date, deadline: Date = .distantFuture, now: () -> Date = { Date() },
         shouldStop: () -> Bool = { false }, stored: () -> Void = {}
@@ -71,8 +74,12 @@ public struct Embedder: Sendable {
             let texts = inputs.map { Self.text(title: $0.title, excerpt: $0.excerpt, excerptChars: settings.excerptChars) }
             let vectors: [[Float]]
             do {
-                vectors = try client.embed(texts, dimension: dimension)
+                vectors = try client.embed(texts, dimension: dimension, shouldStop: shouldStop)
             } catch {
+                if error.stopped {
+                    report.stopped = true
+                    break
+                }
                 report.error = error.message
                 try store.recordEmbeddingStatus(model: model, error: error.message, at: now())
                 break

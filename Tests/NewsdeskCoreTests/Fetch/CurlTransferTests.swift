@@ -51,4 +51,22 @@ struct CurlTransferTests {
             return error.url.hasSuffix("\(port)/") && !error.message.isEmpty
         }
     }
+
+    /// A blocking transfer is abandoned soon after `shouldStop` turns true (the daemon's stop),
+    /// not waited out to its timeout, and says it was stopped rather than failed.
+    @Test func aSynchronousTransferStopsWhenAsked() throws {
+        let server = try LocalHTTPServer(routes: ["/slow": .init(body: Array("late".utf8), delay: 20)])
+        defer { server.stop() }
+        var limits = FetchLimits()
+        limits.timeout = .seconds(60)
+        let start = Date()
+        #expect {
+            try CurlTransfer.fetch(FetchRequest(url: server.baseURL + "/slow"), limits: limits) {
+                Date().timeIntervalSince(start) > 0.5
+            }
+        } throws: { error in
+            (error as? FetchError)?.stopped == true
+        }
+        #expect(Date().timeIntervalSince(start) < 3)
+    }
 }
