@@ -69,7 +69,7 @@ public final class StoryClusterer {
         public var meaningMergeOffset = 0.01
         /// The lowest lexical margin counted against a pair that meaning compares: texts that
         /// share no word (paraphrases) are not held to the full lexical bar.
-        public var meaningLexicalFloor = -0.20
+        public var meaningLexicalFloor = -0.10
 
         public init() {}
     }
