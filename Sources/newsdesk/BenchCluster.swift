@@ -24,10 +24,10 @@ struct BenchCluster: ParsableCommand {
     var dimensions = 384
 
     func run() throws {
-        var seeded = Seeded(seed: 42)
+        var seeded = SplitMix64(seed: 42)
         let clusterer = StoryClusterer()
         let start = Date(timeIntervalSince1970: 1_750_000_000)
-        let cone = unit((0..<dimensions).map { _ in seeded.gaussian() })
+        let cone = unit((0..<dimensions).map { _ in seeded.nextGaussian() })
         let vocabulary = (0..<50_000).map { "w\($0)" }
         let common = ["council", "police", "report", "plan", "vote", "city", "year", "people", "court", "market"]
         var event: (words: [String], direction: [Double], left: Int) = ([], [], 0)
@@ -39,7 +39,7 @@ struct BenchCluster: ParsableCommand {
             if event.left == 0 {
                 eventCount += 1
                 let words = (0..<6).map { _ in vocabulary[Int(seeded.next() % UInt64(vocabulary.count))] }
-                let own = unit((0..<dimensions).map { _ in seeded.gaussian() })
+                let own = unit((0..<dimensions).map { _ in seeded.nextGaussian() })
                 event = (words, unit(zip(cone, own).map { 2.2 * $0 + $1 }), 1 + Int(seeded.next() % 8))
             }
             event.left -= 1
@@ -47,7 +47,7 @@ struct BenchCluster: ParsableCommand {
             title.append(common[Int(seeded.next() % UInt64(common.count))])
             let vector: [Float]? =
                 dimensions > 0
-                ? unit(zip(event.direction, (0..<dimensions).map { _ in seeded.gaussian() }).map { $0 + 0.035 * $1 }).map(Float.init) : nil
+                ? unit(zip(event.direction, (0..<dimensions).map { _ in seeded.nextGaussian() }).map { $0 + 0.035 * $1 }).map(Float.init) : nil
             let item = ClusterItem(
                 source: "feed\(seeded.next() % 1_000)", title: title.joined(separator: " "),
                 time: start.addingTimeInterval(Double(index) * 3_600 / Double(rate)), vector: vector)
@@ -68,23 +68,5 @@ struct BenchCluster: ParsableCommand {
     private func unit(_ vector: [Double]) -> [Double] {
         let norm = vector.reduce(0) { $0 + $1 * $1 }.squareRoot()
         return norm > 0 ? vector.map { $0 / norm } : vector
-    }
-
-    /// A fixed-seed generator, so that every run folds the same stream.
-    private struct Seeded {
-        var state: UInt64
-        init(seed: UInt64) { state = seed }
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-        mutating func gaussian() -> Double {
-            let u = (Double(next() >> 11) + 0.5) / Double(1 << 53)
-            let v = Double(next() >> 11) / Double(1 << 53)
-            return (-2 * log(u)).squareRoot() * cos(2 * Double.pi * v)
-        }
     }
 }

@@ -103,13 +103,14 @@ struct VectorIndex {
     }
 }
 
-/// A small, fast, seedable generator (SplitMix64), for the index's fixed hyperplanes.
-struct SplitMix64 {
+/// A small, fast, seedable generator (SplitMix64), for the index's fixed hyperplanes (and the
+/// benchmarks' reproducible streams).
+public struct SplitMix64: RandomNumberGenerator, Sendable {
     private var state: UInt64
 
-    init(seed: UInt64) { state = seed }
+    public init(seed: UInt64) { state = seed }
 
-    mutating func next() -> UInt64 {
+    public mutating func next() -> UInt64 {
         state &+= 0x9E37_79B9_7F4A_7C15
         var z = state
         z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
@@ -118,7 +119,7 @@ struct SplitMix64 {
     }
 
     /// A standard normal draw (Box-Muller), so the hyperplanes point every way alike.
-    mutating func nextGaussian() -> Double {
+    public mutating func nextGaussian() -> Double {
         let u = (Double(next() >> 11) + 0.5) / Double(1 << 53)
         let v = Double(next() >> 11) / Double(1 << 53)
         return (-2 * log(u)).squareRoot() * cos(2 * Double.pi * v)
