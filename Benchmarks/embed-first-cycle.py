@@ -24,21 +24,34 @@ from loopback import start_nginx
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 NEWSDESK = os.path.join(ROOT, ".build", "release", "newsdesk")
-WORDS = ("harbour council ferry storm bridge election budget school hospital river festival strike court "
-         "market railway museum airport flood fire police vote plan road library park stadium factory").split()
+SYLLABLES = "ka lo mi ren tes va ne dor pel sun ri ma tho gan bel fi zor ut ask lin".split()
+
+
+def word(n):
+    """A made-up word per number: the text looks like language to a tokenizer, not like a template."""
+    out = ""
+    while True:
+        out += SYLLABLES[n % len(SYLLABLES)]
+        n //= len(SYLLABLES)
+        if n == 0:
+            return out
 
 
 def write_feeds(folder, feeds, items, port):
+    """Each item its own event: a headline of seven words and a description of fifteen, drawn
+    from 3,000 made-up words (a few shared with other items, as real news shares words)."""
     os.makedirs(folder, exist_ok=True)
     for n in range(feeds):
         entries = []
         for i in range(items):
-            a, b, c = WORDS[(n + i) % len(WORDS)], WORDS[(3 * n + 7 * i) % len(WORDS)], WORDS[(5 * i + n // 7) % len(WORDS)]
+            seed = (n * 7919 + i * 104729) % 1000003
+            words = [word((seed * (k + 1) * 2654435761 >> 7) % 3000) for k in range(22)]
+            title = " ".join(words[:7]).capitalize()
+            description = " ".join(words[7:]).capitalize() + "."
             entries.append(
-                f"<item><title>{a.title()} {b} news {n}-{i}: {c} plans go ahead</title>"
+                f"<item><title>{title}</title>"
                 f"<link>http://127.0.0.1:{port}/article/{n}/{i}</link><guid>feed-{n}-item-{i}</guid>"
-                f"<description>The {a} and the {b}: what the {c} decision means for residents, "
-                f"and what comes next for feed {n}.</description></item>")
+                f"<description>{description}</description></item>")
         with open(os.path.join(folder, f"feed{n}.xml"), "w") as f:
             f.write(f"<rss version=\"2.0\"><channel><title>Feed {n}</title><link>http://127.0.0.1:{port}/</link>"
                     + "".join(entries) + "</channel></rss>")
@@ -51,6 +64,7 @@ def main():
     parser.add_argument("--port", type=int, default=18741)
     args = parser.parse_args()
     scratch = tempfile.mkdtemp(prefix="embed-cycle-")
+    os.chmod(scratch, 0o755)  # nginx's workers read the feeds as another user
     embed_port = args.port + 1
     write_feeds(os.path.join(scratch, "www"), args.feeds, args.items, args.port)
     nginx = start_nginx(scratch, os.path.join(scratch, "www"), args.port)
@@ -78,7 +92,8 @@ def main():
     try:
         while done is None and time.time() - start < 7200:
             time.sleep(1)
-            if first_publish is None and os.path.exists(ranked):
+            # The daemon writes an empty ranking at start; the first publish is one with stories.
+            if first_publish is None and os.path.exists(ranked) and "<entry>" in open(ranked).read():
                 first_publish = time.time() - start
                 print(f"first publish after {first_publish:.1f} s", flush=True)
             status = subprocess.run([NEWSDESK, "status", "--config", config], capture_output=True, text=True).stdout
