@@ -12,21 +12,13 @@ import Testing
     static let paraphrase = "Reykjanes lava spews beside village"
     static let unrelated = "Central lender hikes borrowing costs"
 
-    static func rss(_ titles: [String], host: String) -> String {
-        var items = ""
-        for (index, title) in titles.enumerated() {
-            items += "<item><title>\(title)</title><link>https://\(host)/\(index)</link></item>"
-        }
-        return "<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>\(host)</title>\(items)</channel></rss>"
-    }
-
     /// A folder with feeds a.rss (the first report and the unrelated item) and b.rss (the
     /// paraphrase), and a feeds.conf using `endpoint` with `timeout`. `concurrency = 1` fetches
     /// a.rss first, so its report is the older story.
     static func folder(endpoint: String, timeout: String) throws -> String {
         let folder = try BinaryRunner.temporaryFolder()
-        try Data(rss([first, unrelated], host: "a.example").utf8).write(to: URL(fileURLWithPath: folder + "/a.rss"))
-        try Data(rss([paraphrase], host: "b.example").utf8).write(to: URL(fileURLWithPath: folder + "/b.rss"))
+        try Data(TinyFeed.rss([first, unrelated], host: "a.example").utf8).write(to: URL(fileURLWithPath: folder + "/a.rss"))
+        try Data(TinyFeed.rss([paraphrase], host: "b.example").utf8).write(to: URL(fileURLWithPath: folder + "/b.rss"))
         let config = """
             [newsdesk]
             state = "state.sqlite"

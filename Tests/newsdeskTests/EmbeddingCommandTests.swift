@@ -7,14 +7,6 @@ import Testing
 @Suite struct EmbeddingCommandTests {
     static let key = "sk-e2e-SECRET-4242"
 
-    static func rss(_ titles: [String], host: String) -> String {
-        var items = ""
-        for (index, title) in titles.enumerated() {
-            items += "<item><title>\(title)</title><link>https://\(host)/\(index)</link></item>"
-        }
-        return "<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>\(host)</title>\(items)</channel></rss>"
-    }
-
     @Test func anEndpointAnswering500LeavesTheCycleLexicalAndTheKeyUnprinted() throws {
         // The server's message echoes the key it was sent, as some do.
         let endpoint = try FakeEmbeddingServer(
@@ -22,9 +14,9 @@ import Testing
         defer { endpoint.stop() }
         let folder = try BinaryRunner.temporaryFolder()
         defer { try? FileManager.default.removeItem(atPath: folder) }
-        try Data(Self.rss(["Harbour fire in Port Merrow", "Regatta draws record entries"], host: "a.example").utf8)
+        try Data(TinyFeed.rss(["Harbour fire in Port Merrow", "Regatta draws record entries"], host: "a.example").utf8)
             .write(to: URL(fileURLWithPath: folder + "/a.rss"))
-        try Data(Self.rss(["Port Merrow harbour fire: crews fight blaze"], host: "b.example").utf8)
+        try Data(TinyFeed.rss(["Port Merrow harbour fire: crews fight blaze"], host: "b.example").utf8)
             .write(to: URL(fileURLWithPath: folder + "/b.rss"))
         let config = """
             [newsdesk]
