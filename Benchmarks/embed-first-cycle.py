@@ -108,15 +108,21 @@ def main():
                     time.sleep(5)
                     done = time.time() - start
     finally:
+        # The daemon's high-water mark, read before it stops (SIGTERM reaches /usr/bin/time first).
+        peak = None
+        children = subprocess.run(["pgrep", "-P", str(daemon.pid)], capture_output=True, text=True).stdout.split()
+        for child in children:
+            with open(f"/proc/{child}/status") as f:
+                found = re.search(r"VmHWM:\s+(\d+) kB", f.read())
+                peak = int(found.group(1)) // 1024 if found else peak
         daemon.terminate()
         daemon.wait()
         server.terminate()
         nginx.terminate()
     text = open(os.path.join(scratch, "daemon.log")).read()
-    rss = re.search(r"Maximum resident set size \(kbytes\): (\d+)", text)
     print(f"{args.feeds} feeds x {args.items} items: first publish {first_publish:.1f} s, "
           f"last item folded by meaning {done and f'{done:.0f} s' or 'not within the limit'}, "
-          f"daemon peak memory {int(rss.group(1)) // 1024 if rss else '?'} MB, "
+          f"daemon peak memory {peak if peak is not None else '?'} MB, "
           f"{text.count('folded by meaning')} folds")
     shutil.rmtree(scratch, ignore_errors=True)
 
