@@ -47,7 +47,8 @@ struct BenchCluster: ParsableCommand {
             title.append(common[Int(seeded.next() % UInt64(common.count))])
             let vector: [Float]? =
                 dimensions > 0
-                ? unit(zip(event.direction, (0..<dimensions).map { _ in seeded.nextGaussian() }).map { $0 + 0.035 * $1 }).map(Float.init) : nil
+                ? unit(zip(event.direction, (0..<dimensions).map { _ in seeded.nextGaussian() }).map { $0 + 0.035 * $1 }).map(Float.init)
+                : nil
             let item = ClusterItem(
                 source: "feed\(seeded.next() % 1_000)", title: title.joined(separator: " "),
                 time: start.addingTimeInterval(Double(index) * 3_600 / Double(rate)), vector: vector)
