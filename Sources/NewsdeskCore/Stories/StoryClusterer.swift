@@ -133,7 +133,7 @@ public final class StoryClusterer {
     public func add(_ item: ClusterItem, newKey: @autoclosure () -> String) -> Int {
         noteTime(item.time)
         let terms = countTerms(item)
-        let meaning = Self.meaning(item).flatMap { vectorIndex.accepts($0.vector) ? $0 : nil }
+        let meaning = self.meaning(of: item)
         if let link = item.canonicalLink, let known = byLink[link] {
             let handle = find(known)
             if fits(clusters[handle], item.time, item.time) {
@@ -176,7 +176,7 @@ public final class StoryClusterer {
     public func restore(_ item: ClusterItem, key: String) {
         noteTime(item.time)
         let handle = byKey[key].map(find) ?? newCluster(key: key, time: item.time)
-        let meaning = Self.meaning(item).flatMap { vectorIndex.accepts($0.vector) ? $0 : nil }
+        let meaning = self.meaning(of: item)
         join(handle, terms: countTerms(item), meaning: meaning, time: item.time)
         if let link = item.canonicalLink { byLink[link] = handle }
     }
@@ -186,9 +186,8 @@ public final class StoryClusterer {
     /// is known. Merges are reported by ``drainMerges()`` as usual.
     @discardableResult
     public func attach(_ item: ClusterItem, toStory key: String) -> Bool {
-        guard let known = byKey[key], let vector = item.vector, vectorIndex.accepts(vector) else { return false }
+        guard let known = byKey[key], let meaning = self.meaning(of: item) else { return false }
         let handle = find(known)
-        let meaning = Meaning(vector: vector, script: Self.script(item), excerpt: item.summary.count >= Self.excerptMinimum)
         addMeaning(meaning, to: handle)
         var terms: [Int32] = []
         for token in TextFeatures.tokens(item.title) { if let id = termIDs[token] { terms.append(id) } }
@@ -426,9 +425,10 @@ public final class StoryClusterer {
         var excerpt: Bool
     }
 
-    private static func meaning(_ item: ClusterItem) -> Meaning? {
-        guard let vector = item.vector else { return nil }
-        return Meaning(vector: vector, script: script(item), excerpt: item.summary.count >= Self.excerptMinimum)
+    /// The item's meaning, if it has a vector of the index's dimension.
+    private func meaning(of item: ClusterItem) -> Meaning? {
+        guard let vector = item.vector, vectorIndex.accepts(vector) else { return nil }
+        return Meaning(vector: vector, script: Self.script(item), excerpt: item.summary.count >= Self.excerptMinimum)
     }
 
     /// An excerpt shorter than this hardly changes what is embedded.
