@@ -58,6 +58,17 @@ public struct Settings: Sendable, Equatable {
     public var timezone = "UTC"
     /// Archives and digests older than this are deleted.
     public var keep: Duration = .seconds(30 * 86_400)
+    /// Whether feeds may be fetched from loopback, private, link-local and other non-public
+    /// addresses (a home network's feeds). Off: such an address is refused on every hop.
+    public var allowPrivateNetworks = false
+    /// Item keys kept per feed: beyond it the oldest go, text and key, and stay gone.
+    public var maxItemsPerFeed = 2_000
+    /// Items taken from one fetched document (the newest first).
+    public var maxItemsPerDocument = 500
+    /// Titles (of items and feeds) are cut to this many characters.
+    public var maxTitleChars = 300
+    /// Excerpts in the published outputs are cut to this many characters.
+    public var maxExcerptChars = 280
 
     public init() {}
 }
@@ -141,6 +152,8 @@ public struct FeedConfig: Sendable, Equatable {
     /// A fixed poll interval; nil means adaptive.
     public var interval: Duration?
     public var tags: [String] = []
+    /// This feed's own `allow_private_networks`; nil follows `[newsdesk]`.
+    public var allowPrivateNetworks: Bool?
     /// The line of its `[[feed]]` header, for messages.
     public var line: Int?
 

@@ -29,9 +29,10 @@ public enum ConfigLoader {
     static let settingsKeys: Set<String> = [
         "state", "output", "title", "feed_url", "poll_interval", "concurrency", "per_host", "timeout", "max_body", "retention",
         "half_life", "red_threshold", "per_source_top", "window", "top", "cluster_window", "publish_every", "timezone", "keep",
+        "allow_private_networks", "max_items_per_feed", "max_items_per_document", "max_title_chars", "max_excerpt_chars",
     ]
     static let ruleKeys: Set<String> = ["match", "in", "feed", "tag", "adjust", "name"]
-    static let feedKeys: Set<String> = ["url", "name", "weight", "interval", "tags"]
+    static let feedKeys: Set<String> = ["url", "name", "weight", "interval", "tags", "allow_private_networks"]
     static let embeddingKeys: Set<String> = [
         "url", "model", "batch", "timeout", "prefix", "excerpt_chars", "api_key_file", "api_key_env",
     ]
@@ -39,8 +40,11 @@ public enum ConfigLoader {
     /// Loads and checks the config file at `path`.
     public static func load(path: String) throws(ConfigError) -> Config {
         let absolute = absolutePath(path, relativeTo: FileManager.default.currentDirectoryPath)
-        guard let data = FileManager.default.contents(atPath: absolute) else {
-            throw ConfigError(problems: [ConfigProblem(file: path, message: "cannot read the file")])
+        let data: Data
+        do {
+            data = try FileReading.contents(of: absolute)
+        } catch {
+            throw ConfigError(problems: [ConfigProblem(file: path, message: error.description)])
         }
         guard let text = String(data: data, encoding: .utf8) else {
             throw ConfigError(problems: [ConfigProblem(file: path, message: "not UTF-8 text")])
@@ -76,8 +80,11 @@ public enum ConfigLoader {
         return components.string ?? url
     }
 
+    /// `path` made absolute against `folder`; `~` and `~/…` are the home folder, `~user/…`
+    /// that user's (as a shell reads them: a folder named `~` is never meant).
     static func absolutePath(_ path: String, relativeTo folder: String) -> String {
-        let joined = path.hasPrefix("/") ? path : (folder as NSString).appendingPathComponent(path)
+        let expanded = path.hasPrefix("~") ? (path as NSString).expandingTildeInPath : path
+        let joined = expanded.hasPrefix("/") ? expanded : (folder as NSString).appendingPathComponent(expanded)
         return (joined as NSString).standardizingPath
     }
 }
@@ -214,7 +221,10 @@ private struct TableReader {
                 problem(table: scope, key: "feed_url", name: "feed_url", "not an http(s) URL: \(url)")
             }
         }
-        if let value = duration(table, scope, "poll_interval") { settings.pollInterval = value }
+        if let value = duration(table, scope, "poll_interval") {
+            settings.pollInterval = value
+            checkFloor(value, scope, "poll_interval", name: "poll_interval")
+        }
         if let value = duration(table, scope, "timeout") { settings.timeout = value }
         if let value = duration(table, scope, "retention") { settings.retention = value }
         if let value = duration(table, scope, "half_life") { settings.halfLife = value }
@@ -251,6 +261,17 @@ private struct TableReader {
         if let value = positiveInt(table, scope, "top") { settings.top = value }
         if let value = positiveInt(table, scope, "concurrency") { settings.concurrency = value }
         if let value = positiveInt(table, scope, "per_host") { settings.perHost = value }
+        if let value = bool(table, scope, "allow_private_networks") { settings.allowPrivateNetworks = value }
+        if let value = positiveInt(table, scope, "max_items_per_feed") { settings.maxItemsPerFeed = value }
+        if let value = positiveInt(table, scope, "max_items_per_document") { settings.maxItemsPerDocument = value }
+        if settings.maxItemsPerDocument > settings.maxItemsPerFeed {
+            problem(
+                table: scope, key: table["max_items_per_document"] == nil ? "max_items_per_feed" : "max_items_per_document",
+                name: "max_items_per_document",
+                "must not exceed max_items_per_feed (\(settings.maxItemsPerFeed)): the items of one document are all kept")
+        }
+        if let value = positiveInt(table, scope, "max_title_chars") { settings.maxTitleChars = value }
+        if let value = positiveInt(table, scope, "max_excerpt_chars") { settings.maxExcerptChars = value }
         if let value = table["max_body"] {
             let size = value.int.flatMap { $0 > 0 ? $0 : nil } ?? value.string.flatMap(ConfigValue.size)
             if let size {
@@ -336,6 +357,8 @@ private struct TableReader {
             }
         }
         feed.interval = duration(table, scope, "interval", label: label)
+        if let interval = feed.interval { checkFloor(interval, scope, "interval", name: "\(label).interval") }
+        feed.allowPrivateNetworks = bool(table, scope, "allow_private_networks", label: label)
         if let value = table["tags"] {
             if let array = value.array, let tags = Optional((0..<array.count).compactMap { array[$0].string }), tags.count == array.count {
                 feed.tags = tags
@@ -382,6 +405,22 @@ private struct TableReader {
         problem(
             table: scope, key: key, name: label.map { "\($0).\(key)" } ?? key,
             "bad duration \(show(value)) (write e.g. \"90s\", \"15m\", \"1h30m\", \"2d\")")
+        return nil
+    }
+
+    /// Polling more often than ``PollPolicy/minimum`` is refused, not silently slowed down.
+    private mutating func checkFloor(_ value: Duration, _ scope: String, _ key: String, name: String) {
+        guard value.timeInterval < PollPolicy.minimum else { return }
+        let floor = ConfigValue.format(.seconds(Int64(PollPolicy.minimum)))
+        problem(
+            table: scope, key: key, name: name,
+            "\(ConfigValue.format(value)) is below the floor of \(floor): no feed is polled more often than every \(floor)")
+    }
+
+    private mutating func bool(_ table: TOMLTable, _ scope: String, _ key: String, label: String? = nil) -> Bool? {
+        guard let value = table[key] else { return nil }
+        if let flag = value.bool { return flag }
+        problem(table: scope, key: key, name: label.map { "\($0).\(key)" } ?? key, "must be true or false, not \(show(value))")
         return nil
     }
 

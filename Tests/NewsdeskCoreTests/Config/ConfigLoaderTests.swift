@@ -162,7 +162,82 @@ import Testing
 
     @Test func loadingAMissingFileSaysSo() throws {
         let error = try #require(throws: ConfigError.self) { try ConfigLoader.load(path: "/nonexistent/feeds.conf") }
-        #expect(error.description == "/nonexistent/feeds.conf: cannot read the file")
+        #expect(error.description == "/nonexistent/feeds.conf: cannot find /nonexistent/feeds.conf (no such file or folder)")
+    }
+
+    @Test func aFolderIsNotAConfig() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("newsdesk-conf-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let error = try #require(throws: ConfigError.self) { try ConfigLoader.load(path: folder) }
+        #expect(error.description.hasSuffix("cannot read \(folder): it is a folder"))
+    }
+
+    @Test func errnosAreExplainedInWordsAUserCanActOn() {
+        let denied = FileReading.explain(EACCES, path: "/", doing: "reading")
+        #expect(denied.hasPrefix("permission denied reading / (owner root, mode 0"))
+        #expect(denied.contains("; newsdesk runs as "))
+        #expect(FileReading.explain(ENOSPC, path: "/var/lib/newsdesk", doing: "writing") == "the disk holding /var/lib/newsdesk is full")
+    }
+
+    @Test func safetyKeysAndCapsAreRead() throws {
+        let config = try ConfigLoader.parse(
+            text: """
+                [newsdesk]
+                allow_private_networks = true
+                max_items_per_feed = 300
+                max_items_per_document = 100
+                max_title_chars = 120
+                max_excerpt_chars = 200
+
+                [[feed]]
+                url = "http://192.168.1.10/feed"
+                allow_private_networks = false
+
+                [[feed]]
+                url = "http://a.example/feed"
+                """, path: "/srv/feeds.conf")
+        #expect(config.settings.allowPrivateNetworks)
+        #expect(config.settings.maxItemsPerFeed == 300 && config.settings.maxItemsPerDocument == 100)
+        #expect(config.settings.maxTitleChars == 120 && config.settings.maxExcerptChars == 200)
+        #expect(config.feeds[0].allowPrivateNetworks == false && config.feeds[1].allowPrivateNetworks == nil)
+        let defaults = try ConfigLoader.parse(text: "", path: "/srv/feeds.conf").settings
+        #expect(!defaults.allowPrivateNetworks)
+        #expect(defaults.maxItemsPerFeed == 2_000 && defaults.maxItemsPerDocument == 500)
+        #expect(defaults.maxTitleChars == 300 && defaults.maxExcerptChars == 280)
+    }
+
+    @Test func intervalsBelowTheFloorAreRefusedNamingIt() throws {
+        let error = try #require(throws: ConfigError.self) {
+            try ConfigLoader.parse(
+                text: """
+                    [newsdesk]
+                    poll_interval = "1m"
+                    allow_private_networks = "yes"
+                    max_items_per_feed = 50
+
+                    [[feed]]
+                    url = "http://a.example/feed"
+                    interval = "1s"
+                    """, path: "/srv/feeds.conf", displayName: "c.conf")
+        }
+        #expect(
+            error.problems.map(\.description) == [
+                "c.conf:2: poll_interval: 1m is below the floor of 5m: no feed is polled more often than every 5m",
+                "c.conf:3: allow_private_networks: must be true or false, not \"yes\"",
+                "c.conf:4: max_items_per_document: must not exceed max_items_per_feed (50): the items of one document are all kept",
+                "c.conf:8: feed[1].interval: 1s is below the floor of 5m: no feed is polled more often than every 5m",
+            ])
+    }
+
+    @Test func aTildeIsTheHomeFolderNotAFolderNamedTilde() throws {
+        let home = NSHomeDirectory()
+        let config = try ConfigLoader.parse(
+            text: "[newsdesk]\nstate = \"~/news/state.sqlite\"\noutput = \"~\"\n[[feed]]\nurl = \"file:~/feeds/a.rss\"\n",
+            path: "/srv/feeds.conf")
+        #expect(config.settings.state == home + "/news/state.sqlite")
+        #expect(config.settings.output == home)
+        #expect(config.feeds[0].fetchURL == URL(fileURLWithPath: home + "/feeds/a.rss").absoluteString)
     }
 }
 
