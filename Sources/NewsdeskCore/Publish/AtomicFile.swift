@@ -26,7 +26,7 @@ public enum AtomicFile {
         }
         var template = Array("\(folder)/.\((path as NSString).lastPathComponent).XXXXXX".utf8CString)
         let fd = template.withUnsafeMutableBufferPointer { buffer in buffer.baseAddress.map { mkstemp($0) } ?? -1 }
-        guard fd >= 0 else { throw WriteError(path: path, reason: "cannot create a temporary file: \(String(cString: strerror(errno)))") }
+        guard fd >= 0 else { throw WriteError(path: path, reason: FileReading.explain(errno, path: folder, doing: "writing in")) }
         let temporary = String(decoding: template.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
         var failure: String?
         var written = 0
@@ -35,11 +35,11 @@ public enum AtomicFile {
             if n > 0 {
                 written += n
             } else if errno != EINTR {
-                failure = "write failed: \(String(cString: strerror(errno)))"
+                failure = FileReading.explain(errno, path: folder, doing: "writing in")
             }
         }
         if failure == nil, fchmod(fd, mode) != 0 { failure = "chmod failed: \(String(cString: strerror(errno)))" }
-        if failure == nil, fsync(fd) != 0 { failure = "fsync failed: \(String(cString: strerror(errno)))" }
+        if failure == nil, fsync(fd) != 0 { failure = FileReading.explain(errno, path: folder, doing: "writing in") }
         close(fd)
         if failure == nil, ProcessInfo.processInfo.environment["NEWSDESK_FAULT"] == "kill-mid-publish" {
             kill(getpid(), SIGKILL)  // fault injection for the crash tests: written, never renamed
