@@ -172,7 +172,7 @@ def main():
     state = os.path.join(work, "state.sqlite")
     with open(os.path.join(work, "feeds.conf"), "w") as f:
         f.write(
-            f'[newsdesk]\nstate = "state.sqlite"\noutput = "public"\nconcurrency = 16\nper_host = 16\n'
+            f'[newsdesk]\nstate = "state.sqlite"\nallow_private_networks = true\noutput = "public"\nconcurrency = 16\nper_host = 16\n'
             f'poll_interval = "{args.interval}s"\npublish_every = "{args.publish_every}"\n'
             f'cluster_window = "{args.cluster_window}"\n'
         )

@@ -80,7 +80,7 @@ def main():
             time.sleep(0.5)
     config = os.path.join(scratch, "feeds.conf")
     with open(config, "w") as f:
-        f.write("[newsdesk]\nstate = \"state.sqlite\"\noutput = \"public\"\nconcurrency = 16\nper_host = 16\n\n")
+        f.write("[newsdesk]\nstate = \"state.sqlite\"\nallow_private_networks = true\noutput = \"public\"\nconcurrency = 16\nper_host = 16\n\n")
         f.write(f"[embeddings]\nurl = \"http://127.0.0.1:{embed_port}/v1/embeddings\"\nmodel = \"multilingual-e5-small\"\n\n")
         for n in range(args.feeds):
             f.write(f"[[feed]]\nurl = \"http://127.0.0.1:{args.port}/feed{n}.xml\"\n")

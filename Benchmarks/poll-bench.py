@@ -71,7 +71,7 @@ def run(count, scratch, with_newsboat=True):
     nd = os.path.join(scratch, f"newsdesk{count}")
     os.makedirs(nd, exist_ok=True)
     with open(os.path.join(nd, "feeds.conf"), "w") as f:
-        f.write('[newsdesk]\nstate = "state.sqlite"\nconcurrency = 16\nper_host = 16\n')
+        f.write('[newsdesk]\nstate = "state.sqlite"\nallow_private_networks = true\nconcurrency = 16\nper_host = 16\n')
         for url in urls:
             f.write(f'\n[[feed]]\nurl = "{url}"\n')
 

@@ -89,7 +89,7 @@ def main():
     folder = tempfile.mkdtemp(prefix="newsdesk-crash-")
     config = os.path.join(folder, "feeds.conf")
     with open(config, "w") as f:
-        f.write('[newsdesk]\nstate = "state.sqlite"\noutput = "public"\npublish_every = "1m"\ntimeout = "5s"\n'
+        f.write('[newsdesk]\nstate = "state.sqlite"\nallow_private_networks = true\noutput = "public"\npublish_every = "1m"\ntimeout = "5s"\n'
                 'concurrency = 32\nper_host = 32\n')
         for n in range(args.feeds):
             f.write(f'\n[[feed]]\nurl = "http://127.0.0.1:{port}/f{n}"\ninterval = "2s"\n')

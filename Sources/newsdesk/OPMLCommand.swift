@@ -17,17 +17,19 @@ struct OPMLCommand: ParsableCommand {
         @OptionGroup var options: ConfigOptions
 
         func run() throws {
-            guard let data = FileManager.default.contents(atPath: file) else {
-                Console.error("\(file): cannot read the file")
-                throw ExitCode.failure
-            }
-            let subscriptions: [OPML.Subscription]
+            let found: [OPML.Subscription]
             do {
-                subscriptions = try OPML.subscriptions(in: [UInt8](data))
+                found = try OPML.subscriptions(in: [UInt8](try FileReading.contents(of: file)))
+            } catch let error as FileReading.Failure {
+                Console.error(error.description)
+                throw ExitCode.failure
             } catch {
                 Console.error("\(file): \(error)")
                 throw ExitCode.failure
             }
+            // The file comes from elsewhere: only its http(s) feeds are taken.
+            let (subscriptions, skipped) = OPML.screen(found)
+            for outline in skipped { Console.error("\(file): \(outline)") }
             let exists = FileManager.default.fileExists(atPath: options.config)
             let config = exists ? try options.load() : Config()
             let oldText =
@@ -44,7 +46,8 @@ struct OPMLCommand: ParsableCommand {
                 Console.error("\(file): the import would make the config invalid, nothing written:\n\(error)")
                 throw ExitCode.failure
             }
-            print("added \(added) feeds to \(options.config) (\(subscriptions.count - added) already there)")
+            let skippedNote = skipped.isEmpty ? "" : ", \(skipped.count) skipped"
+            print("added \(added) feeds to \(options.config) (\(subscriptions.count - added) already there\(skippedNote))")
         }
     }
 

@@ -4,8 +4,9 @@ import Foundation
     import Glibc
 #endif
 
-/// A small HTTP/1.1 server on 127.0.0.1 for end-to-end tests: each connection is served on its
-/// own thread by a handler (or a table of canned responses by path), one request per connection.
+/// A small HTTP/1.1 server on 127.0.0.1 (or ::1) for end-to-end tests: each connection is served
+/// on its own thread by a handler (or a table of canned responses by path), one request per
+/// connection unless it keeps connections alive.
 public final class LocalHTTPServer: @unchecked Sendable {
     /// A request as received: method, target (path and query), headers (names lower-cased) and
     /// the body (read by its Content-Length; empty without one).
@@ -46,6 +47,10 @@ public final class LocalHTTPServer: @unchecked Sendable {
     public typealias Handler = @Sendable (Request) -> Response
 
     public let port: UInt16
+    /// Whether it listens on ::1 rather than 127.0.0.1.
+    public let ipv6: Bool
+    /// Whether a connection stays open for further requests after an answer.
+    private let keepAlive: Bool
     private let descriptor: Int32
     private let handler: Handler
     private let lock = NSLock()
@@ -55,21 +60,23 @@ public final class LocalHTTPServer: @unchecked Sendable {
     private var mostActive = 0
 
     /// Starts serving `handler`'s answers.
-    public init(handler: @escaping Handler) throws {
-        let (fd, port) = try LoopbackListener.listeningSocket()
+    public init(ipv6: Bool = false, keepAlive: Bool = false, handler: @escaping Handler) throws {
+        let (fd, port) = try LoopbackListener.listeningSocket(ipv6: ipv6)
         descriptor = fd
         self.port = port
+        self.ipv6 = ipv6
+        self.keepAlive = keepAlive
         self.handler = handler
         let thread = Thread { [self] in serve() }
         thread.start()
     }
 
     /// Starts serving `routes` (path -> response); unknown paths get 404.
-    public convenience init(routes: [String: Response]) throws {
-        try self.init { request in routes[request.path] ?? Response(status: 404, text: "not found") }
+    public convenience init(routes: [String: Response], ipv6: Bool = false, keepAlive: Bool = false) throws {
+        try self.init(ipv6: ipv6, keepAlive: keepAlive) { request in routes[request.path] ?? Response(status: 404, text: "not found") }
     }
 
-    public var baseURL: String { "http://127.0.0.1:\(port)" }
+    public var baseURL: String { ipv6 ? "http://[::1]:\(port)" : "http://127.0.0.1:\(port)" }
 
     /// The request heads received so far, in order of arrival.
     public var requests: [String] { received.map(\.head) }
@@ -108,20 +115,21 @@ public final class LocalHTTPServer: @unchecked Sendable {
             let client = accept(descriptor, nil, nil)
             guard client >= 0 else { if isStopped { return } else { continue } }
             let thread = Thread { [self] in
-                handle(client)
+                while handle(client), keepAlive {}
                 close(client)
             }
             thread.start()
         }
     }
 
-    private func handle(_ client: Int32) {
+    /// Answers one request on `client`; false when the connection ended before an answer.
+    private func handle(_ client: Int32) -> Bool {
         var head: [UInt8] = []
         var rest: [UInt8] = []
         var buffer = [UInt8](repeating: 0, count: 4096)
         while head.count < 65_536 {
             let n = read(client, &buffer, buffer.count)
-            guard n > 0 else { return }
+            guard n > 0 else { return false }
             head += buffer[..<n]
             if let range = head.firstRange(of: [13, 10, 13, 10]) {
                 // Bytes read past the head are the start of the body.
@@ -163,15 +171,15 @@ public final class LocalHTTPServer: @unchecked Sendable {
         lock.lock()
         active -= 1
         lock.unlock()
-        var out = "HTTP/1.1 \(response.status) Status\r\nConnection: close\r\n"
+        var out = "HTTP/1.1 \(response.status) Status\r\n" + (keepAlive ? "" : "Connection: close\r\n")
         if response.headers["Content-Length"] == nil { out += "Content-Length: \(response.body.count)\r\n" }
         for (name, value) in response.headers { out += "\(name): \(value)\r\n" }
         out += "\r\n"
         let body = response.cutAfter.map { Array(response.body.prefix($0)) } ?? response.body
-        guard sendAll(client, Array(out.utf8)) else { return }
+        guard sendAll(client, Array(out.utf8)) else { return false }
         if response.drip > 0 {
             for byte in body {
-                guard !isStopped, sendAll(client, [byte]) else { return }
+                guard !isStopped, sendAll(client, [byte]) else { return false }
                 Thread.sleep(forTimeInterval: response.drip)
             }
         } else {
@@ -181,7 +189,9 @@ public final class LocalHTTPServer: @unchecked Sendable {
             // An abortive close: the client sees a reset, not a clean end.
             var linger = linger(l_onoff: 1, l_linger: 0)
             setsockopt(client, SOL_SOCKET, SO_LINGER, &linger, socklen_t(MemoryLayout<linger>.size))
+            return false
         }
+        return true
     }
 
     private func sendAll(_ client: Int32, _ bytes: [UInt8]) -> Bool {

@@ -79,7 +79,8 @@ import Testing
         defer { server.stop() }
         let paths = ["/healthy1", "/healthy2", "/guids", "/big", "/future", "/badutf8", "/xxe", "/flap"] + Self.sick.map(\.path)
         let folder = try BinaryRunner.temporaryFolder()
-        var text = "[newsdesk]\nstate = \"s.sqlite\"\ntimeout = \"3s\"\nmax_body = \"12MiB\"\nconcurrency = 32\nper_host = 32\n"
+        var text =
+            "[newsdesk]\nstate = \"s.sqlite\"\nallow_private_networks = true\ntimeout = \"3s\"\nmax_body = \"12MiB\"\nconcurrency = 32\nper_host = 32\n"
         for path in paths { text += "\n[[feed]]\nurl = \"\(server.baseURL)\(path)\"\ninterval = \"10m\"\n" }
         try Data(text.utf8).write(to: URL(fileURLWithPath: folder + "/feeds.conf"))
         let config = folder + "/feeds.conf"

@@ -10,10 +10,12 @@ import Testing
         return text + "</channel></rss>"
     }
 
-    /// A folder with a feeds.conf listing `urls`.
+    /// A folder with a feeds.conf listing `urls`, private networks allowed unless `settings`
+    /// (more of [newsdesk]) says otherwise.
     static func configFolder(_ urls: [String], settings: String = "") throws -> String {
         let folder = try BinaryRunner.temporaryFolder()
         var text = "[newsdesk]\nstate = \"state/newsdesk.sqlite\"\n\(settings)\n"
+        if !settings.contains("allow_private_networks") { text += "allow_private_networks = true\n" }
         for url in urls { text += "\n[[feed]]\nurl = \"\(url)\"\n" }
         try Data(text.utf8).write(to: URL(fileURLWithPath: folder + "/feeds.conf"))
         return folder
@@ -77,6 +79,20 @@ import Testing
         #expect(proxy.received.first?.path == "http://feeds.invalid/world.rss")
     }
 
+    /// Through a proxy the address it connects to cannot be checked, so a feed that does not
+    /// allow private networks is fetched directly, whatever the environment says.
+    @Test func proxiesAreNotUsedWhenPrivateNetworksAreRefused() throws {
+        let proxy = try LocalHTTPServer { _ in .init(text: Self.feed(2)) }
+        defer { proxy.stop() }
+        let folder = try Self.configFolder(["http://feeds.invalid/world.rss"], settings: "allow_private_networks = false")
+        let run = try BinaryRunner.run(
+            ["once", "--config", folder + "/feeds.conf"],
+            environment: ["http_proxy": proxy.baseURL, "HTTP_PROXY": proxy.baseURL, "no_proxy": "", "NO_PROXY": ""])
+        #expect(run.stdout.contains("0 fetched") && run.stdout.contains("1 failed"))
+        #expect(run.stdout.contains("Could not resolve host: feeds.invalid"))  // not "refused to connect to" the proxy
+        #expect(proxy.received.isEmpty)
+    }
+
     @Test func checkListsEveryProblemWithItsLine() throws {
         let path = try BinaryRunner.temporaryFile(
             "[newsdesk]\ntimeout = \"soon\"\n\n[[feed]]\nurl = \"gopher://x\"\n\n[[feed]]\nurl = \"https://a.example/f\"\nweight = \"heavy\"\n",
@@ -121,5 +137,33 @@ import Testing
         #expect(export.stdout.contains("<outline text=\"Tech\">"))
         #expect(export.stdout.contains("xmlUrl=\"https://gadgets.example/rss\""))
         #expect(export.stdout.contains("xmlUrl=\"https://kept.example/feed\""))
+    }
+
+    /// An OPML file from elsewhere adds only http(s) feeds; each skipped outline is named on
+    /// stderr with its reason, and the rest is still imported.
+    @Test func opmlImportSkipsFileFeedsAndSaysWhy() throws {
+        let folder = try Self.configFolder(["https://kept.example/feed"])
+        let opml = """
+            <?xml version="1.0"?><opml version="2.0"><body>
+            <outline text="Passwords" xmlUrl="file:/etc/passwd"/>
+            <outline text="Gadgets" xmlUrl="https://gadgets.example/rss"/>
+            </body></opml>
+            """
+        let file = try BinaryRunner.temporaryFile(opml, suffix: ".opml")
+        let run = try BinaryRunner.run(["opml", "import", file, "--config", folder + "/feeds.conf"])
+        #expect(run.status == 0)
+        #expect(run.stderr.contains("\(file): skipped \"Passwords\" (file:/etc/passwd): only http and https feeds are imported"))
+        #expect(run.stdout.contains("added 1 feeds") && run.stdout.contains("1 skipped"))
+        let text = try String(contentsOfFile: folder + "/feeds.conf", encoding: .utf8)
+        #expect(text.contains("https://gadgets.example/rss") && !text.contains("passwd"))
+    }
+
+    @Test func opmlImportSaysWhyAFileCannotBeRead() throws {
+        let folder = try Self.configFolder([])
+        let missing = try BinaryRunner.run(["opml", "import", folder + "/nothing.opml", "--config", folder + "/feeds.conf"])
+        #expect(missing.status != 0)
+        #expect(missing.stderr.contains("cannot find \(folder)/nothing.opml (no such file or folder)"))
+        let isFolder = try BinaryRunner.run(["opml", "import", folder, "--config", folder + "/feeds.conf"])
+        #expect(isFolder.stderr.contains("cannot read \(folder): it is a folder"))
     }
 }

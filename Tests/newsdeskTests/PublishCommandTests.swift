@@ -31,7 +31,8 @@ import Testing
 
     static func folder(_ server: LocalHTTPServer) throws -> String {
         let folder = try BinaryRunner.temporaryFolder()
-        var text = "[newsdesk]\nstate = \"state.sqlite\"\noutput = \"public\"\nfeed_url = \"https://news.example.org/ranked.atom\"\n"
+        var text =
+            "[newsdesk]\nstate = \"state.sqlite\"\nallow_private_networks = true\noutput = \"public\"\nfeed_url = \"https://news.example.org/ranked.atom\"\n"
         for index in 0..<6 { text += "\n[[feed]]\nurl = \"\(server.baseURL)/f\(index)\"\nname = \"Outlet \(index)\"\n" }
         try Data(text.utf8).write(to: URL(fileURLWithPath: folder + "/feeds.conf"))
         return folder
@@ -100,7 +101,7 @@ import Testing
         ])
         defer { server.stop() }
         let folder = try BinaryRunner.temporaryFolder()
-        try Data("[newsdesk]\nstate = \"s.sqlite\"\n[[feed]]\nurl = \"\(server.baseURL)/evil\"\n".utf8)
+        try Data("[newsdesk]\nstate = \"s.sqlite\"\nallow_private_networks = true\n[[feed]]\nurl = \"\(server.baseURL)/evil\"\n".utf8)
             .write(to: URL(fileURLWithPath: folder + "/feeds.conf"))
         #expect(try Self.once(folder, at: "2026-11-27T05:30:00Z").status == 0)
         let digest = try Self.read(folder + "/public/digest/latest.md")

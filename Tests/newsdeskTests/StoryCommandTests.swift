@@ -38,6 +38,7 @@ import Testing
         let config = """
             [newsdesk]
             state = "s.sqlite"
+            allow_private_networks = true
             [[feed]]
             url = "\(server.baseURL)/wire"
             [[feed]]

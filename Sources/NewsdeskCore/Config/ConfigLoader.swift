@@ -82,6 +82,14 @@ public enum ConfigLoader {
 
     /// `path` made absolute against `folder`; `~` and `~/…` are the home folder, `~user/…`
     /// that user's (as a shell reads them: a folder named `~` is never meant).
+    /// Whether `text` is an http(s) URL with a host.
+    static func httpURL(_ text: String) -> Bool {
+        guard let components = URLComponents(string: text), let scheme = components.scheme?.lowercased(),
+            scheme == "http" || scheme == "https", let host = components.host, !host.isEmpty
+        else { return false }
+        return true
+    }
+
     static func absolutePath(_ path: String, relativeTo folder: String) -> String {
         let expanded = path.hasPrefix("~") ? (path as NSString).expandingTildeInPath : path
         let joined = expanded.hasPrefix("/") ? expanded : (folder as NSString).appendingPathComponent(expanded)
@@ -215,7 +223,7 @@ private struct TableReader {
         if let path = string(table, scope, "output") { settings.output = ConfigLoader.absolutePath(path, relativeTo: folder) }
         if let title = string(table, scope, "title") { settings.title = title }
         if let url = string(table, scope, "feed_url") {
-            if Self.httpURL(url) {
+            if ConfigLoader.httpURL(url) {
                 settings.feedURL = url
             } else {
                 problem(table: scope, key: "feed_url", name: "feed_url", "not an http(s) URL: \(url)")
@@ -297,7 +305,7 @@ private struct TableReader {
             problem(
                 table: scope, key: nil, name: "\(label).url",
                 "missing: the embeddings endpoint, e.g. \"http://127.0.0.1:8080/v1/embeddings\"")
-        } else if let url, !Self.httpURL(url) {
+        } else if let url, !ConfigLoader.httpURL(url) {
             problem(table: scope, key: "url", name: "\(label).url", "not an http(s) URL: \(url)")
         }
         let model = string(table, scope, "model", label: label)
@@ -371,7 +379,7 @@ private struct TableReader {
 
     /// http(s) URLs as written; `file:` URLs made absolute against the config's folder.
     private func resolveFeedURL(_ url: String) -> String? {
-        if Self.httpURL(url) { return url }
+        if ConfigLoader.httpURL(url) { return url }
         guard url.lowercased().hasPrefix("file:") else { return nil }
         var path = String(url.dropFirst(5))
         if path.hasPrefix("//") {
@@ -381,13 +389,6 @@ private struct TableReader {
         guard !path.isEmpty else { return nil }
         let absolute = ConfigLoader.absolutePath(path.removingPercentEncoding ?? path, relativeTo: folder)
         return URL(fileURLWithPath: absolute).absoluteString
-    }
-
-    static func httpURL(_ text: String) -> Bool {
-        guard let components = URLComponents(string: text), let scheme = components.scheme?.lowercased(),
-            scheme == "http" || scheme == "https", let host = components.host, !host.isEmpty
-        else { return false }
-        return true
     }
 
     // MARK: Typed reads, each reporting its own problem

@@ -10,6 +10,20 @@ public enum OPML {
         public var tags: [String]
     }
 
+    /// An outline an import leaves out, and why.
+    public struct Skipped: Sendable, Equatable, CustomStringConvertible {
+        public var subscription: Subscription
+        public var reason: String
+
+        /// `skipped "Passwords" (file:/etc/passwd): only http and https feeds are imported`, with
+        /// the title and URL escaped, so a hostile one cannot write to the terminal.
+        public var description: String {
+            let url = Escaping.quoted(subscription.url).dropFirst().dropLast()
+            guard let title = subscription.title, !title.isEmpty else { return "skipped \(url): \(reason)" }
+            return "skipped \(Escaping.quoted(title)) (\(url)): \(reason)"
+        }
+    }
+
     /// Why an OPML file could not be read.
     public struct ReadError: Error, Sendable, CustomStringConvertible {
         public var description: String
@@ -25,6 +39,22 @@ public enum OPML {
             throw ReadError(description: "not an OPML document: no <opml> root element\(detail)")
         }
         return reader.subscriptions
+    }
+
+    /// The subscriptions an import may add, and the ones it leaves out. An OPML file comes from
+    /// elsewhere, so only http(s) feeds are taken: a `file:` one would republish any file
+    /// newsdesk can read.
+    public static func screen(_ subscriptions: [Subscription]) -> (accepted: [Subscription], skipped: [Skipped]) {
+        var accepted: [Subscription] = []
+        var skipped: [Skipped] = []
+        for subscription in subscriptions {
+            if ConfigLoader.httpURL(subscription.url) {
+                accepted.append(subscription)
+            } else {
+                skipped.append(Skipped(subscription: subscription, reason: "only http and https feeds are imported"))
+            }
+        }
+        return (accepted, skipped)
     }
 
     /// The `[[feed]]` tables to append to a config for `subscriptions`, skipping URLs it has.

@@ -30,6 +30,9 @@ public final class FeedPoller {
     private let policy: PollPolicy
     private let clock: @Sendable () -> Date
     private let random: () -> Double
+    /// Which addresses count as non-public (a test may move the line; feeds that allow private
+    /// networks are not asked).
+    var classify: AddressPolicy.Classifier = AddressPolicy.classify
 
     /// Results are stored in batches of this many feeds (one transaction each).
     static let batchSize = 200
@@ -66,15 +69,18 @@ public final class FeedPoller {
         let requests = due.map { record in
             // A 304-forever server still gets one unconditional fetch a day.
             let unconditional = record.lastFullFetch.map { start.timeIntervalSince($0) >= PollPolicy.unconditionalEvery } ?? true
-            return unconditional
+            var request =
+                unconditional
                 ? FetchRequest(url: record.fetchURL)
                 : FetchRequest(url: record.fetchURL, etag: record.etag, lastModified: record.lastModified)
+            request.allowPrivateNetworks = configs[record.url]?.allowPrivateNetworks ?? config.settings.allowPrivateNetworks
+            return request
         }
         var limits = FetchLimits()
         limits.timeout = config.settings.timeout
         limits.connectTimeout = min(config.settings.timeout, .seconds(10))
         limits.maxBody = config.settings.maxBody
-        guard let multi = CurlMulti(concurrency: config.settings.concurrency, perHost: config.settings.perHost) else {
+        guard let multi = CurlMulti(concurrency: config.settings.concurrency, perHost: config.settings.perHost, classify: classify) else {
             throw StoreError(path: store.path, message: "libcurl could not start")
         }
         let parser = FeedParser(options: .init(maxBytes: config.settings.maxBody, now: start))

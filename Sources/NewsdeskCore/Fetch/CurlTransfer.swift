@@ -8,7 +8,7 @@ public struct Redirect: Sendable, Equatable {
     public var location: String
 }
 
-/// What one HTTP(S) or file transfer brought back.
+/// What one HTTP(S) transfer (or the read of a `file:` feed) brought back.
 public struct FetchResponse: Sendable {
     /// HTTP status (0 for file://).
     public var status: Int
@@ -70,11 +70,17 @@ public struct FetchRequest: Sendable {
     public var body: [UInt8]?
     /// Extra request headers, `Name: value` (an `Accept` here replaces the feed types).
     public var headers: [String] = []
+    /// Whether the transfer may connect to loopback, private and other non-public addresses
+    /// (see ``AddressPolicy``). Off, every address connected to, on every hop, must be public,
+    /// and proxies from the environment are not used: through a proxy the address it connects
+    /// to cannot be checked.
+    public var allowPrivateNetworks = false
 
-    public init(url: String, etag: String? = nil, lastModified: String? = nil) {
+    public init(url: String, etag: String? = nil, lastModified: String? = nil, allowPrivateNetworks: Bool = false) {
         self.url = url
         self.etag = etag
         self.lastModified = lastModified
+        self.allowPrivateNetworks = allowPrivateNetworks
     }
 
     /// A POST of `body` with `headers`.
@@ -87,6 +93,12 @@ public struct FetchRequest: Sendable {
 
 /// The one Swift file that talks to libcurl: ``CurlTransfer`` configures one easy handle,
 /// ``CurlMulti`` drives many of them on one thread with the multi interface.
+///
+/// Unless the request allows private networks, two guards hold every transfer to public
+/// addresses (``AddressPolicy``): the open-socket callback refuses a non-public address before
+/// any connection is attempted, and the pre-request callback checks the address of the
+/// connection each request goes out on, a reused one included, on every hop of a redirect.
+/// Both check the address resolved, so no spelling of a host gets past them.
 ///
 /// Not `Sendable`: a transfer lives on the thread of the loop that runs it.
 final class CurlTransfer {
@@ -108,13 +120,18 @@ final class CurlTransfer {
     private var shouldStop: (() -> Bool)?
     private var headerList: UnsafeMutablePointer<curl_slist>?
     private let errorBuffer: UnsafeMutablePointer<CChar>
+    /// Why the guards refused an address, the first time they did.
+    private var refusal: String?
+    /// The range of a non-public address, nil for a public one (a test may move the line).
+    private let classify: AddressPolicy.Classifier
 
-    init?(_ request: FetchRequest, limits: FetchLimits) {
+    init?(_ request: FetchRequest, limits: FetchLimits, classify: @escaping AddressPolicy.Classifier = AddressPolicy.classify) {
         Self.globalInit
         guard let handle = curl_easy_init() else { return nil }
         self.handle = handle
         self.request = request
         self.limits = limits
+        self.classify = classify
         errorBuffer = .allocate(capacity: Int(CURL_ERROR_SIZE) + 1)
         errorBuffer.initialize(repeating: 0, count: Int(CURL_ERROR_SIZE) + 1)
         configure()
@@ -126,9 +143,11 @@ final class CurlTransfer {
         errorBuffer.deallocate()
     }
 
-    /// Fetches one URL (http, https or file) synchronously.
-    static func fetch(_ url: String, limits: FetchLimits = FetchLimits()) throws(FetchError) -> FetchResponse {
-        try fetch(FetchRequest(url: url), limits: limits)
+    /// Fetches one http(s) URL synchronously.
+    static func fetch(
+        _ url: String, limits: FetchLimits = FetchLimits(), allowPrivateNetworks: Bool = false
+    ) throws(FetchError) -> FetchResponse {
+        try fetch(FetchRequest(url: url, allowPrivateNetworks: allowPrivateNetworks), limits: limits)
     }
 
     /// Makes one request synchronously. `shouldStop` is asked about once a second while it
@@ -157,11 +176,9 @@ final class CurlTransfer {
     }
 
     private func configure() {
-        let url = request.url
-        // file:// only for the URL the config names; redirects only ever to http(s).
-        let scheme = url.split(separator: ":", maxSplits: 1).first?.lowercased() ?? ""
-        nd_easy_setopt_string(handle, CURLOPT_URL, url)
-        nd_easy_setopt_string(handle, CURLOPT_PROTOCOLS_STR, scheme == "file" ? "file" : "http,https")
+        // Local files are read by LocalFeedFile, never by libcurl; redirects only ever to http(s).
+        nd_easy_setopt_string(handle, CURLOPT_URL, request.url)
+        nd_easy_setopt_string(handle, CURLOPT_PROTOCOLS_STR, "http,https")
         nd_easy_setopt_string(handle, CURLOPT_REDIR_PROTOCOLS_STR, "http,https")
         nd_easy_setopt_long(handle, CURLOPT_FOLLOWLOCATION, 1)
         nd_easy_setopt_long(handle, CURLOPT_MAXREDIRS, limits.maxRedirects)
@@ -189,6 +206,7 @@ final class CurlTransfer {
         if let lastModified = request.lastModified { headerList = curl_slist_append(headerList, "If-Modified-Since: \(lastModified)") }
         if let headerList { nd_easy_setopt_slist(handle, CURLOPT_HTTPHEADER, headerList) }
         let me = Unmanaged.passUnretained(self).toOpaque()
+        if !request.allowPrivateNetworks { guardAddresses(me) }
         nd_easy_setopt_pointer(handle, CURLOPT_PRIVATE, me)
         nd_easy_setopt_pointer(handle, CURLOPT_WRITEDATA, me)
         nd_easy_setopt_write(handle, CURLOPT_WRITEFUNCTION) { data, size, count, userdata in
@@ -214,6 +232,36 @@ final class CurlTransfer {
             }
             return length
         }
+    }
+
+    /// Installs the two guards that refuse non-public addresses, and turns off proxies from
+    /// the environment (which would make the proxy's address the only one seen).
+    private func guardAddresses(_ me: UnsafeMutableRawPointer) {
+        nd_easy_setopt_string(handle, CURLOPT_PROXY, "")
+        nd_easy_setopt_pointer(handle, CURLOPT_OPENSOCKETDATA, me)
+        nd_easy_setopt_opensocket(handle) { userdata, _, address in
+            guard let userdata, let address else { return CURL_SOCKET_BAD }
+            let transfer = Unmanaged<CurlTransfer>.fromOpaque(userdata).takeUnretainedValue()
+            let ip = IPAddress(nd_curl_sockaddr(address), length: Int(address.pointee.addrlen))
+            return transfer.permits(ip) ? nd_open_socket(address) : CURL_SOCKET_BAD
+        }
+        nd_easy_setopt_pointer(handle, CURLOPT_PREREQDATA, me)
+        nd_easy_setopt_prereq(handle) { userdata, primaryIP, _, _, _ in
+            guard let userdata, let primaryIP else { return CURL_PREREQFUNC_ABORT }
+            let transfer = Unmanaged<CurlTransfer>.fromOpaque(userdata).takeUnretainedValue()
+            return transfer.permits(IPAddress(String(cString: primaryIP))) ? CURL_PREREQFUNC_OK : CURL_PREREQFUNC_ABORT
+        }
+    }
+
+    /// Whether `address` is public; when not, the refusal is kept for the error.
+    private func permits(_ address: IPAddress?) -> Bool {
+        guard let address else {
+            refusal = refusal ?? "refused to connect to an address that is neither IPv4 nor IPv6"
+            return false
+        }
+        guard let range = classify(address) else { return true }
+        refusal = refusal ?? AddressPolicy.refusal(address, range)
+        return false
     }
 
     /// One raw header line: a status line starts a new response (a redirect's, or the final
@@ -248,6 +296,7 @@ final class CurlTransfer {
         if overCap || code == CURLE_FILESIZE_EXCEEDED {
             return .failure(FetchError(url: url, message: "response larger than max_body (\(limits.maxBody) bytes)", tooLarge: true))
         }
+        if let refusal, code != CURLE_OK { return .failure(FetchError(url: url, message: refusal)) }
         if code == CURLE_ABORTED_BY_CALLBACK {
             return .failure(FetchError(url: url, message: "stopped before an answer came", stopped: true))
         }
@@ -256,6 +305,10 @@ final class CurlTransfer {
             var message = detail.isEmpty ? String(cString: curl_easy_strerror(code)) : detail
             if code == CURLE_TOO_MANY_REDIRECTS { message = "redirect loop or too many redirects: \(message)" }
             if code == CURLE_UNSUPPORTED_PROTOCOL { message = "redirect or URL to a protocol other than http(s) refused: \(message)" }
+            // libcurl 7.88 keeps at most 100 kB of one response's headers and says only "Out of memory" past it.
+            if code == CURLE_OUT_OF_MEMORY || detail.hasPrefix("Too large response headers") {
+                message = "a response header is larger than libcurl accepts (100 kB), or memory ran out: \(message)"
+            }
             return .failure(FetchError(url: url, message: message))
         }
         var status = 0
@@ -289,11 +342,13 @@ final class CurlMulti {
     private let multi: UnsafeMutableRawPointer
     private let concurrency: Int
     private let perHost: Int
+    private let classify: AddressPolicy.Classifier
 
-    init?(concurrency: Int, perHost: Int) {
+    init?(concurrency: Int, perHost: Int, classify: @escaping AddressPolicy.Classifier = AddressPolicy.classify) {
         CurlTransfer.globalInit
         guard let multi = curl_multi_init() else { return nil }
         self.multi = multi
+        self.classify = classify
         self.concurrency = max(1, concurrency)
         self.perHost = max(1, perHost)
         nd_multi_setopt_long(multi, CURLMOPT_MAX_HOST_CONNECTIONS, self.perHost)
@@ -302,8 +357,9 @@ final class CurlMulti {
     deinit { curl_multi_cleanup(multi) }
 
     /// Runs `requests` to completion, calling `completed` (on this thread) as each finishes.
-    /// When `shouldStop` turns true (checked at least once a second) the transfers still
-    /// running are abandoned without a report, and `run` returns.
+    /// `file:` requests are read first, one by one by ``LocalFeedFile``, outside libcurl's
+    /// loop. When `shouldStop` turns true (checked at least once a second, and between files)
+    /// the requests still waiting or running are abandoned without a report, and `run` returns.
     func run(
         _ requests: [FetchRequest], limits: FetchLimits, shouldStop: () -> Bool = { false },
         completed: (Int, Result<FetchResponse, FetchError>) -> Void
@@ -312,6 +368,11 @@ final class CurlMulti {
         var queues: [String: [Int]] = [:]
         var hosts: [String] = []
         for (index, request) in requests.enumerated() {
+            if LocalFeedFile.isFileURL(request.url) {
+                if shouldStop() { return }
+                completed(index, Result { () throws(FetchError) in try LocalFeedFile.fetch(request.url, limits: limits) })
+                continue
+            }
             let host = Self.host(of: request.url)
             if queues[host] == nil { hosts.append(host) }
             queues[host, default: []].append(index)
@@ -338,7 +399,7 @@ final class CurlMulti {
                 }
                 idle = 0
                 cursor += 1
-                guard let transfer = CurlTransfer(requests[index], limits: limits) else {
+                guard let transfer = CurlTransfer(requests[index], limits: limits, classify: classify) else {
                     completed(index, .failure(FetchError(url: requests[index].url, message: "libcurl could not create a transfer")))
                     continue
                 }

@@ -59,9 +59,11 @@ public struct EmbeddingClient: Sendable {
         limits.maxBody = 64 << 20
         limits.maxRedirects = 0
         let response: FetchResponse
+        // The endpoint is the operator's own (most often on 127.0.0.1), not a feed's.
+        var post = FetchRequest(post: settings.url, body: Array(body), headers: headers)
+        post.allowPrivateNetworks = true
         do {
-            response = try CurlTransfer.fetch(
-                FetchRequest(post: settings.url, body: Array(body), headers: headers), limits: limits, shouldStop: shouldStop)
+            response = try CurlTransfer.fetch(post, limits: limits, shouldStop: shouldStop)
         } catch {
             throw EmbeddingError("\(settings.url): \(error.message)", stopped: error.stopped)
         }

@@ -69,6 +69,30 @@ import Testing
         #expect(back[0].title == "World <news>" && back[0].tags == ["world", "daily"])
     }
 
+    /// An OPML file is not trusted as the config is: its `file:` feeds (and anything else not
+    /// http(s)) are skipped, each with its reason, and the rest imported.
+    @Test func onlyHTTPFeedsAreImportedAndEachSkippedOneIsNamed() throws {
+        let document = """
+            <opml version="2.0"><body>
+            <outline text="Passwords" xmlUrl="file:/etc/passwd"/>
+            <outline text="State" xmlUrl="file:///var/lib/newsdesk/newsdesk.sqlite"/>
+            <outline xmlUrl="gopher://old.example/feed"/>
+            <outline text="Sneaky&#10;line" xmlUrl="ftp://x.example/f&#10;ok"/>
+            <outline text="Fine" xmlUrl="https://fine.example/rss"/>
+            <outline text="Plain" xmlUrl="HTTP://plain.example/rss"/>
+            </body></opml>
+            """
+        let (accepted, skipped) = OPML.screen(try OPML.subscriptions(in: Array(document.utf8)))
+        #expect(accepted.map(\.url) == ["https://fine.example/rss", "HTTP://plain.example/rss"])
+        #expect(
+            skipped.map(\.description) == [
+                "skipped \"Passwords\" (file:/etc/passwd): only http and https feeds are imported",
+                "skipped \"State\" (file:///var/lib/newsdesk/newsdesk.sqlite): only http and https feeds are imported",
+                "skipped gopher://old.example/feed: only http and https feeds are imported",
+                "skipped \"Sneaky\\nline\" (ftp://x.example/f\\nok): only http and https feeds are imported",
+            ])
+    }
+
     @Test func somethingElseIsNotOPML() {
         #expect(throws: OPML.ReadError.self) { try OPML.subscriptions(in: Array("<rss><channel/></rss>".utf8)) }
     }

@@ -104,6 +104,32 @@ import Testing
         #expect(try harness.items(0).count == 1)
     }
 
+    /// Three permanent redirects to a refused address are three failed fetches: the feed
+    /// stays where it was and the target never sees a request. The policy here takes
+    /// 127.0.0.1 for public and every IPv6 address for loopback, so the redirect to the same
+    /// server's IPv4-mapped address is the refused hop; a feed that allows private networks
+    /// moves as before.
+    @Test func permanentRedirectsToARefusedAddressNeverMoveTheFeed() throws {
+        let target = try LocalHTTPServer(routes: ["/secret": .init(body: rssFeed([("s", "Internal")]))])
+        defer { target.stop() }
+        let moved = "http://[::ffff:127.0.0.1]:\(target.port)/secret"
+        let server = try LocalHTTPServer(routes: ["/old": .init(status: 301, headers: ["Location": moved])])
+        defer { server.stop() }
+        let refused = try PollHarness(server: server, feeds: ["/old"], settings: "allow_private_networks = false")
+        let allowed = try PollHarness(
+            server: server, feeds: ["/old"], settings: "allow_private_networks = false", feedExtra: "allow_private_networks = true")
+        let policy: AddressPolicy.Classifier = { $0.isIPv4 ? nil : .loopback }
+        for _ in 1...3 {
+            #expect(try refused.poll(classify: policy).failed == 1)
+            _ = try allowed.poll(classify: policy)
+        }
+        #expect(try refused.record().fetchURL == server.baseURL + "/old")
+        #expect(try refused.record().error?.hasPrefix("refused to connect to ::ffff:127.0.0.1 (a loopback address)") == true)
+        #expect(try refused.items().isEmpty)
+        #expect(target.received.count == 3)  // the allowed feed's three fetches only
+        #expect(try allowed.record().fetchURL == moved)
+    }
+
     @Test func goneStopsPollingForGood() throws {
         let server = try LocalHTTPServer(routes: ["/gone": .init(status: 410)])
         defer { server.stop() }

@@ -32,11 +32,13 @@ struct PollHarness {
     let store: StateStore
     let clock = TestClock()
 
-    /// `feeds` are paths on `server` (or full URLs); `settings` is extra TOML for [newsdesk].
+    /// `feeds` are paths on `server` (or full URLs); `settings` is extra TOML for [newsdesk],
+    /// where private networks are allowed unless it says otherwise.
     init(server: LocalHTTPServer?, feeds: [String], settings: String = "", feedExtra: String = "") throws {
         folder = FileManager.default.temporaryDirectory.appendingPathComponent("newsdesk-poll-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         var text = "[newsdesk]\nstate = \"state.sqlite\"\npoll_interval = \"30m\"\n\(settings)\n"
+        if !settings.contains("allow_private_networks") { text += "allow_private_networks = true\n" }
         for feed in feeds {
             let url = feed.contains(":") ? feed : (server?.baseURL ?? "") + feed
             text += "\n[[feed]]\nurl = \"\(url)\"\n\(feedExtra)\n"
@@ -45,13 +47,14 @@ struct PollHarness {
         store = try StateStore(path: config.settings.state)
     }
 
-    func poll(all: Bool = true) throws -> PollSummary {
+    /// One cycle; `classify` replaces the address policy.
+    func poll(all: Bool = true, classify: AddressPolicy.Classifier? = nil) throws -> PollSummary {
         let clock = self.clock
-        return try FeedPoller(
+        let poller = FeedPoller(
             config: config, store: store, logger: Logger(label: "test") { _ in SwiftLogNoOpLogHandler() }, clock: { clock.now },
-            random: { 0.5 }
-        )
-        .poll(all: all)
+            random: { 0.5 })
+        if let classify { poller.classify = classify }
+        return try poller.poll(all: all)
     }
 
     func record(_ index: Int = 0) throws -> FeedRecord {

@@ -45,6 +45,7 @@ import Testing
         let text = """
             [newsdesk]
             state = "state.sqlite"
+            allow_private_networks = true
 
             [[feed]]
             url = "\(server.baseURL)/a"
