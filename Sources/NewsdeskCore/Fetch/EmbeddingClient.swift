@@ -108,8 +108,11 @@ public struct EmbeddingClient: Sendable {
     /// The key, read at each request (so a rotated key is picked up), trimmed; nil when none is set.
     private func apiKey() throws(EmbeddingError) -> String? {
         if let path = settings.apiKeyFile {
-            guard let data = FileManager.default.contents(atPath: path) else {
-                throw EmbeddingError("cannot read the API key file \(path)")
+            let data: Data
+            do {
+                data = try FileReading.contents(of: path)
+            } catch {
+                throw EmbeddingError("the API key file: \(error.description)")
             }
             let key = String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
             guard !key.isEmpty, !key.contains(where: \.isNewline) else {
