@@ -43,8 +43,13 @@ struct Stories: ParsableCommand {
                     "id": entry.story.id, "title": entry.story.title, "link": entry.story.link ?? NSNull(),
                     "score": entry.score.total, "red": entry.score.total >= red, "explanation": entry.score.summary,
                     "independent": entry.story.independent,
+                    // The feed as `atom:source` names it: its id, and its URL without credentials or
+                    // query (this output is pasted and piped; the config is where the URL is whole).
                     "sources": entry.story.sources.map { source -> [String: Any] in
-                        ["name": source.name, "url": source.feedURL, "link": source.link ?? NSNull()]
+                        [
+                            "name": source.name, "url": PublicFeedURL.redacted(source.feedURL),
+                            "source_id": PublicFeedURL.sourceID(source.feedURL), "link": source.link ?? NSNull(),
+                        ]
                     },
                     "breakdown": entry.score.jsonObject, "first_seen": FeedDate.rfc3339(entry.story.firstSeen),
                     "last_updated": FeedDate.rfc3339(entry.story.lastUpdated),
