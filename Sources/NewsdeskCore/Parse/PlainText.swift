@@ -25,7 +25,7 @@ public enum PlainText {
     /// Only the start of a very long text is looked at: what lies past a few times the cap is
     /// never shown, and leaves an ellipsis.
     public static func clean(_ text: String, limit: Int) -> String {
-        let room = limit * 8 + 64
+        let room = min(limit, 1 << 40) * 8 + 64
         guard text.utf8.count > room, let end = UTF8Text.withBytes(text, { UTF8Text.indexOfScalar(room, in: $0) }) else {
             return cut(visible(text), to: limit)
         }
