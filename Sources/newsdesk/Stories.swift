@@ -31,7 +31,8 @@ struct Stories: ParsableCommand {
         do {
             let desk = StoryDesk(config: config, store: store)
             try desk.update()
-            ranked = try desk.ranking(now: Date(), window: span, top: top)
+            // As it would be published: its texts cleaned and cut, no link that gives a secret away.
+            ranked = try desk.ranking(now: Date(), window: span, top: top).map(PublishedText(config.settings).story)
         } catch {
             Console.error(error.description)
             throw ExitCode(3)

@@ -7,16 +7,17 @@
 /// again here for items stored before that (or under larger caps), for feed names from the
 /// config and the database, and because a rule at the last step before the public folder is
 /// one nothing upstream can bypass.
-struct PublishedText {
-    var maxTitleChars: Int
-    var maxExcerptChars: Int
+public struct PublishedText: Sendable {
+    public var maxTitleChars: Int
+    public var maxExcerptChars: Int
 
-    init(_ settings: Settings) {
+    public init(_ settings: Settings) {
         maxTitleChars = settings.maxTitleChars
         maxExcerptChars = settings.maxExcerptChars
     }
 
-    func story(_ ranked: RankedStory) -> RankedStory {
+    /// `ranked` with everything in its story as it may be published.
+    public func story(_ ranked: RankedStory) -> RankedStory {
         var ranked = ranked
         var story = ranked.story
         story.title = nonEmpty(title(story.title)) ?? "(untitled)"
