@@ -41,6 +41,8 @@ public enum PlainText {
         // Printable ASCII has nothing to remove: most titles end here.
         if text.utf8.allSatisfy({ $0 &- 0x20 < 0x5F }) { return text }
         let scalars = text.unicodeScalars
+        // Nor has text in any script without joiners, selectors, tags or controls.
+        if scalars.allSatisfy({ kind($0) == .character }) { return text }
         var out = String.UnicodeScalarView()
         var changed = false
         var last: Unicode.Scalar?  // the last scalar kept
