@@ -34,26 +34,25 @@ public enum PublicFeedURL {
     }
 
     /// The pieces of `url` that would give its secrets away if a published link carried them:
-    /// its user name and password together, a password of four characters or more, the whole
-    /// query, and each query value of eight characters or more (shorter ones, such as `page=2`,
-    /// are not tokens and would match innocent links).
+    /// its user information (`user:password@`), a password of eight characters or more, and
+    /// each query value of eight characters or more with letters and digits in it, as tokens
+    /// have. Shorter or plainer values (`page=2`, `format=feedburner`) are no secrets and would
+    /// match innocent links.
     public static func secrets(of url: String) -> [String] {
         let parts = Parts(url)
         var found: [String] = []
         if let userinfo = parts.userinfo, !userinfo.isEmpty {
             found.append(userinfo + "@")
-            if let colon = userinfo.firstIndex(of: ":"), userinfo.distance(from: colon, to: userinfo.endIndex) > 4 {
+            if let colon = userinfo.firstIndex(of: ":"), userinfo.distance(from: colon, to: userinfo.endIndex) > 8 {
                 found.append(String(userinfo[userinfo.index(after: colon)...]))
             }
         }
-        if let question = parts.rest.firstIndex(of: "?") {
-            let query = parts.rest[parts.rest.index(after: question)...].prefix { $0 != "#" }
-            if !query.isEmpty { found.append(String(query)) }
-            for pair in query.split(separator: "&") {
-                guard let equals = pair.firstIndex(of: "=") else { continue }
-                let value = pair[pair.index(after: equals)...]
-                if value.count >= 8 { found.append(String(value)) }
-            }
+        guard let question = parts.rest.firstIndex(of: "?") else { return found }
+        let query = parts.rest[parts.rest.index(after: question)...].prefix { $0 != "#" }
+        for pair in query.split(separator: "&") {
+            guard let equals = pair.firstIndex(of: "=") else { continue }
+            let value = pair[pair.index(after: equals)...]
+            if value.count >= 8, value.contains(where: \.isLetter), value.contains(where: \.isNumber) { found.append(String(value)) }
         }
         return found
     }

@@ -25,9 +25,9 @@ import Testing
         #expect(PublicFeedURL.link("https://bob@host.example/feed") == nil)
         let id = PublicFeedURL.sourceID(url)
         #expect(id.hasPrefix("urn:newsdesk:feed:") && id.count == "urn:newsdesk:feed:".count + 32)
-        for secret in ["alice", "hunter2", "abc123secret", "token", "8080"] { #expect(!id.contains(secret)) }
-        #expect(
-            PublicFeedURL.secrets(of: url) == ["alice:hunter2-pw@", "hunter2-pw", "token=abc123secret&page=2", "abc123secret"])
+        for secret in ["alice", "hunter2", "abc123secret", "token"] { #expect(!id.contains(secret)) }
+        #expect(PublicFeedURL.secrets(of: url) == ["alice:hunter2-pw@", "hunter2-pw", "abc123secret"])
+        #expect(PublicFeedURL.secrets(of: "https://me:news@x.example/?format=feedburner&id=12345678") == ["me:news@"])
         // A password in the user information is the last "@" before the path: an "@" in the
         // password does not end it, and one in the path or query is no user information.
         #expect(PublicFeedURL.redacted("https://me:p@ss@host.example/a") == "https://host.example/a")
