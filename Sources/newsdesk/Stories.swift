@@ -31,7 +31,8 @@ struct Stories: ParsableCommand {
         do {
             let desk = StoryDesk(config: config, store: store)
             try desk.update()
-            ranked = try desk.ranking(now: Date(), window: span, top: top)
+            // As it would be published: its texts cleaned and cut, no link that gives a secret away.
+            ranked = try desk.ranking(now: Date(), window: span, top: top).map(PublishedText(config.settings).story)
         } catch {
             Console.error(error.description)
             throw ExitCode(3)
@@ -43,8 +44,13 @@ struct Stories: ParsableCommand {
                     "id": entry.story.id, "title": entry.story.title, "link": entry.story.link ?? NSNull(),
                     "score": entry.score.total, "red": entry.score.total >= red, "explanation": entry.score.summary,
                     "independent": entry.story.independent,
+                    // The feed as `atom:source` names it: its id, and its URL without credentials or
+                    // query (this output is pasted and piped; the config is where the URL is whole).
                     "sources": entry.story.sources.map { source -> [String: Any] in
-                        ["name": source.name, "url": source.feedURL, "link": source.link ?? NSNull()]
+                        [
+                            "name": source.name, "url": PublicFeedURL.redacted(source.feedURL),
+                            "source_id": PublicFeedURL.sourceID(source.feedURL), "link": source.link ?? NSNull(),
+                        ]
                     },
                     "breakdown": entry.score.jsonObject, "first_seen": FeedDate.rfc3339(entry.story.firstSeen),
                     "last_updated": FeedDate.rfc3339(entry.story.lastUpdated),

@@ -94,15 +94,36 @@ import Testing
         #expect(next.contains("Lifeboat crew rescues stranded kayakers") && !next.contains("Regatta"))
     }
 
+    /// Bidi controls, zero-width characters and other invisible format controls (UTF-8 in the
+    /// feed as it is): none may reach an output.
+    static let invisible: [Character] =
+        ["\u{202A}", "\u{202B}", "\u{202C}", "\u{202D}", "\u{202E}", "\u{2066}", "\u{2067}", "\u{2068}", "\u{2069}"]
+        + ["\u{200B}", "\u{200D}", "\u{200E}", "\u{200F}", "\u{2060}", "\u{2061}", "\u{2064}", "\u{FEFF}", "\u{061C}"]
+        + ["\u{180E}", "\u{00AD}", "\u{2028}", "\u{2029}", "\u{E0041}"]
+
     @Test func hostileTitlesAndLinksCannotBreakTheOutputs() throws {
         let title = "Evil | [x](javascript:alert(1)) *b* _u_ `c` 1 &lt; 2 &gt; 0 &lt;script&gt;alert(1)&lt;/script&gt; # h"
-        let server = try LocalHTTPServer(routes: [
-            "/evil": .init(text: Self.rss(title, link: "javascript:alert(1)", extra: [("Second\nline | pipe", "https://ok.example/a(b)")]))
-        ])
+        let persian = "می\u{200C}خواهم بدانم"
+        let controls = "Con" + Self.invisible.map(String.init).joined(separator: "t") + "rols"
+        let extra = [
+            ("Second\nline | pipe", "https://ok.example/a(b)"), ("\u{202E}gnp.exe", "https://ok.example/spoof\u{202E}fdp"),
+            (controls, "https://ok.example/controls"), (persian, "https://ok.example/persian"),
+        ]
+        let server = try LocalHTTPServer(routes: ["/evil": .init(text: Self.rss(title, link: "javascript:alert(1)", extra: extra))])
         defer { server.stop() }
         let folder = try BinaryRunner.temporaryFolder()
-        try Data("[newsdesk]\nstate = \"s.sqlite\"\nallow_private_networks = true\n[[feed]]\nurl = \"\(server.baseURL)/evil\"\n".utf8)
-            .write(to: URL(fileURLWithPath: folder + "/feeds.conf"))
+        try Data(
+            """
+            [newsdesk]
+            state = "s.sqlite"
+            allow_private_networks = true
+            per_source_top = 10
+            [[feed]]
+            url = "\(server.baseURL)/evil"
+            name = "Out\u{202E}let\u{200B}"
+
+            """.utf8
+        ).write(to: URL(fileURLWithPath: folder + "/feeds.conf"))
         #expect(try Self.once(folder, at: "2026-11-27T05:30:00Z").status == 0)
         let digest = try Self.read(folder + "/public/digest/latest.md")
         #expect(!digest.contains("<script>") && !digest.contains("](javascript:"))
@@ -114,9 +135,28 @@ import Testing
             #expect(unescaped.count == 4, "\(row)")
         }
         let ranked = try Self.atom(folder + "/public/ranked.atom")
-        #expect(ranked.items.count == 2)
+        #expect(ranked.items.count == 5)
         #expect(ranked.items.contains { $0.title?.hasPrefix("Evil | [x](javascript:alert(1))") == true && $0.link == nil })
         #expect(!(try Self.read(folder + "/public/ranked.atom")).contains("href=\"javascript:"))
+
+        // Invisible controls: gone from titles, names and link texts, percent-encoded in links;
+        // the ZWNJ that Persian spelling needs stays.
+        let files = ["ranked.atom", "digest/latest.md"]
+        for file in files {
+            let bytes = try Data(contentsOf: URL(fileURLWithPath: folder + "/public/" + file))
+            for control in Self.invisible {
+                #expect(
+                    bytes.range(of: Data(String(control).utf8)) == nil,
+                    "\(file) has U+\(String(control.unicodeScalars.first!.value, radix: 16))")
+            }
+        }
+        #expect(ranked.items.contains { $0.title == "gnp.exe" && $0.link == "https://ok.example/spoof%E2%80%AEfdp" })
+        // The line and paragraph separators are white space: the title keeps a space for each.
+        let expected = "Con" + String(repeating: "t", count: Self.invisible.count - 1) + "rols"
+        #expect(ranked.items.contains { $0.title?.replacingOccurrences(of: " ", with: "") == expected })
+        #expect(ranked.items.contains { $0.title == persian })
+        #expect(digest.contains("[gnp.exe](https://ok.example/spoof%E2%80%AEfdp)") && digest.contains(persian))
+        #expect(digest.contains("- [Outlet](") && !digest.contains("Out let"))
     }
 
     @Test func aKillDuringPublishingLeavesThePreviousFilesIntact() throws {

@@ -83,7 +83,10 @@ public final class FeedPoller {
         guard let multi = CurlMulti(concurrency: config.settings.concurrency, perHost: config.settings.perHost, classify: classify) else {
             throw StoreError(path: store.path, message: "libcurl could not start")
         }
-        let parser = FeedParser(options: .init(maxBytes: config.settings.maxBody, now: start))
+        let parser = FeedParser(
+            options: .init(
+                maxBytes: config.settings.maxBody, now: start, maxTitleChars: config.settings.maxTitleChars,
+                maxExcerptChars: config.settings.maxExcerptChars))
         let posts = try store.datedPosts(since: start.addingTimeInterval(-7 * 86_400), until: start)
         var batch: [(FeedRecord, [FeedItem]?)] = []
         var storeError: StoreError?

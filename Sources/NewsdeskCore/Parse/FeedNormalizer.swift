@@ -2,13 +2,21 @@ import Foundation
 
 /// Turns what a feed said (`RawFeed`) into what Newsdesk uses (`Feed`): plain-text titles,
 /// sanitized HTML, absolute links, UTC dates, one identity per item.
+///
+/// Plain texts (feed and item titles, author names, categories, excerpts) lose their invisible
+/// controls and are cut to their caps here (``PlainText``), so that the database never holds a
+/// 4 MB title; an item's identity is still derived from its title as the feed gave it.
 struct FeedNormalizer {
     /// Dates further ahead of this than a day are reported, not trusted.
     let now: Date
+    /// Titles, author names and categories are cut to this many characters (`max_title_chars`).
+    var maxTitleChars = 300
+    /// Excerpts are cut to this many characters (`max_excerpt_chars`).
+    var maxExcerptChars = 280
 
     func normalize(_ raw: RawFeed, format: FeedFormat, warnings: [String]) -> Feed {
         var feed = Feed(format: format, warnings: warnings)
-        feed.title = raw.title.map(plainText).flatMap(nonEmpty)
+        feed.title = raw.title.map(plainText).map(title).flatMap(nonEmpty)
         feed.link = alternate(raw.links)
         feed.selfLink = raw.links.first(where: { $0.rel == "self" }).map(resolve)
         feed.subtitle = raw.subtitle.map(html).flatMap(nonEmpty)
@@ -26,7 +34,8 @@ struct FeedNormalizer {
     private func item(from raw: RawItem, warnings: inout [String]) -> FeedItem {
         var item = FeedItem()
         item.guid = raw.guid
-        item.title = (raw.title ?? raw.mediaTitle).map(plainText).flatMap(nonEmpty)
+        let title = (raw.title ?? raw.mediaTitle).map(plainText).flatMap(nonEmpty)
+        item.title = title.map(self.title).flatMap(nonEmpty)
         item.link = alternate(raw.links) ?? raw.contentSource.map(resolve)
         if item.link == nil, raw.guidIsPermaLink, let guid = raw.guid, guid.hasPrefix("http://") || guid.hasPrefix("https://") {
             item.link = guid
@@ -38,8 +47,8 @@ struct FeedNormalizer {
             if isPublished { item.published = trusted } else { item.updated = trusted }
             if future { item.futureDate = text }
         }
-        item.authors = unique(raw.authors.map(Self.authorName).filter { !$0.isEmpty })
-        item.categories = unique(raw.categories.map { UTF8Text.fold($0) }.filter { !$0.isEmpty })
+        item.authors = unique(raw.authors.map { self.title(Self.authorName($0)) }.filter { !$0.isEmpty })
+        item.categories = unique(raw.categories.map { self.title(UTF8Text.fold($0)) }.filter { !$0.isEmpty })
         // The excerpt comes from the summary, else the content, in the pass that sanitizes it.
         var excerpt: String?
         if let source = raw.summary ?? raw.mediaDescription {
@@ -52,7 +61,7 @@ struct FeedNormalizer {
             item.content = nonEmpty(html)
             if excerpt == nil, item.content != nil { excerpt = text }
         }
-        item.excerpt = excerpt.flatMap(nonEmpty)
+        item.excerpt = excerpt.map(PlainText.visible).flatMap(nonEmpty)
         var seen: Set<String> = []
         item.enclosures = raw.enclosures.compactMap { link in
             let url = resolve(link)
@@ -65,9 +74,7 @@ struct FeedNormalizer {
         item.commentsLink = raw.comments.map(resolve)
         item.commentCount = raw.commentCount.flatMap { Int($0) }
         item.duration = raw.duration.flatMap(Self.seconds)
-        item.identity = Self.identity(
-            guid: raw.guid, link: item.link, title: item.title,
-            date: raw.published ?? raw.updated)
+        item.identity = Self.identity(guid: raw.guid, link: item.link, title: title, date: raw.published ?? raw.updated)
         return item
     }
 
@@ -116,6 +123,9 @@ struct FeedNormalizer {
         return (date, false)
     }
 
+    /// A title (or name) as kept: invisible controls removed, cut to `maxTitleChars`.
+    private func title(_ text: String) -> String { PlainText.clean(text, limit: maxTitleChars) }
+
     func plainText(_ text: RawText) -> String {
         text.value.withUnsafeBufferPointer { bytes in
             switch text.kind {
@@ -137,10 +147,11 @@ struct FeedNormalizer {
             case .text:
                 let plain = UTF8Text.trimmed(bytes)
                 return (
-                    HTMLSanitizer.escapeText(plain), excerpt ? UTF8Text.withBytes(plain) { HTMLSanitizer.excerpt(plainText: $0) } : ""
+                    HTMLSanitizer.escapeText(plain),
+                    excerpt ? UTF8Text.withBytes(plain) { HTMLSanitizer.excerpt(plainText: $0, limit: maxExcerptChars) } : ""
                 )
             case .html, .xhtml:
-                return HTMLSanitizer.sanitize(bytes, base: text.base, excerptLimit: excerpt ? 280 : 0)
+                return HTMLSanitizer.sanitize(bytes, base: text.base, excerptLimit: excerpt ? maxExcerptChars : 0)
             }
         }
     }

@@ -13,10 +13,17 @@ public struct FeedParser: Sendable {
         public var maxBytes: Int
         /// The clock dates are checked against ("more than a day in the future").
         public var now: Date
+        /// Feed and item titles, author names and categories are cut to this many characters
+        /// (default 300, as `max_title_chars`).
+        public var maxTitleChars: Int
+        /// Excerpts are cut to this many characters (default 280, as `max_excerpt_chars`).
+        public var maxExcerptChars: Int
 
-        public init(maxBytes: Int = 16 << 20, now: Date = Date()) {
+        public init(maxBytes: Int = 16 << 20, now: Date = Date(), maxTitleChars: Int = 300, maxExcerptChars: Int = 280) {
             self.maxBytes = maxBytes
             self.now = now
+            self.maxTitleChars = maxTitleChars
+            self.maxExcerptChars = maxExcerptChars
         }
     }
 
@@ -39,7 +46,7 @@ public struct FeedParser: Sendable {
         // JSON rather than markup: the first non-space byte opens an object.
         if first == UInt8(ascii: "{") {
             let (raw, format) = try JSONFeedReader.read(decoded.bytes, documentURL: url)
-            var feed = FeedNormalizer(now: options.now).normalize(raw, format: format, warnings: decoded.warnings)
+            var feed = normalizer.normalize(raw, format: format, warnings: decoded.warnings)
             feed.encoding = decoded.encoding
             return feed
         }
@@ -86,9 +93,13 @@ public struct FeedParser: Sendable {
             warnings.append(
                 "\(builder.truncatedFields) elements had more than \(builder.maxFieldBytes) bytes of text; the rest was dropped")
         }
-        var feed = FeedNormalizer(now: options.now).normalize(raw, format: format, warnings: warnings)
+        var feed = normalizer.normalize(raw, format: format, warnings: warnings)
         feed.encoding = decoded.encoding
         return feed
+    }
+
+    private var normalizer: FeedNormalizer {
+        FeedNormalizer(now: options.now, maxTitleChars: options.maxTitleChars, maxExcerptChars: options.maxExcerptChars)
     }
 
     /// A few words on what a body that is not XML looks like.

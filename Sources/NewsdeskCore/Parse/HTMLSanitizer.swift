@@ -55,25 +55,12 @@ enum HTMLSanitizer {
         return writer.excerpt
     }
 
-    /// Folded text (as `TextWriter` gathers it) cut to `limit` scalars at a word, with an ellipsis
-    /// when anything was left out.
+    /// Folded text (as `TextWriter` gathers it) cut to `limit` scalars at a word (else where a
+    /// character ends), with an ellipsis when anything was left out.
     fileprivate static func cutExcerpt(_ text: UnsafeBufferPointer<UInt8>, unread: Bool, limit: Int) -> String {
         // Counted on the decoded text: a stray byte of invalid UTF-8 becomes a U+FFFD of its own
-        // (counting the raw bytes let such input run past the limit; found by fuzzing). A String's
-        // UTF-8 is valid, so its scalars are its bytes that are not continuation bytes.
-        var decoded = String(decoding: text, as: UTF8.self)
-        // Where the text is cut (at the last space before the limit), or nil when it all fits.
-        let end: Int? = decoded.withUTF8 { bytes in
-            guard let cut = UTF8Text.indexOfScalar(limit, in: bytes) ?? (unread ? bytes.count : nil) else { return nil }
-            var space = cut
-            while space > 0, bytes[space - 1] != 0x20 { space -= 1 }
-            return space > 0 ? space - 1 : cut
-        }
-        guard let end else { return decoded }
-        // A prefix of a valid String on a scalar boundary: copied, not validated again.
-        var kept = String(decoded.utf8.prefix(end)) ?? decoded
-        kept.append("…")
-        return kept
+        // (counting the raw bytes let such input run past the limit; found by fuzzing).
+        PlainText.cut(String(decoding: text, as: UTF8.self), to: limit, atWord: true, more: unread)
     }
 
     static func escapeText(_ text: some StringProtocol) -> String {

@@ -19,7 +19,7 @@ public struct AtomDocument: Sendable {
     public var isArchive = false
     public var previousArchive: String?
     public var current = "ranked.atom"
-    /// Per feed URL, what `atom:source` says of it.
+    /// Per config feed URL, what `atom:source` says of it.
     public var feeds: [String: FeedSummary] = [:]
 
     /// What an entry's `atom:source` says of the feed its representative item came from.
@@ -43,7 +43,7 @@ public enum AtomWriter {
     public static func render(_ document: AtomDocument) -> String {
         var out = "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n"
         out += "<feed xmlns=\"http://www.w3.org/2005/Atom\" xmlns:nd=\"\(scoreNamespace)\" xmlns:fh=\"\(historyNamespace)\">\n"
-        out += "  <title type=\"text\">\(Escaping.xml(document.title))</title>\n"
+        out += "  <title type=\"text\">\(text(document.title))</title>\n"
         out += "  <id>\(Escaping.xml(document.id))</id>\n"
         out += "  <updated>\(FeedDate.rfc3339(document.updated))</updated>\n"
         out += "  <generator uri=\"\(NewsdeskVersion.homePage)\" version=\"\(NewsdeskVersion.string)\">Newsdesk</generator>\n"
@@ -82,25 +82,28 @@ public enum AtomWriter {
         let score = ranked.score
         var out = "  <entry>\n"
         out += "    <id>\(entryID(story.id))</id>\n"
-        out += "    <title type=\"text\">\(Escaping.xml(story.title))</title>\n"
+        out += "    <title type=\"text\">\(text(story.title))</title>\n"
         out += "    <published>\(FeedDate.rfc3339(story.firstSeen))</published>\n"
         out += "    <updated>\(FeedDate.rfc3339(max(story.lastUpdated, story.firstSeen)))</updated>\n"
         let link = story.link.flatMap(webLink)
         if let link { out += "    <link rel=\"alternate\" type=\"text/html\" href=\"\(Escaping.xml(link))\"/>\n" }
-        if let lead = story.sources.first { out += "    <author><name>\(Escaping.xml(lead.name))</name></author>\n" }
+        if let lead = story.sources.first { out += "    <author><name>\(text(lead.name))</name></author>\n" }
         var tags: [String] = []
         for tag in story.sources.flatMap(\.tags) where !tags.contains(tag) { tags.append(tag) }
-        for tag in tags { out += "    <category term=\"\(Escaping.xml(tag))\"/>\n" }
+        for tag in tags { out += "    <category term=\"\(text(tag))\"/>\n" }
         let html = Escaping.xml(summaryHTML(ranked, red: document.redThreshold))
         // An entry without a web link carries its text as content (RFC 4287 4.1.2).
         out += link == nil ? "    <content type=\"html\">\(html)</content>\n" : "    <summary type=\"html\">\(html)</summary>\n"
         if let lead = story.sources.first {
             let feed = document.feeds[lead.feedURL]
             out += "    <source>\n"
-            out += "      <id>\(Escaping.xml(lead.feedURL))</id>\n"
-            out += "      <title>\(Escaping.xml(feed?.title ?? lead.name))</title>\n"
+            // An opaque id, never the config URL, which may hold credentials or a token.
+            out += "      <id>\(PublicFeedURL.sourceID(lead.feedURL))</id>\n"
+            out += "      <title>\(text(feed?.title ?? lead.name))</title>\n"
             if let site = feed?.link.flatMap(webLink) { out += "      <link rel=\"alternate\" href=\"\(Escaping.xml(site))\"/>\n" }
-            if let feedURL = webLink(lead.feedURL) { out += "      <link rel=\"self\" href=\"\(Escaping.xml(feedURL))\"/>\n" }
+            if let feedURL = PublicFeedURL.link(lead.feedURL).flatMap(webLink) {
+                out += "      <link rel=\"self\" href=\"\(Escaping.xml(feedURL))\"/>\n"
+            }
             // When the source last changed this story: stable while nothing changes, so an
             // unchanged ranking is not rewritten just because its feeds were polled again.
             out += "      <updated>\(FeedDate.rfc3339(max(story.lastUpdated, story.firstSeen)))</updated>\n"
@@ -113,7 +116,7 @@ public enum AtomWriter {
         ] {
             out += "      <nd:part name=\"\(name)\" points=\"\(String(format: "%.1f", points))\"/>\n"
         }
-        for rule in score.rules { out += "      <nd:rule name=\"\(Escaping.xml(rule.label))\" points=\"\(rule.points)\"/>\n" }
+        for rule in score.rules { out += "      <nd:rule name=\"\(text(rule.label))\" points=\"\(rule.points)\"/>\n" }
         out += "    </nd:score>\n"
         return out + "  </entry>\n"
     }
@@ -122,20 +125,50 @@ public enum AtomWriter {
     static func summaryHTML(_ ranked: RankedStory, red: Int) -> String {
         let score = ranked.score
         let mark = score.total >= red ? "🔴" : "🔵"
-        var html = "<p><strong>\(mark) \(score.total) / 100</strong>: \(HTMLSanitizer.escapeText(score.summary))</p>"
-        if let excerpt = ranked.story.excerpt, !excerpt.isEmpty { html += "<p>\(HTMLSanitizer.escapeText(excerpt))</p>" }
+        func escape(_ text: String) -> String { HTMLSanitizer.escapeText(PlainText.visible(text)) }
+        var html = "<p><strong>\(mark) \(score.total) / 100</strong>: \(escape(score.summary))</p>"
+        if let excerpt = ranked.story.excerpt, !excerpt.isEmpty { html += "<p>\(escape(excerpt))</p>" }
         let reporters = ranked.story.sources.map { source -> String in
-            guard let link = source.link.flatMap(webLink) else { return HTMLSanitizer.escapeText(source.name) }
-            return "<a href=\"\(HTMLSanitizer.escapeText(link))\">\(HTMLSanitizer.escapeText(source.name))</a>"
+            guard let link = source.link.flatMap(webLink) else { return escape(source.name) }
+            return "<a href=\"\(HTMLSanitizer.escapeText(link))\">\(escape(source.name))</a>"
         }
         html += "<p>Reported by \(reporters.joined(separator: ", "))</p>"
         return html
     }
 
-    /// `link` if it is an http(s) URL, else nil: nothing else is ever emitted as a link.
+    /// Links longer than this many bytes are left out of the outputs (a cut link is a broken
+    /// one; no browser or reader needs more, and one feed's 4 MB link must not make every
+    /// output and archive 4 MB).
+    public static let maxLinkBytes = 2_048
+
+    /// `link` if it is an http(s) URL of at most ``maxLinkBytes`` bytes without white space,
+    /// else nil: nothing else is ever emitted as a link. Invisible controls in it (bidi
+    /// overrides, zero-width characters) are percent-encoded, as a browser would send them,
+    /// so that a link shown as text shows what it is.
     public static func webLink(_ link: String) -> String? {
+        guard link.utf8.count <= maxLinkBytes else { return nil }
         let lower = link.lowercased()
         guard lower.hasPrefix("http://") || lower.hasPrefix("https://"), !link.contains(where: { $0.isWhitespace }) else { return nil }
-        return link
+        guard link.unicodeScalars.contains(where: invisible) else { return link }
+        var encoded = ""
+        for scalar in link.unicodeScalars {
+            guard invisible(scalar) else {
+                encoded.unicodeScalars.append(scalar)
+                continue
+            }
+            for byte in String(scalar).utf8 { encoded += String(format: "%%%02X", byte) }
+        }
+        return encoded.utf8.count <= maxLinkBytes ? encoded : nil
     }
+
+    private static func invisible(_ scalar: Unicode.Scalar) -> Bool {
+        guard scalar.value >= 0x7F else { return scalar.value < 0x20 }
+        switch scalar.properties.generalCategory {
+        case .control, .format, .lineSeparator, .paragraphSeparator: return true
+        default: return (0xFE00...0xFE0F).contains(scalar.value) || (0xE0100...0xE01EF).contains(scalar.value)
+        }
+    }
+
+    /// Plain text for XML, invisible controls removed (``PlainText/visible(_:)``).
+    private static func text(_ text: String) -> String { Escaping.xml(PlainText.visible(text)) }
 }

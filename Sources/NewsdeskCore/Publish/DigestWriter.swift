@@ -1,8 +1,9 @@
 import Foundation
 
 /// Writes the Markdown digest of a window: a ranked table, then each story with its score
-/// explained, its sources and its excerpt. Nothing from a feed can break the Markdown or inject
-/// markup: every text is escaped and only http(s) links are emitted.
+/// explained, its sources and its excerpt. Nothing from a feed can break the Markdown, inject
+/// markup or display as something else: every text is escaped, invisible controls are removed,
+/// and only http(s) links are emitted.
 public enum DigestWriter {
     public static func render(title: String, stories: [RankedStory], redThreshold: Int) -> String {
         var out = "# \(Markdown.escape(title))\n\n"
@@ -34,10 +35,11 @@ public enum DigestWriter {
 enum Markdown {
     /// `text` as literal inline Markdown on one line: every character with an inline meaning
     /// (or one in a table cell) backslash-escaped, `<`, `>` and `&` as entities, line breaks as
-    /// spaces, and a leading `#`, `-`, `+`, `=` or `1.` that could start a block escaped too.
+    /// spaces, a leading `#`, `-`, `+`, `=` or `1.` that could start a block escaped too, and
+    /// invisible controls (bidi overrides, zero-width characters) removed (``PlainText/visible(_:)``).
     static func escape(_ text: String) -> String {
         var out = ""
-        for character in text {
+        for character in PlainText.visible(text) {
             switch character {
             case "\n", "\r", "\t", "\u{2028}", "\u{2029}", "\r\n": out.append(" ")
             case "<": out += "&lt;"

@@ -39,11 +39,12 @@ public struct Publisher {
         var report = PublishReport()
         removeLeftovers()
         let desk = StoryDesk(config: config, store: store)
-        let feeds = try feedSummaries()
+        let published = PublishedText(config.settings)
+        let feeds = try feedSummaries(published)
         let currentStart = periodStart(containing: now)
         for start in try unpublishedPeriods(before: currentStart, now: now) {
             let end = start.addingTimeInterval(period)
-            let stories = try desk.ranking(from: start, to: end)
+            let stories = try desk.ranking(from: start, to: end).map(published.story)
             let previous = try store.publishedPeriods(before: start).first
             let atomPath = archivePath(start, extension: "atom", folder: "archive")
             let digestPath = archivePath(start, extension: "md", folder: "digest")
@@ -58,7 +59,7 @@ public struct Publisher {
             report.periods.append(start)
         }
         let window = config.settings.window.timeInterval
-        let latest = try desk.ranking(now: now)
+        let latest = try desk.ranking(now: now).map(published.story)
         let newestArchive = try store.publishedPeriods(before: currentStart).first
         let quiet = currentStart.addingTimeInterval(-period)
         var current = atom(path: "ranked.atom", updated: latest.map(\.story.lastUpdated).max() ?? quiet, stories: latest, feeds: feeds)
@@ -149,12 +150,16 @@ public struct Publisher {
         return document
     }
 
-    private func feedSummaries() throws -> [String: AtomDocument.FeedSummary] {
+    /// What `atom:source` says of each feed, as `published` lets it out. A feed without a
+    /// name is named by its URL without credentials or query.
+    private func feedSummaries(_ published: PublishedText) throws -> [String: AtomDocument.FeedSummary] {
         var summaries: [String: AtomDocument.FeedSummary] = [:]
         let records = try store.feedsByURL()
         for feed in config.feeds {
             let record = records[feed.url]
-            summaries[feed.url] = .init(title: feed.name ?? record?.title ?? feed.url, link: record?.siteLink)
+            let summary = AtomDocument.FeedSummary(
+                title: feed.name ?? record?.title ?? PublicFeedURL.redacted(feed.url), link: record?.siteLink)
+            summaries[feed.url] = published.feed(summary, url: feed.url)
         }
         return summaries
     }

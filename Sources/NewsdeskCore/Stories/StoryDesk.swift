@@ -134,7 +134,8 @@ public struct StoryDesk {
             let feed = feeds[item.feedURL]
             sources.append(
                 StorySource(
-                    feedURL: item.feedURL, name: feed?.name ?? titles[item.feedURL] ?? item.feedURL, weight: feed?.weight ?? 1,
+                    feedURL: item.feedURL, name: feed?.name ?? titles[item.feedURL] ?? PublicFeedURL.redacted(item.feedURL),
+                    weight: feed?.weight ?? 1,
                     tags: feed?.tags ?? [], link: item.link, title: item.title, excerpt: item.excerpt, firstSeen: item.firstSeen,
                     published: item.published))
         }

@@ -89,6 +89,28 @@ import Testing
         #expect(AtomWriter.webLink("data:text/html,hi") == nil && AtomWriter.webLink("file:///etc/passwd") == nil)
     }
 
+    @Test func linksOutOfBoundsOrEchoingAFeedsSecretsAreLeftOut() {
+        let long = "https://x.example/" + String(repeating: "a", count: AtomWriter.maxLinkBytes)
+        #expect(AtomWriter.webLink(String(long.prefix(AtomWriter.maxLinkBytes))) != nil && AtomWriter.webLink(long) == nil)
+        #expect(AtomWriter.webLink("https://x.example/\u{202E}exe\u{200B}") == "https://x.example/%E2%80%AEexe%E2%80%8B")
+        var settings = Settings()
+        settings.maxTitleChars = 10
+        settings.maxExcerptChars = 8
+        let published = PublishedText(settings)
+        let feed = "https://u:pa55word@feeds.example/private?key=0123456789abcdef"
+        #expect(published.link("https://site.example/a?key=0123456789abcdef", from: feed) == nil)
+        #expect(published.link("https://u:pa55word@site.example/a", from: feed) == nil)
+        #expect(published.link("https://site.example/a?page=2", from: feed) == "https://site.example/a?page=2")
+        let source = StorySource(
+            feedURL: feed, name: "\u{202E}", link: "https://site.example/b", title: "A title longer than ten", firstSeen: Date())
+        let story = Story(
+            id: "s", title: "A title longer than ten", excerpt: "one two three four", sources: [source], firstSeen: Date(),
+            lastUpdated: Date())
+        let out = published.story(RankedStory(story: story, score: Scorer(halfLife: 3_600, rules: []).score(story, now: Date()))).story
+        #expect(out.title == "A title lo…" && out.excerpt == "one two…")
+        #expect(out.sources[0].name == "https://feeds.example/private" && out.sources[0].link == "https://site.example/b")
+    }
+
     @Test func entryIDsAreStableUUIDShapedIRIs() {
         let id = AtomWriter.entryID("story-0123456789abcdef")
         #expect(id == AtomWriter.entryID("story-0123456789abcdef"))

@@ -1,0 +1,85 @@
+/// What of a config feed URL may leave the machine. A feed URL can carry credentials
+/// (`https://user:password@host/feed`) or a token in its query (`/feed?token=…`); the outputs
+/// are public, so they never carry either: an opaque id stands in for the feed, and the URL
+/// itself is published only when there is nothing in it to hide.
+///
+/// Secrets in a URL's path (`/feeds/<token>.atom`) cannot be told from a path: a feed whose path
+/// is secret should carry the token in its query instead.
+public enum PublicFeedURL {
+    /// The feed's id in `atom:source`: `urn:newsdesk:feed:` and 32 hex digits of SHA-256 over
+    /// the URL without its user name and password. Stable for as long as the URL stays in the
+    /// config (changing a password does not change it), and it gives nothing away: user names
+    /// and passwords, which people choose and so can be guessed, are not hashed at all; a query
+    /// token is, and only a token short enough to guess could be found by trying (a token one
+    /// can guess protects nothing in any case). Two feeds whose URLs differ only in their
+    /// credentials share an id. A keyed hash would need a secret kept in the state, and an id
+    /// that changes whenever the state is rebuilt.
+    public static func sourceID(_ url: String) -> String {
+        let parts = Parts(url)
+        return "urn:newsdesk:feed:" + SHA256.hex((parts.scheme + parts.rest).utf8).prefix(32)
+    }
+
+    /// `url` when it carries no user name, password, query or fragment; else nil (a URL with
+    /// them stripped might not be the feed, and one with them kept gives them away).
+    public static func link(_ url: String) -> String? {
+        redacted(url) == url ? url : nil
+    }
+
+    /// `url` without user name, password, query and fragment, for where a feed must be named
+    /// and has no other name: `https://user:pw@host/feed?token=x` is `https://host/feed`.
+    public static func redacted(_ url: String) -> String {
+        let parts = Parts(url)
+        let end = parts.rest.firstIndex { $0 == "?" || $0 == "#" } ?? parts.rest.endIndex
+        return String(parts.scheme + parts.rest[..<end])
+    }
+
+    /// The pieces of `url` that would give its secrets away if a published link carried them:
+    /// its user information (`user:password@`), a password of eight characters or more, and
+    /// each query value of eight characters or more with letters and digits in it, as tokens
+    /// have. Shorter or plainer values (`page=2`, `format=feedburner`) are no secrets and would
+    /// match innocent links.
+    public static func secrets(of url: String) -> [String] {
+        let parts = Parts(url)
+        var found: [String] = []
+        if let userinfo = parts.userinfo, !userinfo.isEmpty {
+            found.append(userinfo + "@")
+            if let colon = userinfo.firstIndex(of: ":"), userinfo.distance(from: colon, to: userinfo.endIndex) > 8 {
+                found.append(String(userinfo[userinfo.index(after: colon)...]))
+            }
+        }
+        guard let question = parts.rest.firstIndex(of: "?") else { return found }
+        let query = parts.rest[parts.rest.index(after: question)...].prefix { $0 != "#" }
+        for pair in query.split(separator: "&") {
+            guard let equals = pair.firstIndex(of: "=") else { continue }
+            let value = pair[pair.index(after: equals)...]
+            if value.count >= 8, value.contains(where: \.isLetter), value.contains(where: \.isNumber) { found.append(String(value)) }
+        }
+        return found
+    }
+
+    /// A URL as scheme (with `//` when it has an authority), user information, and the rest.
+    /// The authority ends at the first `/`, `?` or `#` (as curl and browsers read it); the user
+    /// information is what comes before its last `@`.
+    private struct Parts {
+        var scheme: Substring
+        var userinfo: Substring?
+        var rest: Substring
+
+        init(_ url: String) {
+            let text = Substring(url)
+            guard let separator = text.range(of: "://") else {
+                (scheme, userinfo, rest) = ("", nil, text)
+                return
+            }
+            let authority = text[separator.upperBound...].prefix { $0 != "/" && $0 != "?" && $0 != "#" }
+            scheme = text[..<separator.upperBound]
+            if let at = authority.lastIndex(of: "@") {
+                userinfo = authority[..<at]
+                rest = text[text.index(after: at)...]
+            } else {
+                userinfo = nil
+                rest = text[separator.upperBound...]
+            }
+        }
+    }
+}
