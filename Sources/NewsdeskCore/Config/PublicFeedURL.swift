@@ -6,19 +6,6 @@
 /// Secrets in a URL's path (`/feeds/<token>.atom`) cannot be told from a path: a feed whose path
 /// is secret should carry the token in its query instead.
 public enum PublicFeedURL {
-    /// The feed's id in `atom:source`: `urn:newsdesk:feed:` and 32 hex digits of SHA-256 over
-    /// the URL without its user name and password. Stable for as long as the URL stays in the
-    /// config (changing a password does not change it), and it gives nothing away: user names
-    /// and passwords, which people choose and so can be guessed, are not hashed at all; a query
-    /// token is, and only a token short enough to guess could be found by trying (a token one
-    /// can guess protects nothing in any case). Two feeds whose URLs differ only in their
-    /// credentials share an id. A keyed hash would need a secret kept in the state, and an id
-    /// that changes whenever the state is rebuilt.
-    public static func sourceID(_ url: String) -> String {
-        let parts = Parts(url)
-        return "urn:newsdesk:feed:" + SHA256.hex((parts.scheme + parts.rest).utf8).prefix(32)
-    }
-
     /// `url` when it carries no user name, password, query or fragment; else nil (a URL with
     /// them stripped might not be the feed, and one with them kept gives them away).
     public static func link(_ url: String) -> String? {
@@ -60,7 +47,7 @@ public enum PublicFeedURL {
     /// A URL as scheme (with `//` when it has an authority), user information, and the rest.
     /// The authority ends at the first `/`, `?` or `#` (as curl and browsers read it); the user
     /// information is what comes before its last `@`.
-    private struct Parts {
+    struct Parts {
         var scheme: Substring
         var userinfo: Substring?
         var rest: Substring
