@@ -182,13 +182,14 @@ public final class StoryMemory: @unchecked Sendable {
     public init() {}
 
     /// The kept clusterer and when it was built, if it still matches the database and is younger
-    /// than `window`; either way the memory is empty after.
+    /// than `window` (and not built after `now`); either way the memory is empty after.
     func take(
         for store: StateStore, window: TimeInterval, model: String?, now: Date
     ) throws(StoreError) -> (clusterer: StoryClusterer, built: Date)? {
         defer { (clusterer, mark) = (nil, nil) }
+        // Built "later" than now: the clock went back, and the kept stories' times are wrong.
         guard let clusterer, let mark, mark.store === store, mark.window == window, mark.model == model,
-            now.timeIntervalSince(mark.built) < window
+            now >= mark.built, now.timeIntervalSince(mark.built) < window
         else {
             return nil
         }
