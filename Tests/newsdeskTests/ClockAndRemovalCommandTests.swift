@@ -52,6 +52,22 @@ import Testing
         #expect(!calm.stderr.contains("in the future") && !calm.stderr.contains("further ahead"))
     }
 
+    @Test func aDaemonStartedAfterTheClockCameBackPollsAtOnce() throws {
+        let server = try LocalHTTPServer(routes: [
+            "/wire": .init(text: TinyFeed.rss(["Harbour bridge reopens after repairs"], host: "wire.example"))
+        ])
+        defer { server.stop() }
+        let folder = try Self.folder([server.baseURL + "/wire"])
+        let config = folder + "/feeds.conf"
+        _ = try BinaryRunner.run(["once", "--config", config], environment: ["NEWSDESK_NOW": "2031-06-01T12:00:00Z"])
+        let daemon = try RunningBinary(["run", "--config", config])
+        #expect(daemon.wait(upTo: 10) { server.received.count == 2 })
+        #expect(daemon.stderr.contains("next_due 2031-06-01T12:30:00Z is further ahead than the longest wait"))
+        daemon.signal(SIGTERM)
+        try #require(daemon.wait(upTo: 10) { !daemon.process.isRunning })
+        #expect(daemon.process.terminationStatus == 0)
+    }
+
     @Test func aFeedRemovedFromTheConfigLeavesTheRankingsAndComesBackWithoutRepeats() throws {
         // Each fetch of /gone is a new document (its channel says which), with the same items.
         let version = Counter()
