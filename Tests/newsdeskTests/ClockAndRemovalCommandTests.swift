@@ -23,16 +23,23 @@ import Testing
         return try #require(try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [[String: Any]])
     }
 
-    @Test func aClockThatRanYearsAheadAndCameBackPollsAgainAndKeepsTheRanking() throws {
+    /// A server with one feed, and a folder where `once` polled it with the clock in 2031.
+    static func ranAhead() throws -> (server: LocalHTTPServer, folder: String) {
         let server = try LocalHTTPServer(routes: [
             "/wire": .init(text: TinyFeed.rss(["Harbour bridge reopens after repairs"], host: "wire.example"))
         ])
-        defer { server.stop() }
         let folder = try Self.folder([server.baseURL + "/wire"])
-        let config = folder + "/feeds.conf"
-        let ahead = try BinaryRunner.run(["once", "--config", config], environment: ["NEWSDESK_NOW": "2031-06-01T12:00:00Z"])
+        let ahead = try BinaryRunner.run(
+            ["once", "--config", folder + "/feeds.conf"], environment: ["NEWSDESK_NOW": "2031-06-01T12:00:00Z"])
         #expect(ahead.status == 0 && ahead.stdout.contains("1 new items"))
         #expect(server.received.count == 1)
+        return (server, folder)
+    }
+
+    @Test func aClockThatRanYearsAheadAndCameBackPollsAgainAndKeepsTheRanking() throws {
+        let (server, folder) = try Self.ranAhead()
+        defer { server.stop() }
+        let config = folder + "/feeds.conf"
         let back = try BinaryRunner.run(["once", "--config", config])
         #expect(back.status == 0)
         #expect(server.received.count == 2)  // due now, not in 2031
@@ -53,14 +60,9 @@ import Testing
     }
 
     @Test func aDaemonStartedAfterTheClockCameBackPollsAtOnce() throws {
-        let server = try LocalHTTPServer(routes: [
-            "/wire": .init(text: TinyFeed.rss(["Harbour bridge reopens after repairs"], host: "wire.example"))
-        ])
+        let (server, folder) = try Self.ranAhead()
         defer { server.stop() }
-        let folder = try Self.folder([server.baseURL + "/wire"])
-        let config = folder + "/feeds.conf"
-        _ = try BinaryRunner.run(["once", "--config", config], environment: ["NEWSDESK_NOW": "2031-06-01T12:00:00Z"])
-        let daemon = try RunningBinary(["run", "--config", config])
+        let daemon = try RunningBinary(["run", "--config", folder + "/feeds.conf"])
         #expect(daemon.wait(upTo: 10) { server.received.count == 2 })
         #expect(daemon.stderr.contains("next_due 2031-06-01T12:30:00Z is further ahead than the longest wait"))
         daemon.signal(SIGTERM)
