@@ -43,13 +43,17 @@ extension StateStore {
     /// never later than when Newsdesk first saw it; undated items are as old as their first
     /// sight.
     ///
-    /// Evicted items stay gone: deleting a key forgets the item, so the feed also keeps a
-    /// watermark, the newest age among the items it ever evicted (`feed.evicted_through`).
-    /// Every item kept is at least that old or newer, so an unknown item whose age (its claimed
-    /// date, or now) is at or before the watermark is one that was evicted, or one older than
-    /// everything kept: it is ignored (``StoreOutcome/ignored``), never stored as new. One
-    /// number per feed bounds what the store remembers however long a feed churns. The price:
-    /// a genuinely new item that claims a date older than the watermark is not taken either.
+    /// Evicted items stay gone, though deleting a key forgets the item. Two things remember
+    /// them, both bounded however long a feed churns:
+    /// - a watermark per feed, the newest age among the items it ever evicted
+    ///   (`feed.evicted_through`). Every item kept is that old or newer, so an unknown item whose
+    ///   age (its claimed date, or now) is at or before the watermark was evicted, or is older
+    ///   than everything kept: it is ignored (``StoreOutcome/ignored``), never stored as new. The
+    ///   price: a genuinely new item claiming a date older than the watermark is not taken either.
+    /// - the 64-bit hashes of the last `maxItemsPerFeed` keys evicted (`evicted_key`), for what
+    ///   the watermark cannot see: an undated item is as old as now when it comes back. An
+    ///   undated item evicted longer ago than the feed's last `maxItemsPerFeed` evictions would
+    ///   be new again; dated ones never are.
     public func record(
         _ batch: [(FeedRecord, [FeedItem]?)], now: Date, maxItemsPerFeed: Int = .max
     ) throws(StoreError) -> [StoreOutcome] {
@@ -126,9 +130,17 @@ extension StateStore {
         let count = try Int.fetchOne(db.cachedStatement(sql: "SELECT count(*) FROM item WHERE feed_id = ?"), arguments: [feedID]) ?? 0
         guard count > limit else { return [] }
         let rows = try Row.fetchAll(
-            db.cachedStatement(sql: "SELECT id, story_id, \(ageSQL) AS age FROM item WHERE feed_id = ? ORDER BY age, id LIMIT ?"),
+            db.cachedStatement(sql: "SELECT id, key, story_id, \(ageSQL) AS age FROM item WHERE feed_id = ? ORDER BY age, id LIMIT ?"),
             arguments: [feedID, count - limit])
         let ids = rows.map { $0["id"] as Int64 }
+        let remember = try db.cachedStatement(sql: "INSERT INTO evicted_key (feed_id, hash) VALUES (?, ?)")
+        for row in rows { try remember.execute(arguments: [feedID, keyHash(row["key"])]) }
+        try db.execute(
+            sql: """
+                DELETE FROM evicted_key WHERE feed_id = ?1
+                    AND id <= (SELECT id FROM evicted_key WHERE feed_id = ?1 ORDER BY id DESC LIMIT 1 OFFSET ?2)
+                """,
+            arguments: [feedID, limit])
         let stories = Set(rows.compactMap { $0["story_id"] as String? })
         let idList = String(decoding: try JSONEncoder().encode(ids), as: UTF8.self)
         try db.execute(sql: "DELETE FROM item WHERE id IN (SELECT value FROM json_each(?))", arguments: [idList])
@@ -145,6 +157,20 @@ extension StateStore {
         try db.execute(
             sql: "UPDATE feed SET evicted_through = max(coalesce(evicted_through, ?1), ?1) WHERE id = ?2", arguments: [newest, feedID])
         return Set(ids)
+    }
+
+    /// A key as `evicted_key` stores it.
+    private static func keyHash(_ key: String) -> Int64 { Int64(bitPattern: ContentHash.value(key.utf8)) }
+
+    /// Whether an item not stored under any key was evicted before (see ``record(_:now:maxItemsPerFeed:)``).
+    private static func wasEvicted(
+        _ item: FeedItem, key: String, feedID: Int64, now: Date, watermark: Double?, in db: Database
+    ) throws -> Bool {
+        guard let watermark else { return false }  // never evicted anything
+        if min((item.published ?? item.updated ?? now).timeIntervalSince1970, now.timeIntervalSince1970) <= watermark { return true }
+        return try Bool.fetchOne(
+            db.cachedStatement(sql: "SELECT 1 FROM evicted_key WHERE feed_id = ? AND hash = ?"), arguments: [feedID, keyHash(key)])
+            ?? false
     }
 
     private static func upsert(
@@ -188,9 +214,7 @@ extension StateStore {
             ).execute(arguments: [now.timeIntervalSince1970, existing["id"] as Int64])
             return .updated
         }
-        if let watermark, min((item.published ?? item.updated ?? now).timeIntervalSince1970, now.timeIntervalSince1970) <= watermark {
-            return .ignored
-        }
+        if try wasEvicted(item, key: key, feedID: feedID, now: now, watermark: watermark, in: db) { return .ignored }
         try db.cachedStatement(
             sql: """
                 INSERT INTO item (guid, link, canonical_link, title, summary, content, excerpt, authors, categories, enclosures,

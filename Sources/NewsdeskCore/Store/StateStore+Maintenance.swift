@@ -29,14 +29,21 @@ extension StateStore {
     /// (NTP slewing, a leap second) is no reason to rewrite anything.
     public static let clockSlack: TimeInterval = 60
 
-    /// The columns the item caps need (``record(_:now:maxItemsPerFeed:)``): a feed's eviction
-    /// watermark and how many items its last document had beyond `max_items_per_document`.
+    /// What the item caps need (``record(_:now:maxItemsPerFeed:)``): a feed's eviction
+    /// watermark, how many items its last document had beyond `max_items_per_document`, and the
+    /// hashes of the keys it evicted last (as many as it keeps items).
     static func registerCapsMigration(in migrator: inout DatabaseMigrator) {
         migrator.registerMigration("v5: item caps") { db in
             try db.execute(
                 sql: """
                     ALTER TABLE feed ADD COLUMN evicted_through REAL;
                     ALTER TABLE feed ADD COLUMN dropped_items INTEGER NOT NULL DEFAULT 0;
+                    CREATE TABLE evicted_key (
+                        id INTEGER PRIMARY KEY,
+                        feed_id INTEGER NOT NULL REFERENCES feed(id) ON DELETE CASCADE,
+                        hash INTEGER NOT NULL
+                    );
+                    CREATE INDEX evicted_key_lookup ON evicted_key(feed_id, hash);
                     """)
         }
     }
