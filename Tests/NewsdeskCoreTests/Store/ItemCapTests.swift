@@ -86,6 +86,29 @@ import Testing
         #expect(keys.count == 4 && keys.contains("g:fresh-0") && !keys.contains { $0.hasPrefix("g:old-") })
     }
 
+    @Test func anEvictedUndatedItemThatComesBackIsNotNew() throws {
+        let document = Counter()
+        let server = try LocalHTTPServer { _ in
+            switch document.value {
+            case 0: return .init(body: rssFeed((0..<4).map { ("u-\($0)", "Undated \($0)") }))
+            case 1: return .init(body: rssFeed((0..<4).map { ("v-\($0)", "Undated \($0) too") }))
+            // A new one first, then the evicted ones again: the document's first four are taken.
+            default: return .init(body: rssFeed([("w-0", "New")] + (0..<4).map { ("u-\($0)", "Undated \($0)") }))
+            }
+        }
+        defer { server.stop() }
+        let harness = try PollHarness(server: server, feeds: ["/feed"], settings: "max_items_per_feed = 4\nmax_items_per_document = 4")
+        _ = try harness.poll()
+        document.increment()
+        harness.clock.advance(3_600)
+        #expect(try harness.poll().newItems == 4)
+        document.increment()
+        harness.clock.advance(3_600)
+        let back = try harness.poll()
+        #expect(back.newItems == 1 && back.ignoredItems == 3)
+        #expect(try harness.items().map(\.key).sorted() == ["g:v-1", "g:v-2", "g:v-3", "g:w-0"])
+    }
+
     @Test func evictionTakesTheItemsStoriesAndVectorsWithIt() throws {
         let document = Counter()
         let start = Date(timeIntervalSince1970: 1_800_000_000)
