@@ -104,7 +104,7 @@ public final class FeedPoller {
                     }
                     if outcome.evicted + outcome.ignored > 0 {
                         logger.notice(
-                            "max_items_per_feed (\(config.settings.maxItemsPerFeed)): the oldest items evicted, evicted ones seen again ignored",
+                            "max_items_per_feed (\(config.settings.maxItemsPerFeed)) reached: the oldest items deleted, deleted ones that came back ignored",
                             metadata: ["feed": "\(record.url)", "evicted": "\(outcome.evicted)", "ignored": "\(outcome.ignored)"])
                     }
                 }

@@ -26,8 +26,8 @@ public struct StoredItem: Sendable, Equatable {
 public struct StoreOutcome: Sendable, Equatable {
     public var new = 0
     public var updated = 0
-    /// Items unknown to the store but dated at or before the feed's eviction watermark: items
-    /// evicted earlier that came back, not stored (see ``StateStore/record(_:now:maxItemsPerFeed:)``).
+    /// Items evicted earlier that came back (by their date or their key's hash), not stored:
+    /// see ``StateStore/record(_:now:maxItemsPerFeed:)``.
     public var ignored = 0
     /// Items deleted, key and all, to keep the feed within `max_items_per_feed`.
     public var evicted = 0
