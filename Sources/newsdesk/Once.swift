@@ -70,6 +70,12 @@ struct Once: ParsableCommand {
             "polled \(summary.polled) of \(feeds) feeds: \(summary.fetched) fetched, \(summary.notModified) not modified, "
                 + "\(summary.failed) failed; \(summary.newItems) new items, \(summary.updatedItems) updated"
         ]
+        if summary.droppedItems > 0 {
+            lines.append("  \(summary.droppedItems) items beyond max_items_per_document not taken (the newest were)")
+        }
+        if summary.ignoredItems > 0 {
+            lines.append("  \(summary.ignoredItems) items evicted by max_items_per_feed came back and were ignored")
+        }
         for failure in summary.failures { lines.append("  failed: \(failure.url): \(failure.message)") }
         return lines.joined(separator: "\n")
     }

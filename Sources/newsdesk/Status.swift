@@ -2,7 +2,7 @@ import ArgumentParser
 import Foundation
 import NewsdeskCore
 
-/// `newsdesk status`: one row per configured feed.
+/// `newsdesk status`: one row per configured feed, then one per feed stored but removed from the config.
 struct Status: ParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Show each feed's polling state.")
 
@@ -16,16 +16,24 @@ struct Status: ParsableCommand {
         let store = try options.openStore(config)
         let now = Date()
         let rows: [FeedRecord]
+        let stored: [String: FeedRecord]
         let counts: [Int64: (total: Int, recent: Int)]
         do {
             rows = try store.syncFeeds(config.feeds)
+            stored = try store.feedsByURL()
             counts = try store.itemCounts(since: now.addingTimeInterval(-86_400))
         } catch {
             Console.error(error.description)
             throw ExitCode(3)
         }
-        let feeds = zip(config.feeds, rows).map { feed, record in
-            FeedStatus(config: feed, record: record, items: counts[record.id]?.total ?? 0, recent: counts[record.id]?.recent ?? 0)
+        // Feeds stored but no longer in the config come last, as removed.
+        let configured = Set(config.feeds.map(\.url))
+        let removed = stored.values.filter { !configured.contains($0.url) }.sorted { $0.url < $1.url }
+        let pairs = zip(config.feeds, rows).map { ($0, $1, false) } + removed.map { (FeedConfig(url: $0.url), $0, true) }
+        let feeds = pairs.map { feed, record, removed in
+            FeedStatus(
+                config: feed, record: record, items: counts[record.id]?.total ?? 0, recent: counts[record.id]?.recent ?? 0,
+                removed: removed, documentCap: config.settings.maxItemsPerDocument)
         }
         if json {
             let data = try JSONSerialization.data(
@@ -65,19 +73,42 @@ struct FeedStatus {
     var record: FeedRecord
     var items: Int
     var recent: Int
+    /// Stored, but no longer in the config: never polled, out of the rankings, its items kept
+    /// until retention (so re-adding it repeats nothing).
+    var removed = false
+    /// `max_items_per_document`, for the note on a document that had more.
+    var documentCap = Settings().maxItemsPerDocument
+
+    static let removedNote = "no longer in the config; items kept until retention"
 
     var name: String { config.name ?? record.title ?? config.url }
     /// Moved by permanent redirects away from where the config points.
-    var moved: Bool { record.fetchURL != config.fetchURL }
+    var moved: Bool { !removed && record.fetchURL != config.fetchURL }
+    /// `removed`, or the stored state.
+    var state: String { removed ? "removed" : record.state.rawValue }
+    var polled: Bool { !removed && record.state != .gone }
+
+    /// What the NOTE column says: a move, the error, a document cut to the cap, a removal.
+    var notes: [String] {
+        var notes: [String] = []
+        if removed { notes.append(Self.removedNote) }
+        if moved { notes.append("moved to \(record.fetchURL)") }
+        if let error = record.error, record.state != .ok, record.state != .notModified { notes.append(error) }
+        if record.droppedItems > 0 {
+            notes.append("last document: \(record.droppedItems) items beyond max_items_per_document (\(documentCap)) dropped")
+        }
+        return notes
+    }
 
     var json: [String: Any] {
         func value(_ optional: Any?) -> Any { optional ?? NSNull() }
         return [
-            "url": config.url, "fetch_url": record.fetchURL, "name": name, "state": record.state.rawValue,
+            "url": config.url, "fetch_url": record.fetchURL, "name": name, "state": state,
             "http_status": value(record.httpStatus), "error": value(record.error), "error_count": record.errorCount,
             "last_success": value(record.lastSuccess.map(FeedDate.rfc3339)),
-            "next_due": record.state == .gone ? NSNull() : FeedDate.rfc3339(record.nextDue),
+            "next_due": polled ? FeedDate.rfc3339(record.nextDue) : NSNull(),
             "items": items, "new_24h": recent, "moved": moved, "title": value(record.title),
+            "dropped_items": record.droppedItems, "note": value(notes.isEmpty ? nil : notes.joined(separator: "; ")),
         ]
     }
 
@@ -85,14 +116,11 @@ struct FeedStatus {
         var rows = [["FEED", "STATE", "HTTP", "LAST SUCCESS", "NEXT DUE", "ERRORS", "ITEMS", "NEW 24H", "NOTE"]]
         for feed in feeds {
             let record = feed.record
-            var note = feed.moved ? "moved to \(record.fetchURL)" : ""
-            if let error = record.error, record.state != .ok, record.state != .notModified {
-                note += (note.isEmpty ? "" : "; ") + error
-            }
+            let note = feed.notes.joined(separator: "; ")
             rows.append([
-                String(feed.name.prefix(40)), record.state.rawValue, record.httpStatus.map(String.init) ?? "-",
+                String(feed.name.prefix(40)), feed.state, record.httpStatus.map(String.init) ?? "-",
                 record.lastSuccess.map { ago($0, now: now) } ?? "never",
-                record.state == .gone ? "never" : until(record.nextDue, now: now),
+                feed.polled ? until(record.nextDue, now: now) : "never",
                 "\(record.errorCount)", "\(feed.items)", "\(feed.recent)", note,
             ])
         }

@@ -164,7 +164,7 @@ public final class Daemon {
             if mailbox.takeReload() { reload() }
             do {
                 let now = clock()
-                let due = try store.nextDue(config.feeds) ?? .distantFuture
+                let due = try store.nextDue(config.feeds, now: now, horizon: PollPolicy.longestWait) ?? .distantFuture
                 if due <= now {
                     let summary = try FeedPoller(config: config, store: store, logger: logger, clock: clock)
                         .poll(shouldStop: alive)

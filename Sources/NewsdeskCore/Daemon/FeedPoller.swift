@@ -16,6 +16,10 @@ public struct PollSummary: Sendable {
     public var failed = 0
     public var newItems = 0
     public var updatedItems = 0
+    /// Items beyond `max_items_per_document` not taken, and items evicted earlier that came back
+    /// and were ignored (see ``StateStore/record(_:now:maxItemsPerFeed:)``).
+    public var droppedItems = 0
+    public var ignoredItems = 0
     public var failures: [Failure] = []
 }
 
@@ -54,8 +58,9 @@ public final class FeedPoller {
     /// `shouldStop` ends the cycle early (transfers in flight are dropped, results already in
     /// are stored).
     public func poll(all: Bool = false, shouldStop: () -> Bool = { false }) throws(StoreError) -> PollSummary {
-        let records = try store.syncFeeds(config.feeds)
         let start = clock()
+        warn(about: try store.repairFutureTimes(now: start, horizon: PollPolicy.longestWait))
+        let records = try store.syncFeeds(config.feeds)
         let configs = Dictionary(config.feeds.map { ($0.url, $0) }, uniquingKeysWith: { first, _ in first })
         let due = records.filter { record in
             switch record.state {
@@ -97,13 +102,19 @@ public final class FeedPoller {
                 kill(getpid(), SIGKILL)  // fault injection for the crash tests: fetched, never stored
             }
             do {
-                let outcomes = try store.record(batch, now: clock())
+                let outcomes = try store.record(batch, now: clock(), maxItemsPerFeed: config.settings.maxItemsPerFeed)
                 for ((record, items), outcome) in zip(batch, outcomes) where items != nil {
                     summary.newItems += outcome.new
                     summary.updatedItems += outcome.updated
+                    summary.ignoredItems += outcome.ignored
                     if outcome.new + outcome.updated > 0 {
                         logger.info(
                             "stored items", metadata: ["feed": "\(record.url)", "new": "\(outcome.new)", "updated": "\(outcome.updated)"])
+                    }
+                    if outcome.evicted + outcome.ignored > 0 {
+                        logger.notice(
+                            "max_items_per_feed (\(config.settings.maxItemsPerFeed)) reached: the oldest items deleted, deleted ones that came back ignored",
+                            metadata: ["feed": "\(record.url)", "evicted": "\(outcome.evicted)", "ignored": "\(outcome.ignored)"])
                     }
                 }
             } catch {
@@ -122,6 +133,12 @@ public final class FeedPoller {
             var updated = outcome.record
             if requests[index].etag == nil && requests[index].lastModified == nil { updated.lastFullFetch = now }
             summary.polled += 1
+            var items = outcome.feed?.items
+            if let all = items {
+                items = Self.newest(all, limit: self.config.settings.maxItemsPerDocument)
+                updated.droppedItems = all.count - (items?.count ?? 0)
+                summary.droppedItems += updated.droppedItems
+            }
             log(outcome, record: updated, config: feedConfig)
             switch outcome.event {
             case .fetched: summary.fetched += 1
@@ -133,13 +150,49 @@ public final class FeedPoller {
                 summary.failed += 1
                 summary.failures.append(.init(url: record.url, message: updated.error ?? "unavailable"))
             }
-            batch.append((updated, outcome.feed?.items))
+            batch.append((updated, items))
             if batch.count >= Self.batchSize { flush() }
         }
         flush()
         if let storeError { throw storeError }
         try store.prune(before: clock().addingTimeInterval(-config.settings.retention.timeInterval))
+        try store.vacuumStep()
         return summary
+    }
+
+    /// At most `limit` of a document's items: the newest by their date (published, else
+    /// updated), undated ones after the dated, each group in document order; returned in
+    /// document order.
+    static func newest(_ items: [FeedItem], limit: Int) -> [FeedItem] {
+        guard items.count > limit else { return items }
+        let ranked = items.indices.sorted { a, b in
+            let (da, db) = (items[a].published ?? items[a].updated, items[b].published ?? items[b].updated)
+            switch (da, db) {
+            case (let x?, let y?) where x != y: return x > y
+            case (.some, nil): return true
+            case (nil, .some): return false
+            default: return a < b
+            }
+        }
+        return ranked.prefix(limit).sorted().map { items[$0] }
+    }
+
+    /// Logs each time found stored ahead of the clock, and what was done about it.
+    private func warn(about repair: ClockRepair) {
+        for time in repair.feeds {
+            let what =
+                time.field == "next_due"
+                ? "further ahead than the longest wait any rule sets (\(Int(PollPolicy.longestWait / 3_600)) h): due now"
+                : "in the future: reset"
+            logger.warning(
+                "\(time.field) \(FeedDate.rfc3339(time.stored)) is \(what) (the clock was wrong when it was stored, or is now)",
+                metadata: ["feed": "\(time.feedURL)"])
+        }
+        if repair.items + repair.stories > 0 {
+            logger.warning(
+                "items and stories first seen or changed in the future moved to now (the clock was wrong when they were stored)",
+                metadata: ["items": "\(repair.items)", "stories": "\(repair.stories)"])
+        }
     }
 
     private func log(_ outcome: FetchOutcome, record: FeedRecord, config: FeedConfig) {
@@ -152,7 +205,14 @@ public final class FeedPoller {
         switch outcome.event {
         case .fetched(let items):
             metadata["items"] = "\(items)"
-            logger.debug("fetched", metadata: metadata)
+            if record.droppedItems > 0 {
+                let cap = self.config.settings.maxItemsPerDocument
+                logger.warning(
+                    "the document has \(items) items: took the newest \(cap), dropped \(record.droppedItems) (max_items_per_document)",
+                    metadata: metadata)
+            } else {
+                logger.debug("fetched", metadata: metadata)
+            }
         case .notModified:
             logger.debug("not modified", metadata: metadata)
         case .failed(let message):

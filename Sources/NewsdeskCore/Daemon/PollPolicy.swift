@@ -8,6 +8,10 @@ public struct PollPolicy: Sendable {
     public static let minimum: TimeInterval =
         ProcessInfo.processInfo.environment["NEWSDESK_MIN_INTERVAL"].flatMap(TimeInterval.init) ?? 5 * 60
     public static let maximum: TimeInterval = 24 * 3_600
+    /// The furthest ahead any rule puts a feed's next fetch: the interval, the backoff and a
+    /// server's Retry-After are each capped at ``maximum`` (a gone feed is never due, which is
+    /// not a wait). A stored `next_due` further ahead was stored while the clock ran ahead.
+    public static let longestWait: TimeInterval = maximum
     /// A cycle also takes the feeds due within this long after its start (a tenth of the
     /// floor: 30 s), so feeds whose schedules drifted a few seconds apart share one cycle, and
     /// one clustering and publishing pass, instead of each starting its own.

@@ -47,6 +47,11 @@ public struct FeedRecord: Sendable, Equatable {
     public var serverInterval: TimeInterval?
     /// How items of this feed are keyed; only ever moves down the list when guids prove useless.
     public var keyMode: ItemKey.Mode = .guid
+    /// Items of the last document beyond `max_items_per_document`, not taken.
+    public var droppedItems = 0
+    /// The eviction watermark: the newest date of the items evicted by `max_items_per_feed`.
+    /// Written only by the item store (``StateStore/record(_:now:maxItemsPerFeed:)``).
+    public var evictedThrough: Date?
 
     public init(id: Int64, url: String, fetchURL: String, nextDue: Date = .distantPast) {
         self.id = id

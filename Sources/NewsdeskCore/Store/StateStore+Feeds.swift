@@ -21,13 +21,21 @@ extension StateStore {
         }
     }
 
-    /// The earliest time one of `feeds` is due (gone ones aside), nil when none will be.
-    public func nextDue(_ feeds: [FeedConfig]) throws(StoreError) -> Date? {
+    /// The earliest time one of `feeds` is due (gone ones aside), nil when none will be. With
+    /// `now`, a `next_due` later than `now + horizon` (no rule waits that long: the clock ran
+    /// ahead when it was stored) counts as due now; the poller then resets it
+    /// (``repairFutureTimes(now:horizon:)``).
+    public func nextDue(_ feeds: [FeedConfig], now: Date? = nil, horizon: TimeInterval = .infinity) throws(StoreError) -> Date? {
         try read("reading the schedule") { db in
             let urls = String(decoding: try JSONEncoder().encode(feeds.map(\.url)), as: UTF8.self)
+            let present = now?.timeIntervalSince1970 ?? .infinity
             return try Double.fetchOne(
-                db, sql: "SELECT min(next_due) FROM feed WHERE state != 'gone' AND url IN (SELECT value FROM json_each(?))",
-                arguments: [urls]
+                db,
+                sql: """
+                    SELECT min(CASE WHEN next_due > ?2 + ?3 THEN ?2 ELSE next_due END) FROM feed
+                    WHERE state != 'gone' AND url IN (SELECT value FROM json_each(?1))
+                    """,
+                arguments: [urls, present, horizon]
             ).map(Date.init(timeIntervalSince1970:))
         }
     }
@@ -59,7 +67,8 @@ extension StateStore {
             sql: """
                 UPDATE feed SET fetch_url = ?, title = ?, site_link = ?, etag = ?, last_modified = ?, content_hash = ?,
                     state = ?, http_status = ?, error = ?, error_count = ?, next_due = ?, last_fetch = ?, last_success = ?,
-                    last_full_fetch = ?, redirect_target = ?, redirect_count = ?, server_interval = ?, key_mode = ?
+                    last_full_fetch = ?, redirect_target = ?, redirect_count = ?, server_interval = ?, key_mode = ?,
+                    dropped_items = ?
                 WHERE id = ?
                 """
         ).execute(
@@ -68,7 +77,7 @@ extension StateStore {
                 feed.state.rawValue, feed.httpStatus, feed.error, feed.errorCount, feed.nextDue.timeIntervalSince1970,
                 feed.lastFetch?.timeIntervalSince1970, feed.lastSuccess?.timeIntervalSince1970,
                 feed.lastFullFetch?.timeIntervalSince1970, feed.redirectTarget, feed.redirectCount, feed.serverInterval,
-                feed.keyMode.rawValue, feed.id,
+                feed.keyMode.rawValue, feed.droppedItems, feed.id,
             ])
     }
 }
@@ -93,5 +102,7 @@ extension FeedRecord {
         redirectCount = row["redirect_count"]
         serverInterval = row["server_interval"]
         keyMode = ItemKey.Mode(rawValue: row["key_mode"]) ?? .guid
+        droppedItems = row["dropped_items"]
+        evictedThrough = (row["evicted_through"] as Double?).map(Date.init(timeIntervalSince1970:))
     }
 }

@@ -26,13 +26,39 @@ public struct StoredItem: Sendable, Equatable {
 public struct StoreOutcome: Sendable, Equatable {
     public var new = 0
     public var updated = 0
+    /// Items evicted earlier that came back (by their date or their key's hash), not stored:
+    /// see ``StateStore/record(_:now:maxItemsPerFeed:)``.
+    public var ignored = 0
+    /// Items deleted, key and all, to keep the feed within `max_items_per_feed`.
+    public var evicted = 0
 }
 
 extension StateStore {
     /// Stores the results of several fetches in one transaction, in order.
-    public func record(_ batch: [(FeedRecord, [FeedItem]?)], now: Date) throws(StoreError) -> [StoreOutcome] {
+    ///
+    /// Each feed keeps at most `maxItemsPerFeed` items (`max_items_per_feed`), pruned ones
+    /// included, since a pruned item's key is still a row: beyond it the oldest are deleted,
+    /// text and key, and their stories with them when emptied (their vectors go by the
+    /// foreign key's cascade). An item's age is its claimed date (published, else updated),
+    /// never later than when Newsdesk first saw it; undated items are as old as their first
+    /// sight.
+    ///
+    /// Evicted items stay gone, though deleting a key forgets the item. Two things remember
+    /// them, both bounded however long a feed churns:
+    /// - a watermark per feed, the newest age among the items it ever evicted
+    ///   (`feed.evicted_through`). Every item kept is that old or newer, so an unknown item whose
+    ///   age (its claimed date, or now) is at or before the watermark was evicted, or is older
+    ///   than everything kept: it is ignored (``StoreOutcome/ignored``), never stored as new. The
+    ///   price: a genuinely new item claiming a date older than the watermark is not taken either.
+    /// - the 64-bit hashes of the last `maxItemsPerFeed` keys evicted (`evicted_key`), for what
+    ///   the watermark cannot see: an undated item is as old as now when it comes back. An
+    ///   undated item evicted longer ago than the feed's last `maxItemsPerFeed` evictions would
+    ///   be new again; dated ones never are.
+    public func record(
+        _ batch: [(FeedRecord, [FeedItem]?)], now: Date, maxItemsPerFeed: Int = .max
+    ) throws(StoreError) -> [StoreOutcome] {
         try write("storing \(batch.count) feeds") { db in
-            try batch.map { feed, items in try Self.record(feed, items: items, now: now, in: db) }
+            try batch.map { feed, items in try Self.record(feed, items: items, now: now, maxItems: maxItemsPerFeed, in: db) }
         }
     }
 
@@ -56,32 +82,100 @@ extension StateStore {
     /// Stores a fetch's result in one transaction: the feed's new state and, when the fetch
     /// brought a feed, its items (new ones inserted, changed ones updated in place).
     @discardableResult
-    public func record(_ feed: FeedRecord, items: [FeedItem]? = nil, now: Date) throws(StoreError) -> StoreOutcome {
-        try write("storing \(feed.url)") { db in try Self.record(feed, items: items, now: now, in: db) }
+    public func record(
+        _ feed: FeedRecord, items: [FeedItem]? = nil, now: Date, maxItemsPerFeed: Int = .max
+    ) throws(StoreError) -> StoreOutcome {
+        try write("storing \(feed.url)") { db in try Self.record(feed, items: items, now: now, maxItems: maxItemsPerFeed, in: db) }
     }
 
-    private static func record(_ feed: FeedRecord, items: [FeedItem]?, now: Date, in db: Database) throws -> StoreOutcome {
+    private static func record(_ feed: FeedRecord, items: [FeedItem]?, now: Date, maxItems: Int, in db: Database) throws -> StoreOutcome {
         var feed = feed
         var outcome = StoreOutcome()
         if let items {
             let (keys, mode) = ItemKey.keys(for: items, mode: feed.keyMode)
             feed.keyMode = mode
+            let watermark = try Double.fetchOne(
+                db.cachedStatement(sql: "SELECT evicted_through FROM feed WHERE id = ?"), arguments: [feed.id])
             var seen = Set<String>()
+            var inserted: [Int64] = []
             for (item, key) in zip(items, keys) where seen.insert(key).inserted {
-                switch try Self.upsert(item, key: key, feedID: feed.id, now: now, in: db) {
-                case .new: outcome.new += 1
+                switch try Self.upsert(item, key: key, feedID: feed.id, now: now, watermark: watermark, in: db) {
+                case .new(let id): inserted.append(id)
                 case .updated: outcome.updated += 1
+                case .ignored: outcome.ignored += 1
                 case .unchanged: break
                 }
             }
+            let evicted = try Self.evict(feedID: feed.id, keeping: maxItems, in: db)
+            outcome.evicted = evicted.count
+            // An item evicted as soon as it came (older than all the feed keeps) was never news.
+            outcome.new = inserted.count - inserted.filter(evicted.contains).count
         }
         try Self.update(feed, in: db)
         return outcome
     }
 
-    private enum Change { case new, updated, unchanged }
+    private enum Change {
+        case new(Int64)
+        case updated, unchanged, ignored
+    }
 
-    private static func upsert(_ item: FeedItem, key: String, feedID: Int64, now: Date, in db: Database) throws -> Change {
+    /// An item's age for eviction: its claimed date, never later than `now` (its first sight).
+    static let ageSQL = "min(coalesce(published, updated, first_seen), first_seen)"
+
+    /// Deletes the oldest items of a feed beyond `limit` (see ``record(_:now:maxItemsPerFeed:)``),
+    /// the stories they leave empty, and raises the feed's watermark to the newest age deleted.
+    /// Returns the ids deleted.
+    private static func evict(feedID: Int64, keeping limit: Int, in db: Database) throws -> Set<Int64> {
+        let count = try Int.fetchOne(db.cachedStatement(sql: "SELECT count(*) FROM item WHERE feed_id = ?"), arguments: [feedID]) ?? 0
+        guard count > limit else { return [] }
+        let rows = try Row.fetchAll(
+            db.cachedStatement(sql: "SELECT id, key, story_id, \(ageSQL) AS age FROM item WHERE feed_id = ? ORDER BY age, id LIMIT ?"),
+            arguments: [feedID, count - limit])
+        let ids = rows.map { $0["id"] as Int64 }
+        let remember = try db.cachedStatement(sql: "INSERT INTO evicted_key (feed_id, hash) VALUES (?, ?)")
+        for row in rows { try remember.execute(arguments: [feedID, keyHash(row["key"])]) }
+        try db.execute(
+            sql: """
+                DELETE FROM evicted_key WHERE feed_id = ?1
+                    AND id <= (SELECT id FROM evicted_key WHERE feed_id = ?1 ORDER BY id DESC LIMIT 1 OFFSET ?2)
+                """,
+            arguments: [feedID, limit])
+        let stories = Set(rows.compactMap { $0["story_id"] as String? })
+        let idList = String(decoding: try JSONEncoder().encode(ids), as: UTF8.self)
+        try db.execute(sql: "DELETE FROM item WHERE id IN (SELECT value FROM json_each(?))", arguments: [idList])
+        if !stories.isEmpty {
+            let storyList = String(decoding: try JSONEncoder().encode(stories.sorted()), as: UTF8.self)
+            try db.execute(
+                sql: """
+                    DELETE FROM story WHERE id IN (SELECT value FROM json_each(?))
+                        AND NOT EXISTS (SELECT 1 FROM item WHERE item.story_id = story.id)
+                    """,
+                arguments: [storyList])
+        }
+        let newest = rows.compactMap { $0["age"] as Double? }.max() ?? 0
+        try db.execute(
+            sql: "UPDATE feed SET evicted_through = max(coalesce(evicted_through, ?1), ?1) WHERE id = ?2", arguments: [newest, feedID])
+        return Set(ids)
+    }
+
+    /// A key as `evicted_key` stores it.
+    private static func keyHash(_ key: String) -> Int64 { Int64(bitPattern: ContentHash.value(key.utf8)) }
+
+    /// Whether an item not stored under any key was evicted before (see ``record(_:now:maxItemsPerFeed:)``).
+    private static func wasEvicted(
+        _ item: FeedItem, key: String, feedID: Int64, now: Date, watermark: Double?, in db: Database
+    ) throws -> Bool {
+        guard let watermark else { return false }  // never evicted anything
+        if min((item.published ?? item.updated ?? now).timeIntervalSince1970, now.timeIntervalSince1970) <= watermark { return true }
+        return try Bool.fetchOne(
+            db.cachedStatement(sql: "SELECT 1 FROM evicted_key WHERE feed_id = ? AND hash = ?"), arguments: [feedID, keyHash(key)])
+            ?? false
+    }
+
+    private static func upsert(
+        _ item: FeedItem, key: String, feedID: Int64, now: Date, watermark: Double?, in db: Database
+    ) throws -> Change {
         let hash = fingerprint(item)
         let canonical = item.link.map(CanonicalURL.key)
         var existing = try Row.fetchOne(
@@ -120,6 +214,7 @@ extension StateStore {
             ).execute(arguments: [now.timeIntervalSince1970, existing["id"] as Int64])
             return .updated
         }
+        if try wasEvicted(item, key: key, feedID: feedID, now: now, watermark: watermark, in: db) { return .ignored }
         try db.cachedStatement(
             sql: """
                 INSERT INTO item (guid, link, canonical_link, title, summary, content, excerpt, authors, categories, enclosures,
@@ -127,7 +222,7 @@ extension StateStore {
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """
         ).execute(arguments: fields(item, canonical) + [now.timeIntervalSince1970, now.timeIntervalSince1970, hash, feedID, key])
-        return .new
+        return .new(db.lastInsertedRowID)
     }
 
     private static func fields(_ item: FeedItem, _ canonical: String?) -> StatementArguments {
@@ -164,7 +259,8 @@ extension StateStore {
         return String(decoding: data, as: UTF8.self)
     }
 
-    /// Drops the text of items first seen and last changed before `cutoff`, keeping their keys.
+    /// Drops the text of items first seen and last changed before `cutoff`, keeping their keys
+    /// (which `max_items_per_feed` bounds: see ``record(_:now:maxItemsPerFeed:)``).
     @discardableResult
     public func prune(before cutoff: Date) throws(StoreError) -> Int {
         try write("pruning old items") { db in

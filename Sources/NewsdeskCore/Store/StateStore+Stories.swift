@@ -96,17 +96,22 @@ extension StateStore {
     /// per story, one entry per feed that carries it (its earliest item's title, link and
     /// excerpt; the feed's first sight of the story; its newest claimed date; its last change).
     /// One row per story and feed, not per item, so a window of 200,000 items stays small.
+    /// With `feedURLs`, only the items of those feeds count (a feed removed from the config
+    /// leaves the rankings while its items stay stored).
     public func storiesWithCoverage(
-        from: Date, to: Date = .distantFuture
+        from: Date, to: Date = .distantFuture, feedURLs: [String]? = nil
     ) throws(StoreError) -> [(id: String, firstSeen: Date, lastUpdated: Date, items: [StoryItem])] {
         try read("reading stories") { db in
+            let urls = try feedURLs.map { String(decoding: try JSONEncoder().encode($0), as: UTF8.self) }
+            let ofFeeds = urls == nil ? "" : " AND feed_id IN (SELECT id FROM feed WHERE url IN (SELECT value FROM json_each(?)))"
+            let feedArgument: StatementArguments = urls.map { [$0] } ?? []
             let range: StatementArguments = [from.timeIntervalSince1970, to.timeIntervalSince1970]
             let ids = try String.fetchAll(
                 db,
                 sql: """
                     SELECT DISTINCT story_id FROM item
-                    WHERE story_id IS NOT NULL AND pruned = 0 AND first_seen >= ? AND first_seen < ? ORDER BY story_id
-                    """, arguments: range)
+                    WHERE story_id IS NOT NULL AND pruned = 0 AND first_seen >= ? AND first_seen < ?\(ofFeeds) ORDER BY story_id
+                    """, arguments: range + feedArgument)
             guard !ids.isEmpty else { return [] }
             let idList = String(decoding: try JSONEncoder().encode(ids), as: UTF8.self)
             var groups: [(story: String, feed: Int64, firstID: Int64, firstSeen: Double, published: Double?, changed: Double)] = []
@@ -116,10 +121,10 @@ extension StateStore {
                     SELECT story_id, feed_id, min(id) AS first_id, min(first_seen) AS first_seen,
                         max(coalesce(published, updated)) AS published, max(last_changed) AS last_changed
                     FROM item
-                    WHERE story_id IN (SELECT value FROM json_each(?)) AND first_seen < ? AND pruned = 0
+                    WHERE story_id IN (SELECT value FROM json_each(?)) AND first_seen < ? AND pruned = 0\(ofFeeds)
                     GROUP BY story_id, feed_id
                     """,
-                arguments: [idList, to.timeIntervalSince1970])
+                arguments: [idList, to.timeIntervalSince1970] + feedArgument)
             while let row = try rows.next() {
                 groups.append((row["story_id"], row["feed_id"], row["first_id"], row["first_seen"], row["published"], row["last_changed"]))
             }

@@ -29,6 +29,7 @@ public final class StateStore: Sendable {
                 try db.execute(sql: "PRAGMA synchronous = NORMAL")
             }
             pool = try DatabasePool(path: path, configuration: configuration)
+            try Self.enableIncrementalVacuum(pool)
             try Self.migrator.migrate(pool)
         } catch let error as DatabaseError {
             throw StoreError(path: path, message: "cannot open the state database: \(error.message ?? "\(error)")")
@@ -140,6 +141,7 @@ public final class StateStore: Sendable {
                     );
                     """)
         }
+        registerCapsMigration(in: &migrator)
         return migrator
     }
 

@@ -106,13 +106,14 @@ public struct StoryDesk {
     }
 
     /// The stories with new coverage (by when Newsdesk first saw it) in `from..<to`, as they
-    /// stood at `to`, scored at `to`.
+    /// stood at `to`, scored at `to`. Only the items of the config's feeds count: a feed removed
+    /// from the config leaves the rankings at once (its items stay stored until retention).
     public func ranking(from: Date, to now: Date, top: Int? = nil) throws(StoreError) -> [RankedStory] {
         let feeds = Dictionary(config.feeds.map { ($0.url, $0) }, uniquingKeysWith: { first, _ in first })
         let titles = try store.feedsByURL().compactMapValues(\.title)
         let scorer = Scorer(halfLife: config.settings.halfLife.timeInterval, rules: config.rules)
         var ranked: [RankedStory] = []
-        for entry in try store.storiesWithCoverage(from: from, to: now) {
+        for entry in try store.storiesWithCoverage(from: from, to: now, feedURLs: config.feeds.map(\.url)) {
             guard let story = Self.story(entry.id, items: entry.items, feeds: feeds, titles: titles, lastUpdated: entry.lastUpdated)
             else { continue }
             ranked.append(RankedStory(story: story, score: scorer.score(story, now: now)))
@@ -182,13 +183,14 @@ public final class StoryMemory: @unchecked Sendable {
     public init() {}
 
     /// The kept clusterer and when it was built, if it still matches the database and is younger
-    /// than `window`; either way the memory is empty after.
+    /// than `window` (and not built after `now`); either way the memory is empty after.
     func take(
         for store: StateStore, window: TimeInterval, model: String?, now: Date
     ) throws(StoreError) -> (clusterer: StoryClusterer, built: Date)? {
         defer { (clusterer, mark) = (nil, nil) }
+        // Built "later" than now: the clock went back, and the kept stories' times are wrong.
         guard let clusterer, let mark, mark.store === store, mark.window == window, mark.model == model,
-            now.timeIntervalSince(mark.built) < window
+            now >= mark.built, now.timeIntervalSince(mark.built) < window
         else {
             return nil
         }

@@ -182,4 +182,20 @@ import Testing
         // Built at 0 h, kept at 1 h and 47 h, rebuilt at 49 h (over 48 h old), kept at 50 h.
         #expect(memory.builds == 2)
     }
+
+    @Test func aKeptClustererBuiltAheadOfTheClockIsRebuilt() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("newsdesk-memory-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let config = try Self.memoryConfig(folder)
+        let store = try StateStore(path: config.settings.state)
+        let memory = StoryMemory()
+        let start = Date(timeIntervalSince1970: 1_790_000_000)
+        // Built five years ahead (a wrong clock), then the clock is right again.
+        for (round, now) in [start + 5 * 365 * 86_400, start, start + 3_600].enumerated() {
+            try Self.store(Self.rounds[round], feed: round % 2, in: store, config: config, now: now)
+            try StoryDesk(config: config, store: store).update(memory: memory, now: now)
+        }
+        // Built ahead, rebuilt when the clock came back, kept an hour later.
+        #expect(memory.builds == 2)
+    }
 }

@@ -1,0 +1,138 @@
+import Foundation
+import GRDB
+
+/// A time stored for a feed that lies further ahead than the clock allows, and was reset.
+public struct FutureTime: Sendable, Equatable {
+    public var feedURL: String
+    /// The column: `next_due`, `last_success`, `last_fetch` or `last_full_fetch`.
+    public var field: String
+    /// What was stored.
+    public var stored: Date
+}
+
+/// What a repair of times stored ahead of the clock changed.
+public struct ClockRepair: Sendable, Equatable {
+    /// The feeds' times reset, one entry per feed and column.
+    public var feeds: [FutureTime] = []
+    /// Items whose `first_seen` or `last_changed`, and stories whose times, were ahead and now
+    /// stand at the present.
+    public var items = 0
+    public var stories = 0
+
+    public var isEmpty: Bool { feeds.isEmpty && items == 0 && stories == 0 }
+}
+
+/// The database's upkeep: the schema the caps need, incremental vacuuming, and times stored
+/// while the clock was wrong.
+extension StateStore {
+    /// Times up to this far ahead of the clock are left alone: a small step back of the clock
+    /// (NTP slewing, a leap second) is no reason to rewrite anything.
+    public static let clockSlack: TimeInterval = 60
+
+    /// What the item caps need (``record(_:now:maxItemsPerFeed:)``): a feed's eviction
+    /// watermark, how many items its last document had beyond `max_items_per_document`, and the
+    /// hashes of the keys it evicted last (as many as it keeps items).
+    static func registerCapsMigration(in migrator: inout DatabaseMigrator) {
+        migrator.registerMigration("v5: item caps") { db in
+            try db.execute(
+                sql: """
+                    ALTER TABLE feed ADD COLUMN evicted_through REAL;
+                    ALTER TABLE feed ADD COLUMN dropped_items INTEGER NOT NULL DEFAULT 0;
+                    CREATE TABLE evicted_key (
+                        id INTEGER PRIMARY KEY,
+                        feed_id INTEGER NOT NULL REFERENCES feed(id) ON DELETE CASCADE,
+                        hash INTEGER NOT NULL
+                    );
+                    CREATE INDEX evicted_key_lookup ON evicted_key(feed_id, hash);
+                    """)
+        }
+    }
+
+    /// Turns on `auto_vacuum = INCREMENTAL` once, before the migrations: a database not yet in
+    /// that mode (a new one, or one made by an older Newsdesk) is rewritten by a `VACUUM`, which
+    /// SQLite runs only outside a transaction, so this is not a migration. On an existing
+    /// database the `VACUUM` takes a while once and needs as much free disk as the file's size.
+    static func enableIncrementalVacuum(_ pool: DatabasePool) throws {
+        try pool.writeWithoutTransaction { db in
+            guard try Int.fetchOne(db, sql: "PRAGMA auto_vacuum") != 2 else { return }
+            try db.execute(sql: "PRAGMA auto_vacuum = INCREMENTAL")
+            try db.execute(sql: "VACUUM")
+        }
+    }
+
+    /// Gives the pages freed since the last step back to the file system (`PRAGMA
+    /// incremental_vacuum`), then checkpoints the WAL so the file really shrinks. Called once a
+    /// cycle, after the prune and the evictions: the work is proportional to what they freed.
+    /// Returns how many pages were free before.
+    @discardableResult
+    public func vacuumStep() throws(StoreError) -> Int {
+        do {
+            return try pool.writeWithoutTransaction { db in
+                let free = try Int.fetchOne(db, sql: "PRAGMA freelist_count") ?? 0
+                guard free > 0 else { return 0 }
+                try db.execute(sql: "PRAGMA incremental_vacuum")
+                try db.checkpoint(.passive)
+                return free
+            }
+        } catch let error as DatabaseError {
+            throw StoreError(path: path, message: "vacuuming: \(error.message ?? "\(error)")")
+        } catch {
+            throw StoreError(path: path, message: "vacuuming: \(error)")
+        }
+    }
+
+    /// Resets times stored while the clock ran ahead (a bad real-time clock at boot, corrected
+    /// later), so they decide nothing: a feed's `next_due` later than `now + horizon` (the
+    /// longest wait any polling rule sets) becomes `now`, so the feed is polled again;
+    /// `last_success` and `last_fetch` later than now become now (they happened, at the latest
+    /// now); `last_full_fetch` is cleared (the next fetch is sent without validators). Items and
+    /// stories seen or changed in the future are moved to now: otherwise they would stay out of
+    /// every ranking window until that date came, and then sort first, and never be pruned.
+    /// Gone feeds (due never) are left alone. The items are looked at only when a feed's times
+    /// or the newest `first_seen` show the clock ran ahead, so a normal cycle reads one small table.
+    public func repairFutureTimes(now: Date, horizon: TimeInterval) throws(StoreError) -> ClockRepair {
+        try write("resetting times stored ahead of the clock") { db in
+            var repair = ClockRepair()
+            let present = now.timeIntervalSince1970
+            let ahead = present + Self.clockSlack
+            let rows = try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT id, url, state, next_due, last_success, last_fetch, last_full_fetch FROM feed
+                    WHERE (state != 'gone' AND next_due > ?1) OR last_success > ?2 OR last_fetch > ?2 OR last_full_fetch > ?2
+                    """,
+                arguments: [present + max(horizon, Self.clockSlack), ahead])
+            for row in rows {
+                let url: String = row["url"]
+                var sets: [String] = []
+                for field in ["next_due", "last_success", "last_fetch", "last_full_fetch"] {
+                    guard let stored = row[field] as Double? else { continue }
+                    let limit = field == "next_due" ? present + max(horizon, Self.clockSlack) : ahead
+                    guard stored > limit, field != "next_due" || row["state"] as String != FeedState.gone.rawValue else { continue }
+                    repair.feeds.append(FutureTime(feedURL: url, field: field, stored: Date(timeIntervalSince1970: stored)))
+                    sets.append(field == "last_full_fetch" ? "\(field) = NULL" : "\(field) = ?1")
+                }
+                try db.execute(
+                    sql: "UPDATE feed SET \(sets.joined(separator: ", ")) WHERE id = ?2", arguments: [present, row["id"] as Int64])
+            }
+            let newest = try Double.fetchOne(db, sql: "SELECT max(first_seen) FROM item") ?? 0
+            guard !repair.feeds.isEmpty || newest > ahead else { return repair }
+            try db.execute(
+                sql: """
+                    UPDATE item SET first_seen = min(first_seen, ?1), last_changed = min(last_changed, ?1)
+                    WHERE first_seen > ?2 OR last_changed > ?2
+                    """,
+                arguments: [present, ahead])
+            repair.items = db.changesCount
+            try db.execute(
+                sql: """
+                    UPDATE story SET first_seen = min(first_seen, ?1), last_coverage = min(last_coverage, ?1),
+                        last_updated = min(last_updated, ?1)
+                    WHERE first_seen > ?2 OR last_coverage > ?2 OR last_updated > ?2
+                    """,
+                arguments: [present, ahead])
+            repair.stories = db.changesCount
+            return repair
+        }
+    }
+}
