@@ -1,15 +1,17 @@
 #!/usr/bin/env python3
 """How big the state database grows under a feed that churns: every fetch brings new guids.
 
-usage: scripts/churn-growth.py BINARY [POLLS [ITEMS]]
+usage: Benchmarks/churn-growth.py BINARY... [--polls N] [--items N]
 
-Serves one RSS feed on 127.0.0.1 whose every fetch holds ITEMS (default 20,000) new, dated
+Serves one RSS feed on 127.0.0.1 whose every fetch holds --items (default 20,000) new, dated
 guids (each poll's an hour newer than the last, all in the past), runs `BINARY once --all`
-POLLS times (default 10) on a fresh state in a temporary folder, and prints how long each poll
-took and the database's size after it (the file plus its -wal, once the process has closed it). With the caps (`max_items_per_document`,
+--polls times (default 10) on a fresh state in a temporary folder for each binary given (peers
+in the same run), and prints how long each poll took and the database's size after it (the
+file plus its -wal, once the process has closed it). With the caps (`max_items_per_document`,
 `max_items_per_feed`) the size levels off once the feed is at its cap; without them it grows by
 the whole document each poll.
 """
+import argparse
 import email.utils
 import http.server
 import os
@@ -51,31 +53,44 @@ def serve(items):
     return server
 
 
-def main():
-    if len(sys.argv) < 2:
-        sys.exit(__doc__)
-    binary = os.path.abspath(sys.argv[1])
-    polls = int(sys.argv[2]) if len(sys.argv) > 2 else 10
-    items = int(sys.argv[3]) if len(sys.argv) > 3 else 20_000
+def run(binary, polls, items):
+    """The (seconds, bytes) of each poll of `binary` on a fresh state and a fresh churning feed."""
     server = serve(items)
+    rows = []
     with tempfile.TemporaryDirectory(prefix="newsdesk-churn-") as folder:
         config = os.path.join(folder, "feeds.conf")
-        with open(config, "w") as file:
-            file.write(
-                '[newsdesk]\nstate = "state/newsdesk.sqlite"\noutput = "public"\nallow_private_networks = true\n'
-                f'\n[[feed]]\nurl = "http://127.0.0.1:{server.server_port}/churn"\n'
-            )
+        settings = '[newsdesk]\nstate = "state/newsdesk.sqlite"\noutput = "public"\n'
+        feed = f'\n[[feed]]\nurl = "http://127.0.0.1:{server.server_port}/churn"\n'
+        # A binary from before allow_private_networks knows no such key (and fetches loopback anyway).
+        for extra in ("allow_private_networks = true\n", ""):
+            with open(config, "w") as file:
+                file.write(settings + extra + feed)
+            if subprocess.run([binary, "check", "--config", config], capture_output=True).returncode == 0:
+                break
         database = os.path.join(folder, "state", "newsdesk.sqlite")
-        print(f"{items} new guids per fetch, {polls} polls")
-        print("poll  seconds  bytes")
         for poll in range(1, polls + 1):
             started = time.monotonic()
             done = subprocess.run([binary, "once", "--all", "--config", config], capture_output=True, text=True)
             if done.returncode != 0:
-                sys.exit(f"poll {poll}: exit {done.returncode}: {done.stderr.strip()}")
+                sys.exit(f"{binary}: poll {poll}: exit {done.returncode}: {done.stderr.strip()}")
             size = sum(os.path.getsize(path) for path in (database, database + "-wal") if os.path.exists(path))
-            print(f"{poll:4}  {time.monotonic() - started:7.2f}  {size:,}")
+            rows.append((time.monotonic() - started, size))
     server.shutdown()
+    return rows
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("binaries", nargs="+", help="newsdesk binaries to compare, each on its own state")
+    parser.add_argument("--polls", type=int, default=10)
+    parser.add_argument("--items", type=int, default=20_000, help="new guids per fetch")
+    args = parser.parse_args()
+    results = [run(os.path.abspath(binary), args.polls, args.items) for binary in args.binaries]
+    print(f"{args.items} new guids per fetch, {args.polls} polls; seconds and bytes (database + -wal) after each poll")
+    print("poll  " + "  ".join(f"{binary:>28}" for binary in args.binaries))
+    for poll in range(args.polls):
+        cells = [f"{seconds:7.2f} s {size:>16,} B" for seconds, size in (rows[poll] for rows in results)]
+        print(f"{poll + 1:4}  " + "  ".join(f"{cell:>28}" for cell in cells))
 
 
 if __name__ == "__main__":
