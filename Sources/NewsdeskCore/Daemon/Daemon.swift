@@ -10,6 +10,9 @@ import Logging
 /// window after each poll). SIGTERM/SIGINT stop it cleanly; SIGHUP reloads the config. Talks to
 /// systemd when started by it (READY, WATCHDOG, STATUS, STOPPING).
 ///
+/// It owns its state for its whole life (``StateStore``'s lock), and stops with an error when
+/// the database file is deleted or replaced under it, checked at every turn of the loop.
+///
 /// Not `Sendable` as a whole: ``run()`` owns the loop on the calling thread; signals reach it
 /// through a lock-protected mailbox.
 public final class Daemon {
@@ -45,7 +48,7 @@ public final class Daemon {
         self.logger = logger
         self.clock = clock
         self.notifier = notifier
-        store = try StateStore(path: config.settings.state)
+        store = try StateStore(path: config.settings.state, exclusive: true)
     }
 
     /// Signals for the loop, set from signal handlers and the watchdog, read by the loop.
@@ -129,6 +132,7 @@ public final class Daemon {
 
         logger.info(
             "started", metadata: ["config": "\(configPath)", "feeds": "\(config.feeds.count)", "state": "\(config.settings.state)"])
+        if store.created { logger.notice("no state database was at \(store.path): created a new one") }
         do {
             try store.syncFeeds(config.feeds)
         } catch {
@@ -163,6 +167,7 @@ public final class Daemon {
             mailbox.beat()
             if mailbox.takeReload() { reload() }
             do {
+                try store.checkFile()
                 let now = clock()
                 let due = try store.nextDue(config.feeds) ?? .distantFuture
                 if due <= now {
@@ -198,7 +203,8 @@ public final class Daemon {
                 }
                 let boundary = Publisher(config: config, store: store).periodStart(containing: now)
                     .addingTimeInterval(config.settings.publishEvery.timeInterval)
-                let wake = min(due, boundary, now.addingTimeInterval(60))
+                // Awake at least every 15 s, to check the database file is still the one opened.
+                let wake = min(due, boundary, now.addingTimeInterval(15))
                 mailbox.sleep(until: Date().addingTimeInterval(max(wake.timeIntervalSince(now), 0)))
                 if clock() >= boundary { publish() }
             } catch {
@@ -244,7 +250,7 @@ public final class Daemon {
         }
         do {
             let fresh = try ConfigLoader.load(path: configPath)
-            if fresh.settings.state != config.settings.state { store = try StateStore(path: fresh.settings.state) }
+            if fresh.settings.state != config.settings.state { store = try StateStore(path: fresh.settings.state, exclusive: true) }
             try store.syncFeeds(fresh.feeds)
             let restart = fresh.embeddings != config.embeddings || fresh.settings.state != config.settings.state
             config = fresh
