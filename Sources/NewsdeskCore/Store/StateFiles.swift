@@ -39,7 +39,8 @@ enum StateFiles {
         }
         for file in [path, path + "-wal", path + "-shm"] {
             var info = stat()
-            if stat(file, &info) == 0, info.st_uid == geteuid(), info.st_mode & 0o077 != 0 { chmod(file, info.st_mode & 0o700) }
+            guard stat(file, &info) == 0, info.st_mode & S_IFMT == S_IFREG, info.st_uid == geteuid() else { continue }
+            if info.st_mode & 0o077 != 0 { chmod(file, info.st_mode & 0o700) }
         }
         return created
     }
@@ -62,7 +63,7 @@ enum StateFiles {
     }
 
     /// The first thing wrong on the way to `path`: its folder missing or not writable (by the
-    /// effective user), one of its files not readable and writable, or the disk full.
+    /// effective user), one of its files not a file or not readable and writable, or the disk full.
     private static func cause(_ path: String, full: Bool) -> String? {
         let folder = folder(of: path)
         var info = stat()
@@ -71,6 +72,9 @@ enum StateFiles {
             return FileReading.explain(errno, path: folder, doing: "creating files in")
         }
         for file in [path, path + "-wal", path + "-shm"] where stat(file, &info) == 0 {
+            if info.st_mode & S_IFMT != S_IFREG {
+                return "\(file) is not a database file but \(info.st_mode & S_IFMT == S_IFDIR ? "a folder" : "a special file")"
+            }
             if faccessat(AT_FDCWD, file, R_OK | W_OK, AT_EACCESS) != 0 { return FileReading.explain(errno, path: file, doing: "opening") }
         }
         var space = statvfs()
