@@ -29,8 +29,10 @@ import Testing
         let message =
             "newsdesk: \(folder)/state.sqlite: in use by another newsdesk (pid \(daemon.process.processIdentifier)); stop it first"
         for command in ["run", "once"] {
-            let second = try BinaryRunner.run([command, "--config", config] + (command == "once" ? ["--all"] : []))
-            #expect(second.status == 5, "\(command): \(second.stderr)")
+            // In the background: a second daemon that did start would never end by itself.
+            let second = try RunningBinary([command, "--config", config] + (command == "once" ? ["--all"] : []))
+            try #require(second.wait(upTo: 30) { !second.process.isRunning }, "\(command) did not exit: \(second.stderr)")
+            #expect(second.process.terminationStatus == 5, "\(command): \(second.stderr)")
             #expect(second.stderr.contains(message), "\(command): \(second.stderr)")
         }
         // Nothing was fetched twice.
