@@ -45,15 +45,21 @@ struct ConfigOptions: ParsableArguments {
         ProcessInfo.processInfo.environment["NEWSDESK_NOW"].flatMap(FeedDate.parse) ?? Date()
     }
 
-    /// The state database, or exit 3 saying why it cannot be used.
-    func openStore(_ config: Config) throws -> StateStore {
+    /// The state database, or exit 3 saying why it cannot be used (5 when another process owns
+    /// it). `exclusive`: owned by this process until it ends (see `StateStore`).
+    func openStore(_ config: Config, exclusive: Bool = false) throws -> StateStore {
         do {
-            return try StateStore(path: config.settings.state)
+            let store = try StateStore(path: config.settings.state, exclusive: exclusive)
+            if store.created { Console.error("no state database was at \(store.path): created a new one") }
+            return store
         } catch {
             Console.error(error.description)
-            throw ExitCode(3)
+            throw ExitCode(Self.status(of: error))
         }
     }
+
+    /// The exit status for a state that cannot be opened: 5 when another newsdesk owns it, else 3.
+    static func status(of error: StoreError) -> Int32 { error.inUse ? 5 : 3 }
 }
 
 /// Messages for people, on stderr.

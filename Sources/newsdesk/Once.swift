@@ -6,7 +6,9 @@ import NewsdeskCore
 struct Once: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Poll every feed that is due, store what changed, update stories, publish; print a summary.",
-        discussion: "Exits 0 even when feeds fail (they are listed); non-zero only for a bad config (2) or an unusable database (3).")
+        discussion:
+            "Exits 0 even when feeds fail (they are listed); non-zero only for a bad config (2), an unusable database (3), outputs that cannot be written (4), or a state owned by another newsdesk (5)."
+    )
 
     @OptionGroup var options: ConfigOptions
 
@@ -15,7 +17,7 @@ struct Once: ParsableCommand {
 
     func run() throws {
         let config = try options.load()
-        let store = try options.openStore(config)
+        let store = try options.openStore(config, exclusive: true)
         let logger = options.logger()
         let summary: PollSummary
         let stories: StoryUpdate

@@ -7,7 +7,7 @@ struct Run: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Run as a daemon: poll feeds as they come due, cluster, score, publish at every period boundary.",
         discussion:
-            "SIGTERM or SIGINT stop it (exit 0); SIGHUP reloads the config. Under systemd (Type=notify) it reports readiness and pings the watchdog."
+            "SIGTERM or SIGINT stop it (exit 0); SIGHUP reloads the config. Under systemd (Type=notify) it reports readiness and pings the watchdog. Exits 2 for a bad config, 3 for an unusable database (or one deleted or replaced while it runs), 5 when another newsdesk owns the state."
     )
 
     @OptionGroup var options: ConfigOptions
@@ -23,7 +23,7 @@ struct Run: ParsableCommand {
                 checkLimit: ProcessInfo.processInfo.environment["NEWSDESK_CHECK_LIMIT"].flatMap(Int.init) ?? 30)
         } catch {
             Console.error(error.description)
-            throw ExitCode(3)
+            throw ExitCode(ConfigOptions.status(of: error))
         }
         let status = daemon.run()
         if status != 0 { throw ExitCode(status) }

@@ -19,11 +19,15 @@ struct BinaryRunner {
         return folder.appendingPathComponent("newsdesk")
     }
 
-    static func run(_ arguments: [String], environment: [String: String] = [:], stdin: String? = nil) throws -> Output {
+    /// Runs the binary with `arguments`; with a `launcher` (such as `setpriv --reuid=nobody`), runs
+    /// the launcher with the binary's path and `arguments` after its own.
+    static func run(
+        _ arguments: [String], environment: [String: String] = [:], stdin: String? = nil, launcher: [String] = []
+    ) throws -> Output {
         let process = Process()
         if let stdin { process.standardInput = try FileHandle(forReadingFrom: URL(fileURLWithPath: stdin)) }
-        process.executableURL = binary
-        process.arguments = arguments
+        process.executableURL = launcher.first.map { URL(fileURLWithPath: $0) } ?? binary
+        process.arguments = launcher.isEmpty ? arguments : Array(launcher.dropFirst()) + [binary.path] + arguments
         if !environment.isEmpty {
             process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
         }

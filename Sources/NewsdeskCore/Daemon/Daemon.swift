@@ -10,6 +10,18 @@ import Logging
 /// window after each poll). SIGTERM/SIGINT stop it cleanly; SIGHUP reloads the config. Talks to
 /// systemd when started by it (READY, WATCHDOG, STATUS, STOPPING).
 ///
+/// It owns its state for its whole life (``StateStore``'s lock), and stops with an error when
+/// the database file is deleted or replaced under it, checked at every turn of the loop.
+///
+/// The watchdog is fed by progress, not by a live thread: the loop stamps a heartbeat between
+/// steps, long steps stamp it from their progress callbacks (asked about once a second while
+/// feeds are fetched, stories clustered or vectors awaited), and its sleeps are cut into naps
+/// shorter than a third of ``hungAfter(watchdogInterval:)``, each ending in a stamp. A timer
+/// sends WATCHDOG=1 every half `WatchdogSec`, but only while the stamp is younger than
+/// `hungAfter` (three quarters of `WatchdogSec`): a loop stuck anywhere stops the pings, and
+/// systemd kills and restarts it about `hungAfter + WatchdogSec` after its last progress, while
+/// a long cycle (a thousand feeds, a big clustering) keeps stamping and is never taken for a hang.
+///
 /// Not `Sendable` as a whole: ``run()`` owns the loop on the calling thread; signals reach it
 /// through a lock-protected mailbox.
 public final class Daemon {
@@ -45,8 +57,13 @@ public final class Daemon {
         self.logger = logger
         self.clock = clock
         self.notifier = notifier
-        store = try StateStore(path: config.settings.state)
+        store = try StateStore(path: config.settings.state, exclusive: true)
     }
+
+    /// How long the loop may go without progress before the watchdog stops being fed: three
+    /// quarters of `WatchdogSec` (twice `watchdogInterval`), at least 3 s, as progress comes
+    /// about once a second.
+    static func hungAfter(watchdogInterval interval: TimeInterval) -> TimeInterval { max(1.5 * interval, 3) }
 
     /// Signals for the loop, set from signal handlers and the watchdog, read by the loop.
     private final class Mailbox: @unchecked Sendable {
@@ -129,6 +146,9 @@ public final class Daemon {
 
         logger.info(
             "started", metadata: ["config": "\(configPath)", "feeds": "\(config.feeds.count)", "state": "\(config.settings.state)"])
+        if store.created { logger.notice("no state database was at \(store.path): created a new one") }
+        // The longest sleep between two stamps of the heartbeat (and checks of the file).
+        let nap = min(15, (notifier.watchdogInterval.map { Self.hungAfter(watchdogInterval: $0) } ?? 45) / 3)
         do {
             try store.syncFeeds(config.feeds)
         } catch {
@@ -145,10 +165,9 @@ public final class Daemon {
             let timer = DispatchSource.makeTimerSource(queue: queue)
             let (mailbox, notifier) = (self.mailbox, self.notifier)
             timer.schedule(deadline: .now() + interval, repeating: interval)
-            // The loop beats at least once a second while it polls or clusters and once a minute
-            // while it sleeps: pings stop when it has not beaten for a whole WatchdogSec.
+            let limit = Self.hungAfter(watchdogInterval: interval)
             timer.setEventHandler {
-                if Date().timeIntervalSince(mailbox.lastBeat) < max(2 * interval, 61) { notifier.notify("WATCHDOG=1") }
+                if Date().timeIntervalSince(mailbox.lastBeat) < limit { notifier.notify("WATCHDOG=1") }
             }
             timer.resume()
             watchdog = timer
@@ -163,6 +182,7 @@ public final class Daemon {
             mailbox.beat()
             if mailbox.takeReload() { reload() }
             do {
+                try store.checkFile()
                 let now = clock()
                 let due = try store.nextDue(config.feeds, now: now, horizon: PollPolicy.longestWait) ?? .distantFuture
                 if due <= now {
@@ -198,7 +218,7 @@ public final class Daemon {
                 }
                 let boundary = Publisher(config: config, store: store).periodStart(containing: now)
                     .addingTimeInterval(config.settings.publishEvery.timeInterval)
-                let wake = min(due, boundary, now.addingTimeInterval(60))
+                let wake = min(due, boundary, now.addingTimeInterval(nap))
                 mailbox.sleep(until: Date().addingTimeInterval(max(wake.timeIntervalSince(now), 0)))
                 if clock() >= boundary { publish() }
             } catch {
@@ -244,7 +264,7 @@ public final class Daemon {
         }
         do {
             let fresh = try ConfigLoader.load(path: configPath)
-            if fresh.settings.state != config.settings.state { store = try StateStore(path: fresh.settings.state) }
+            if fresh.settings.state != config.settings.state { store = try StateStore(path: fresh.settings.state, exclusive: true) }
             try store.syncFeeds(fresh.feeds)
             let restart = fresh.embeddings != config.embeddings || fresh.settings.state != config.settings.state
             config = fresh

@@ -15,8 +15,12 @@ public enum AtomicFile {
     }
 
     /// Writes `bytes` to `path` unless it already holds exactly them; returns whether it wrote.
+    /// The file gets `mode`, by default what the process's umask leaves of 0666 (as for any file
+    /// it creates: 0644 under the usual 022, 0640 under the unit's 0027); folders made on the
+    /// way get what it leaves of 0777.
     @discardableResult
-    public static func write(_ bytes: [UInt8], to path: String, mode: mode_t = 0o644) throws(WriteError) -> Bool {
+    public static func write(_ bytes: [UInt8], to path: String, mode: mode_t? = nil) throws(WriteError) -> Bool {
+        let mode = mode ?? 0o666 & ~processUmask
         if let current = FileManager.default.contents(atPath: path), current.elementsEqual(bytes) { return false }
         let folder = (path as NSString).deletingLastPathComponent.isEmpty ? "." : (path as NSString).deletingLastPathComponent
         do {
@@ -56,4 +60,12 @@ public enum AtomicFile {
         }
         return true
     }
+
+    /// The process's umask, read from /proc (calling umask(2) to read it would change it for a
+    /// moment under every other thread); 022 where it cannot be read.
+    static let processUmask: mode_t = {
+        let status = (try? String(contentsOfFile: "/proc/self/status", encoding: .utf8)) ?? ""
+        let line = status.split(separator: "\n").first { $0.hasPrefix("Umask:") }
+        return line.flatMap { mode_t($0.dropFirst("Umask:".count).trimmingCharacters(in: .whitespaces), radix: 8) } ?? 0o022
+    }()
 }

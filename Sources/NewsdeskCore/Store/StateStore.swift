@@ -5,6 +5,8 @@ import GRDB
 public struct StoreError: Error, Sendable, CustomStringConvertible {
     public var path: String
     public var message: String
+    /// Another process owns the state (see ``StateLock``): not a fault of the database.
+    public var inUse = false
     public var description: String { "\(path): \(message)" }
 }
 
@@ -12,29 +14,77 @@ public struct StoreError: Error, Sendable, CustomStringConvertible {
 /// (WAL mode, versioned migrations). Each change is one transaction, so a crash at any moment
 /// leaves either the old state or the new one.
 ///
+/// One process owns a state at a time (the daemon, or `once`): it opens it `exclusive`, holding
+/// its ``StateLock`` as long as the store lives, and only it creates the database and runs the
+/// migrations. Others (`status`, `stories`) open it beside the owner: SQLite serializes their
+/// writes, and since the owner brought the schema up to date before anything else, they need
+/// no migration; should one be needed, they take the lock for the moment it runs, or refuse.
+///
 /// Thread-safe: GRDB's `DatabasePool` serializes writes and lets reads run beside them.
 public final class StateStore: Sendable {
     public let path: String
+    /// Whether opening it created the database: there was no file at `path`.
+    public let created: Bool
     let pool: DatabasePool
+    /// Held for the store's life when it was opened `exclusive`.
+    private let lock: StateLock?
+    /// The file opened, to notice it deleted or replaced (``checkFile()``).
+    private let identity: StateFiles.Identity?
 
     /// Opens (creating if missing) the database at `path` and brings its schema up to date.
-    public init(path: String) throws(StoreError) {
+    /// `exclusive` takes the state's lock first and keeps it, failing at once (with
+    /// ``StoreError/inUse``) if another process holds it.
+    public init(path: String, exclusive: Bool = false) throws(StoreError) {
         self.path = path
+        try StateFiles.makeFolder(of: path)
+        lock = try exclusive ? StateLock(database: path) : nil
+        created = try StateFiles.prepare(path)
         do {
-            try FileManager.default.createDirectory(
-                atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
             var configuration = Configuration()
             configuration.busyMode = .timeout(10)
             configuration.prepareDatabase { db in
                 try db.execute(sql: "PRAGMA synchronous = NORMAL")
             }
-            pool = try DatabasePool(path: path, configuration: configuration)
-            try Self.enableIncrementalVacuum(pool)
-            try Self.migrator.migrate(pool)
+            let pool = try DatabasePool(path: path, configuration: configuration)
+            // Migrations (and the one-time VACUUM into incremental mode) run only under the
+            // lock: two processes migrating a new file at once would both create the same tables.
+            if exclusive {
+                try Self.enableIncrementalVacuum(pool)
+                try Self.migrator.migrate(pool)
+            } else if try !pool.read(Self.migrator.hasCompletedMigrations) {
+                let moment = try StateLock(
+                    database: path, advice: "its schema is not up to date yet (an older newsdesk, or one starting): try again")
+                try withExtendedLifetime(moment) {
+                    try Self.enableIncrementalVacuum(pool)
+                    try Self.migrator.migrate(pool)
+                }
+            }
+            self.pool = pool
         } catch let error as DatabaseError {
-            throw StoreError(path: path, message: "cannot open the state database: \(error.message ?? "\(error)")")
+            throw StoreError(path: path, message: "cannot open the state database: " + StateFiles.explain(error, path: path))
+        } catch let error as StoreError {
+            throw error
         } catch {
             throw StoreError(path: path, message: "cannot open the state database: \(error)")
+        }
+        identity = StateFiles.identity(of: path)
+    }
+
+    /// Fails if the file at ``path`` is no longer the one opened: deleted, moved away or
+    /// replaced. Whatever is written after that is lost, so the owner stops on it.
+    public func checkFile() throws(StoreError) {
+        guard let identity else { return }
+        guard let now = StateFiles.identity(of: path) else {
+            throw StoreError(
+                path: path,
+                message: "the state database was deleted or moved away while newsdesk was running; "
+                    + "stopping, as nothing more could be kept (the next start creates a new one)")
+        }
+        guard now == identity else {
+            throw StoreError(
+                path: path,
+                message: "the state database was replaced by another file while newsdesk was running; "
+                    + "stopping (the next start opens the file now there)")
         }
     }
 
@@ -148,21 +198,22 @@ public final class StateStore: Sendable {
     func write<T>(_ what: String, _ body: (Database) throws -> T) throws(StoreError) -> T {
         do {
             return try pool.write(body)
-        } catch let error as DatabaseError {
-            throw StoreError(path: path, message: "\(what): \(error.message ?? "\(error)")")
         } catch {
-            throw StoreError(path: path, message: "\(what): \(error)")
+            throw failure(what, error)
         }
     }
 
     func read<T>(_ what: String, _ body: (Database) throws -> T) throws(StoreError) -> T {
         do {
             return try pool.read(body)
-        } catch let error as DatabaseError {
-            throw StoreError(path: path, message: "\(what): \(error.message ?? "\(error)")")
         } catch {
-            throw StoreError(path: path, message: "\(what): \(error)")
+            throw failure(what, error)
         }
+    }
+
+    private func failure(_ what: String, _ error: any Error) -> StoreError {
+        guard let error = error as? DatabaseError else { return StoreError(path: path, message: "\(what): \(error)") }
+        return StoreError(path: path, message: "\(what): " + StateFiles.explain(error, path: path))
     }
 
     /// `PRAGMA integrity_check`'s verdict: "ok" when the file is sound.

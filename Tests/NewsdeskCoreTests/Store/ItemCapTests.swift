@@ -163,7 +163,9 @@ import Testing
         }
         #expect(try queue.read { db in try Int.fetchOne(db, sql: "PRAGMA auto_vacuum") } == 0)
         try queue.close()
-        let reopened = try StateStore(path: path)
+        // The owner converts it (the daemon or `once`, which hold the lock; a reader beside them
+        // never runs a VACUUM).
+        let reopened = try StateStore(path: path, exclusive: true)
         #expect(try reopened.read("") { db in try Int.fetchOne(db, sql: "PRAGMA auto_vacuum") } == 2)
         #expect(try reopened.feed(url: "https://a.example/feed") != nil)
     }
