@@ -11,6 +11,7 @@ memory (max RSS) from /usr/bin/time.
     swift build -c release
     python3 Benchmarks/poll-bench.py 1000 10000
     python3 Benchmarks/poll-bench.py --newsdesk-only 10000    # skip newsboat (20 min at 10,000)
+    python3 Benchmarks/poll-bench.py 1000 --binary OTHER      # another newsdesk build as a peer
 
 Both readers get 16 transfers at once (newsboat's reload-threads, newsdesk's concurrency and
 per_host, since every feed is on the one loopback host).
@@ -63,15 +64,23 @@ def timed(command, cwd):
     return wall, user + system, rss / 1024, result.stdout
 
 
-def run(count, scratch, with_newsboat=True):
+def accepts_private_key(binary, folder):
+    """Whether `binary` knows `allow_private_networks` (one from before it fetched loopback anyway)."""
+    probe = os.path.join(folder, "probe.conf")
+    with open(probe, "w") as f:
+        f.write("[newsdesk]\nallow_private_networks = true\n")
+    return subprocess.run([binary, "check", "--config", probe], capture_output=True).returncode == 0
+
+
+def run(count, scratch, with_newsboat=True, binary=NEWSDESK):
     docroot = os.path.join(scratch, f"feeds{count}")
     write_feeds(docroot, count)
     urls = [f"http://127.0.0.1:{PORT}/feeds{count}/f{n}.xml" for n in range(count)]
 
-    nd = os.path.join(scratch, f"newsdesk{count}")
-    os.makedirs(nd, exist_ok=True)
+    nd = tempfile.mkdtemp(prefix=f"newsdesk{count}-", dir=scratch)
+    private = "allow_private_networks = true\n" if accepts_private_key(binary, nd) else ""
     with open(os.path.join(nd, "feeds.conf"), "w") as f:
-        f.write('[newsdesk]\nstate = "state.sqlite"\nallow_private_networks = true\nconcurrency = 16\nper_host = 16\n')
+        f.write(f'[newsdesk]\nstate = "state.sqlite"\n{private}concurrency = 16\nper_host = 16\n')
         for url in urls:
             f.write(f'\n[[feed]]\nurl = "{url}"\n')
 
@@ -85,8 +94,8 @@ def run(count, scratch, with_newsboat=True):
 
     rows = []
     for cycle in ("first (all 200)", "second (all 304)"):
-        wall, cpu, rss, out = timed([NEWSDESK, "once", "--all", "--log-level", "error", "--config", "feeds.conf"], nd)
-        rows.append(("newsdesk", cycle, wall, cpu, rss, out.strip()))
+        wall, cpu, rss, out = timed([binary, "once", "--all", "--log-level", "error", "--config", "feeds.conf"], nd)
+        rows.append((os.path.basename(binary), cycle, wall, cpu, rss, out.strip()))
         if not with_newsboat:
             continue
         wall, cpu, rss, _ = timed(newsboat, nb)
@@ -99,6 +108,12 @@ def run(count, scratch, with_newsboat=True):
 def main():
     args = [a for a in sys.argv[1:] if a != "--newsdesk-only"]
     with_newsboat = "--newsdesk-only" not in sys.argv
+    # --binary PATH (repeatable): other newsdesk builds to run after the release build, as peers.
+    binaries = [NEWSDESK]
+    while "--binary" in args:
+        at = args.index("--binary")
+        binaries.append(os.path.abspath(args[at + 1]))
+        del args[at : at + 2]
     counts = [int(a) for a in args] or [1000]
     scratch = tempfile.mkdtemp(prefix="poll-bench-")
     os.chmod(scratch, 0o755)  # nginx's workers run as another user
@@ -109,7 +124,10 @@ def main():
         print("| feeds | reader | cycle | wall s | CPU s | peak MB | feeds/s |")
         print("|---|---|---|---|---|---|---|")
         for count in counts:
-            for reader, cycle, wall, cpu, rss, out in run(count, scratch, with_newsboat):
+            rows = []
+            for index, binary in enumerate(binaries):
+                rows += run(count, scratch, with_newsboat and index == 0, binary)
+            for reader, cycle, wall, cpu, rss, out in rows:
                 print(f"| {count} | {reader} | {cycle} | {wall:.2f} | {cpu:.2f} | {rss:.1f} | {count / wall:.0f} |")
                 if out:
                     print(f"<!-- {out.splitlines()[0]} -->")
