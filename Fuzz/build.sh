@@ -72,7 +72,7 @@ for target in ${TARGETS:-parser date sanitizer config}; do
         config)
             build_tomlkit
             entry=FuzzConfig.swift
-            extra=("$SRC"/Sources/NewsdeskCore/Config/{Config,ConfigLoader,ConfigKeyLocator,ConfigValue,TOMLGuard}.swift
+            extra=("$SRC"/Sources/NewsdeskCore/Config/{Config,ConfigLoader,ConfigKeyLocator,ConfigValue,FileReading,TOMLGuard}.swift
                    -I "$OUT/tomlkit" -I "$SRC/TOMLKit/Sources/CTOML/include/CTOML" "$OUT"/tomlkit/*.o -lstdc++) ;;
         *) echo "unknown target $target" >&2; exit 2 ;;
     esac

@@ -169,6 +169,14 @@ public struct FeedConfig: Sendable, Equatable {
     }
 }
 
+extension FeedConfig {
+    /// The floor of every poll interval: `check` refuses a shorter `interval` or `poll_interval`.
+    /// `NEWSDESK_MIN_INTERVAL` (seconds) lowers it for compressed-time runs such as
+    /// `scripts/crash-test.py`.
+    public static let minimumInterval: TimeInterval =
+        ProcessInfo.processInfo.environment["NEWSDESK_MIN_INTERVAL"].flatMap(TimeInterval.init) ?? 5 * 60
+}
+
 extension Duration {
     /// The duration in seconds, as Foundation counts time.
     public var timeInterval: TimeInterval {

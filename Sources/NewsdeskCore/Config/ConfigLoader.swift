@@ -409,10 +409,10 @@ private struct TableReader {
         return nil
     }
 
-    /// Polling more often than ``PollPolicy/minimum`` is refused, not silently slowed down.
+    /// Polling more often than ``FeedConfig/minimumInterval`` is refused, not silently slowed down.
     private mutating func checkFloor(_ value: Duration, _ scope: String, _ key: String, name: String) {
-        guard value.timeInterval < PollPolicy.minimum else { return }
-        let floor = ConfigValue.format(.seconds(Int64(PollPolicy.minimum)))
+        guard value.timeInterval < FeedConfig.minimumInterval else { return }
+        let floor = ConfigValue.format(.seconds(Int64(FeedConfig.minimumInterval)))
         problem(
             table: scope, key: key, name: name,
             "\(ConfigValue.format(value)) is below the floor of \(floor): no feed is polled more often than every \(floor)")

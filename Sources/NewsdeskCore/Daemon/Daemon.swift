@@ -65,64 +65,54 @@ public final class Daemon {
     /// about once a second.
     static func hungAfter(watchdogInterval interval: TimeInterval) -> TimeInterval { max(1.5 * interval, 3) }
 
-    /// Signals for the loop, set from signal handlers and the watchdog, read by the loop.
+    /// Signals for the loop, set from signal handlers and the embedding thread, read by the loop;
+    /// and the loop's heartbeat, read by the watchdog. Sleeps and the heartbeat count seconds
+    /// that pass, not wall-clock time, so a clock set back while the daemon runs can neither
+    /// stretch a nap nor make a stale heartbeat look fresh.
     private final class Mailbox: @unchecked Sendable {
-        private let condition = NSCondition()
+        private let condition = MonotonicCondition()
         private var stop = false
         private var reload = false
         private var vectors = false
-        private var heartbeat = Date()
+        private var heartbeat = DispatchTime.now()
 
         func post(stop: Bool = false, reload: Bool = false, vectors: Bool = false) {
-            condition.lock()
-            self.stop = self.stop || stop
-            self.reload = self.reload || reload
-            self.vectors = self.vectors || vectors
-            condition.broadcast()
-            condition.unlock()
+            condition.change {
+                self.stop = self.stop || stop
+                self.reload = self.reload || reload
+                self.vectors = self.vectors || vectors
+            }
         }
 
-        var stopRequested: Bool {
-            condition.lock()
-            defer { condition.unlock() }
-            return stop
-        }
+        var stopRequested: Bool { condition.locked { stop } }
 
         /// Whether a reload was asked for since the last call.
         func takeReload() -> Bool {
-            condition.lock()
-            defer { condition.unlock() }
-            let asked = reload
-            reload = false
-            return asked
+            condition.locked {
+                defer { reload = false }
+                return reload
+            }
         }
 
         /// Whether vectors arrived since the last call.
         func takeVectors() -> Bool {
-            condition.lock()
-            defer { condition.unlock() }
-            let arrived = vectors
-            vectors = false
-            return arrived
+            condition.locked {
+                defer { vectors = false }
+                return vectors
+            }
         }
 
-        /// Sleeps until `deadline`, a stop, a reload or new vectors.
-        func sleep(until deadline: Date) {
-            condition.lock()
-            while !stop && !reload && !vectors && Date() < deadline { _ = condition.wait(until: deadline) }
-            condition.unlock()
+        /// Sleeps `seconds`, or until a stop, a reload or new vectors.
+        func sleep(seconds: TimeInterval) {
+            condition.wait(seconds: seconds) { stop || reload || vectors }
         }
 
-        func beat() {
-            condition.lock()
-            heartbeat = Date()
-            condition.unlock()
-        }
+        func beat() { condition.locked { heartbeat = DispatchTime.now() } }
 
-        var lastBeat: Date {
-            condition.lock()
-            defer { condition.unlock() }
-            return heartbeat
+        /// Seconds since the last beat.
+        var sinceBeat: TimeInterval {
+            let last = condition.locked { heartbeat }
+            return TimeInterval(DispatchTime.now().uptimeNanoseconds - last.uptimeNanoseconds) / 1e9
         }
     }
 
@@ -167,7 +157,7 @@ public final class Daemon {
             timer.schedule(deadline: .now() + interval, repeating: interval)
             let limit = Self.hungAfter(watchdogInterval: interval)
             timer.setEventHandler {
-                if Date().timeIntervalSince(mailbox.lastBeat) < limit { notifier.notify("WATCHDOG=1") }
+                if mailbox.sinceBeat < limit { notifier.notify("WATCHDOG=1") }
             }
             timer.resume()
             watchdog = timer
@@ -191,7 +181,7 @@ public final class Daemon {
                     if let embeddings, summary.newItems > 0 {
                         // Items fold best with their vectors: the cycle waits a little for them.
                         embeddings.poke()
-                        embeddings.waitIdle(until: Date().addingTimeInterval(Self.vectorWait), shouldStop: alive)
+                        embeddings.waitIdle(seconds: Self.vectorWait, shouldStop: alive)
                         _ = mailbox.takeVectors()
                     }
                     let stories = try StoryDesk(config: config, store: store).update(memory: storyMemory, now: clock(), shouldStop: alive)
@@ -204,7 +194,7 @@ public final class Daemon {
                     notifier.notify("STATUS=polled \(summary.polled) feeds, \(summary.newItems) new items, \(summary.failed) failed")
                     if !mailbox.stopRequested { publish() }
                     // Nothing was fetched although something was due (a clock jump): do not spin.
-                    if summary.polled == 0 { mailbox.sleep(until: Date().addingTimeInterval(1)) }
+                    if summary.polled == 0 { mailbox.sleep(seconds: 1) }
                     continue
                 }
                 if mailbox.takeVectors() {
@@ -219,7 +209,7 @@ public final class Daemon {
                 let boundary = Publisher(config: config, store: store).periodStart(containing: now)
                     .addingTimeInterval(config.settings.publishEvery.timeInterval)
                 let wake = min(due, boundary, now.addingTimeInterval(nap))
-                mailbox.sleep(until: Date().addingTimeInterval(max(wake.timeIntervalSince(now), 0)))
+                mailbox.sleep(seconds: wake.timeIntervalSince(now))
                 if clock() >= boundary { publish() }
             } catch {
                 logger.error("the state database failed: \(error)")

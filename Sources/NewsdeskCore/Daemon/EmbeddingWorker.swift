@@ -8,7 +8,8 @@ import Logging
 /// and retried after a pause that doubles from 15 s to 10 minutes; a ``poke()`` (new items)
 /// retries at once.
 ///
-/// Its state is guarded by one condition lock, hence `@unchecked Sendable`.
+/// Its state is guarded by one lock (a ``MonotonicCondition``, so that a clock set back cannot
+/// stretch its waits), hence `@unchecked Sendable`.
 public final class EmbeddingWorker: @unchecked Sendable {
     private let embedder: Embedder
     private let store: StateStore
@@ -16,7 +17,7 @@ public final class EmbeddingWorker: @unchecked Sendable {
     private let logger: Logger
     private let clock: @Sendable () -> Date
     private let arrived: @Sendable () -> Void
-    private let condition = NSCondition()
+    private let condition = MonotonicCondition()
     private var stopping = false
     private var poked = false
     private var idle = false
@@ -59,42 +60,32 @@ public final class EmbeddingWorker: @unchecked Sendable {
     /// Asks the thread to end, and waits for it: a request in flight is abandoned (within about
     /// a second), not waited out.
     public func stop() {
-        condition.lock()
-        stopping = true
-        condition.broadcast()
-        condition.unlock()
+        condition.change { stopping = true }
         if running { finished.wait() }
         running = false
     }
 
     /// New items are stored: work them now.
     public func poke() {
-        condition.lock()
-        poked = true
-        idle = false
-        condition.broadcast()
-        condition.unlock()
-    }
-
-    /// Waits until every item of the window has a vector, the endpoint fails, `deadline`, or
-    /// `shouldStop` (asked at least every quarter second) says so.
-    public func waitIdle(until deadline: Date, shouldStop: () -> Bool = { false }) {
-        condition.lock()
-        while !idle && !stopping && Date() < deadline {
-            condition.unlock()
-            if shouldStop() { return }
-            condition.lock()
-            if idle || stopping { break }
-            _ = condition.wait(until: min(deadline, Date().addingTimeInterval(0.25)))
+        condition.change {
+            poked = true
+            idle = false
         }
-        condition.unlock()
     }
 
-    private var shouldStop: Bool {
-        condition.lock()
-        defer { condition.unlock() }
-        return stopping
+    /// Waits until every item of the window has a vector, the endpoint fails, `seconds` have
+    /// passed, or `shouldStop` (asked at least every quarter second) says so.
+    public func waitIdle(seconds: TimeInterval, shouldStop: () -> Bool = { false }) {
+        let deadline = DispatchTime.now() + seconds
+        while !condition.locked({ idle || stopping }), !shouldStop() {
+            let now = DispatchTime.now()
+            guard now < deadline else { return }
+            let left = TimeInterval(deadline.uptimeNanoseconds - now.uptimeNanoseconds) / 1e9
+            condition.wait(seconds: min(0.25, left)) { idle || stopping }
+        }
     }
+
+    private var shouldStop: Bool { condition.locked { stopping } }
 
     private func work() {
         // The wait after a failure, apart from the idle round's 60 s: the first failure after a
@@ -103,9 +94,7 @@ public final class EmbeddingWorker: @unchecked Sendable {
         var pause: TimeInterval = 0
         var lastError: String?
         while !shouldStop {
-            condition.lock()
-            poked = false
-            condition.unlock()
+            condition.locked { poked = false }
             var failure: String?
             // A long backlog is announced every 30 s, not after each batch: each announcement
             // costs the daemon a fold and a publish.
@@ -137,13 +126,9 @@ public final class EmbeddingWorker: @unchecked Sendable {
                 backoff = 0
                 pause = 60
             }
-            condition.lock()
             // Failed or done: either way nobody should wait on this round any longer.
-            idle = true
-            condition.broadcast()
-            let wake = Date().addingTimeInterval(pause)
-            while !stopping && !poked && Date() < wake { _ = condition.wait(until: wake) }
-            condition.unlock()
+            condition.change { idle = true }
+            condition.wait(seconds: pause) { stopping || poked }
         }
     }
 }

@@ -193,6 +193,11 @@ public final class FeedPoller {
                 "items and stories first seen or changed in the future moved to now (the clock was wrong when they were stored)",
                 metadata: ["items": "\(repair.items)", "stories": "\(repair.stories)"])
         }
+        if repair.watermarks > 0 {
+            logger.warning(
+                "eviction watermarks set in the future moved to now (the clock was wrong when items were evicted)",
+                metadata: ["feeds": "\(repair.watermarks)"])
+        }
     }
 
     private func log(_ outcome: FetchOutcome, record: FeedRecord, config: FeedConfig) {

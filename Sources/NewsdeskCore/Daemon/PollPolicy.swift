@@ -3,10 +3,9 @@ import Foundation
 /// When to fetch a feed next: its interval, the server's wishes, backoff after failures.
 /// Pure functions of their inputs, so every rule is tested without a clock or a network.
 public struct PollPolicy: Sendable {
-    /// No feed is polled more often than this, nor less often. `NEWSDESK_MIN_INTERVAL`
-    /// (seconds) lowers the floor for compressed-time tests such as `scripts/crash-test.py`.
-    public static let minimum: TimeInterval =
-        ProcessInfo.processInfo.environment["NEWSDESK_MIN_INTERVAL"].flatMap(TimeInterval.init) ?? 5 * 60
+    /// No feed is polled more often than this (``FeedConfig/minimumInterval``, which `check`
+    /// enforces), nor less often.
+    public static var minimum: TimeInterval { FeedConfig.minimumInterval }
     public static let maximum: TimeInterval = 24 * 3_600
     /// The furthest ahead any rule puts a feed's next fetch: the interval, the backoff and a
     /// server's Retry-After are each capped at ``maximum`` (a gone feed is never due, which is

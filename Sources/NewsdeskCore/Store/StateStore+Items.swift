@@ -106,7 +106,7 @@ extension StateStore {
                 case .unchanged: break
                 }
             }
-            let evicted = try Self.evict(feedID: feed.id, keeping: maxItems, in: db)
+            let evicted = try Self.evict(feedID: feed.id, keeping: maxItems, sparing: seen, in: db)
             outcome.evicted = evicted.count
             // An item evicted as soon as it came (older than all the feed keeps) was never news.
             outcome.new = inserted.count - inserted.filter(evicted.contains).count
@@ -125,13 +125,19 @@ extension StateStore {
 
     /// Deletes the oldest items of a feed beyond `limit` (see ``record(_:now:maxItemsPerFeed:)``),
     /// the stories they leave empty, and raises the feed's watermark to the newest age deleted.
-    /// Returns the ids deleted.
-    private static func evict(feedID: Int64, keeping limit: Int, in db: Database) throws -> Set<Int64> {
+    /// The items of the document just stored (`sparing`, their keys) are never among them: an
+    /// old item the feed still carries (a pinned post) stays. Returns the ids deleted.
+    private static func evict(feedID: Int64, keeping limit: Int, sparing current: Set<String>, in db: Database) throws -> Set<Int64> {
         let count = try Int.fetchOne(db.cachedStatement(sql: "SELECT count(*) FROM item WHERE feed_id = ?"), arguments: [feedID]) ?? 0
         guard count > limit else { return [] }
+        let spared = String(decoding: try JSONEncoder().encode(current.sorted()), as: UTF8.self)
         let rows = try Row.fetchAll(
-            db.cachedStatement(sql: "SELECT id, key, story_id, \(ageSQL) AS age FROM item WHERE feed_id = ? ORDER BY age, id LIMIT ?"),
-            arguments: [feedID, count - limit])
+            db.cachedStatement(
+                sql: """
+                    SELECT id, key, story_id, \(ageSQL) AS age FROM item
+                    WHERE feed_id = ? AND key NOT IN (SELECT value FROM json_each(?)) ORDER BY age, id LIMIT ?
+                    """),
+            arguments: [feedID, spared, count - limit])
         let ids = rows.map { $0["id"] as Int64 }
         let remember = try db.cachedStatement(sql: "INSERT INTO evicted_key (feed_id, hash) VALUES (?, ?)")
         for row in rows { try remember.execute(arguments: [feedID, keyHash(row["key"])]) }

@@ -18,8 +18,10 @@ public struct ClockRepair: Sendable, Equatable {
     /// stand at the present.
     public var items = 0
     public var stories = 0
+    /// Feeds whose eviction watermark was ahead and now stands at the present.
+    public var watermarks = 0
 
-    public var isEmpty: Bool { feeds.isEmpty && items == 0 && stories == 0 }
+    public var isEmpty: Bool { feeds.isEmpty && items == 0 && stories == 0 && watermarks == 0 }
 }
 
 /// The database's upkeep: the schema the caps need, incremental vacuuming, and times stored
@@ -88,7 +90,7 @@ extension StateStore {
     /// now); `last_full_fetch` is cleared (the next fetch is sent without validators). Items and
     /// stories seen or changed in the future are moved to now: otherwise they would stay out of
     /// every ranking window until that date came, and then sort first, and never be pruned.
-    /// Gone feeds (due never) are left alone. The items are looked at only when a feed's times
+    /// A feed's eviction watermark ahead goes back to just before now. Gone feeds (due never) are left alone. The items are looked at only when a feed's times
     /// or the newest `first_seen` show the clock ran ahead, so a normal cycle reads one small table.
     public func repairFutureTimes(now: Date, horizon: TimeInterval) throws(StoreError) -> ClockRepair {
         try write("resetting times stored ahead of the clock") { db in
@@ -115,6 +117,11 @@ extension StateStore {
                 try db.execute(
                     sql: "UPDATE feed SET \(sets.joined(separator: ", ")) WHERE id = ?2", arguments: [present, row["id"] as Int64])
             }
+            // An eviction watermark set while the clock ran ahead would refuse every new item
+            // until that date came: it goes back to just before now (an undated item's age is
+            // the moment it is seen, and what it evicted was all dated later).
+            try db.execute(sql: "UPDATE feed SET evicted_through = ?1 WHERE evicted_through > ?2", arguments: [present - 1, ahead])
+            repair.watermarks = db.changesCount
             let newest = try Double.fetchOne(db, sql: "SELECT max(first_seen) FROM item") ?? 0
             guard !repair.feeds.isEmpty || newest > ahead else { return repair }
             try db.execute(

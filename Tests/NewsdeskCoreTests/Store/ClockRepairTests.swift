@@ -74,4 +74,27 @@ import Testing
         let later = FeedDate.rfc822(now.addingTimeInterval(Self.years))
         #expect(try #require(PollPolicy.retryAfter(later, now: now)) <= PollPolicy.longestWait)
     }
+
+    /// Undated items evicted while the clock ran ahead set the feed's watermark years ahead:
+    /// once the clock is right, the feed's new items must still be taken.
+    @Test func aWatermarkSetAheadOfTheClockIsBroughtBack() throws {
+        let document = Counter()
+        let server = try LocalHTTPServer { _ in
+            var text = "<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>Undated</title>"
+            for index in 0..<3 {
+                text += "<item><guid>d\(document.value)-\(index)</guid><title>Undated \(document.value) \(index)</title></item>"
+            }
+            return .init(text: text + "</channel></rss>")
+        }
+        defer { server.stop() }
+        let harness = try PollHarness(server: server, feeds: ["/feed"], settings: "max_items_per_feed = 3\nmax_items_per_document = 3")
+        harness.clock.advance(Self.years)
+        #expect(try harness.poll().newItems == 3)
+        document.increment()
+        #expect(try harness.poll().newItems == 3)  // the first three evicted, years ahead
+        harness.clock.advance(-Self.years)
+        document.increment()
+        #expect(try harness.poll().newItems == 3)
+        #expect(try harness.record().evictedThrough.map { $0 <= harness.clock.now } != false)
+    }
 }

@@ -169,4 +169,29 @@ import Testing
         #expect(try reopened.read("") { db in try Int.fetchOne(db, sql: "PRAGMA auto_vacuum") } == 2)
         #expect(try reopened.feed(url: "https://a.example/feed") != nil)
     }
+
+    /// A pinned post, far older than the rest, that the feed carries in every document: the
+    /// cap takes older items the feed no longer carries, never one it still does.
+    @Test func anOldItemTheFeedStillCarriesIsNeverEvicted() throws {
+        let document = Counter()
+        let start = Date(timeIntervalSince1970: 1_800_000_000)
+        let server = try LocalHTTPServer { _ in
+            let pinned = FeedDate.rfc822(start - 86_400 * 300)
+            var text = "<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>Pinned</title>"
+            text += "<item><guid>pinned</guid><title>Read this first: how we report</title><pubDate>\(pinned)</pubDate></item>"
+            for index in 0..<3 {
+                let date = FeedDate.rfc822(start + Double(document.value) * 3_600 - Double(index))
+                text +=
+                    "<item><guid>d\(document.value)-\(index)</guid><title>News \(document.value) \(index)</title><pubDate>\(date)</pubDate></item>"
+            }
+            return .init(text: text + "</channel></rss>")
+        }
+        defer { server.stop() }
+        let harness = try PollHarness(server: server, feeds: ["/feed"], settings: "max_items_per_feed = 4\nmax_items_per_document = 4")
+        #expect(try harness.poll().newItems == 4)
+        document.increment()
+        harness.clock.advance(3_600)
+        #expect(try harness.poll().newItems == 3)
+        #expect(Set(try harness.items().map(\.key)) == ["g:pinned", "g:d1-0", "g:d1-1", "g:d1-2"])
+    }
 }
