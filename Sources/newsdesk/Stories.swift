@@ -30,7 +30,11 @@ struct Stories: ParsableCommand {
         let ranked: [RankedStory]
         do {
             let desk = StoryDesk(config: config, store: store)
-            try desk.update()
+            // Items not yet in stories are placed only by the state's owner: beside a running
+            // daemon (which keeps them placed), the ranking is read as it stands.
+            if let owner = try? StateLock(database: config.settings.state) {
+                _ = try withExtendedLifetime(owner) { () throws(StoreError) in try desk.update() }
+            }
             // As it would be published: its texts cleaned and cut, no link that gives a secret away.
             ranked = try desk.ranking(now: Date(), window: span, top: top).map(PublishedText(config.settings).story)
         } catch {

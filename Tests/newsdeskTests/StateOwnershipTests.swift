@@ -35,6 +35,13 @@ import Testing
             #expect(second.process.terminationStatus == 5, "\(command): \(second.stderr)")
             #expect(second.stderr.contains(message), "\(command): \(second.stderr)")
         }
+        // The same state reached through a symbolic link is still owned.
+        let link = folder + "-link"
+        try FileManager.default.createSymbolicLink(atPath: link, withDestinationPath: folder)
+        defer { try? FileManager.default.removeItem(atPath: link) }
+        let linked = try RunningBinary(["once", "--all", "--config", link + "/feeds.conf"])
+        try #require(linked.wait(upTo: 30) { !linked.process.isRunning }, "once did not exit: \(linked.stderr)")
+        #expect(linked.process.terminationStatus == 5, "\(linked.stderr)")
         // Nothing was fetched twice.
         #expect(server.requests.count == requests)
         // The commands that only look still work beside the daemon.
@@ -124,5 +131,20 @@ import Testing
         }
         let mode = try FileManager.default.attributesOfItem(atPath: database)[.posixPermissions] as? Int
         #expect(mode == 0o600)
+    }
+
+    /// A deleted lock file no longer keeps a second process out: the daemon stops rather than
+    /// share the state, and the next start takes the lock again.
+    @Test func aLockFileDeletedUnderTheDaemonStopsIt() throws {
+        let server = try PublishCommandTests.server()
+        defer { server.stop() }
+        let folder = try PublishCommandTests.folder(server)
+        let daemon = try Self.daemon(folder)
+        try FileManager.default.removeItem(atPath: folder + "/state.sqlite.lock")
+        try #require(daemon.wait(upTo: 60) { !daemon.process.isRunning }, "\(daemon.stderr)")
+        #expect(daemon.process.terminationStatus == 3)
+        #expect(daemon.stderr.contains("the state's lock file \(folder)/state.sqlite.lock was deleted or replaced"), "\(daemon.stderr)")
+        let next = try BinaryRunner.run(["once", "--config", folder + "/feeds.conf", "--all"])
+        #expect(next.status == 0, "\(next.stderr)")
     }
 }

@@ -22,16 +22,28 @@ public final class StateLock: Sendable {
     /// Takes the lock of the state at `database`, or fails at once: with
     /// ``StoreError/inUse`` set and the holder's pid named ("in use by another newsdesk
     /// (pid 1234); `advice`"), or saying why the lock file cannot be opened or written.
+    ///
+    /// The lock file is named after the database's real path, so a state reached through a
+    /// symbolic link (of the file or of a folder on its way) is still one state.
     public init(database: String, advice: String = "stop it first") throws(StoreError) {
-        path = database + ".lock"
-        let fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0o600)
-        guard fd >= 0 else { throw Self.failure(database, errno, path: path, doing: "opening") }
-        guard flock(fd, LOCK_EX | LOCK_NB) == 0 else {
-            let code = errno
-            defer { close(fd) }
-            guard code == EWOULDBLOCK else { throw Self.failure(database, code, path: path, doing: "locking") }
-            let holder = Self.holder(fd).map { "pid \($0)" } ?? "pid not written yet"
-            throw StoreError(path: database, message: "in use by another newsdesk (\(holder)); \(advice)", inUse: true)
+        path = Self.realPath(database) + ".lock"
+        var taken: Int32?
+        // Locked, then checked to be the file at `path` still: a file unlinked between the
+        // open and the lock is no lock at all (its successor is the one others take).
+        for _ in 0..<5 where taken == nil {
+            let fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0o600)
+            guard fd >= 0 else { throw Self.failure(database, errno, path: path, doing: "opening") }
+            guard flock(fd, LOCK_EX | LOCK_NB) == 0 else {
+                let code = errno
+                defer { close(fd) }
+                guard code == EWOULDBLOCK else { throw Self.failure(database, code, path: path, doing: "locking") }
+                let holder = Self.holder(fd).map { "pid \($0)" } ?? "pid not written yet"
+                throw StoreError(path: database, message: "in use by another newsdesk (\(holder)); \(advice)", inUse: true)
+            }
+            if Self.identity(of: fd) == StateFiles.identity(of: path) { taken = fd } else { close(fd) }
+        }
+        guard let fd = taken else {
+            throw StoreError(path: database, message: "cannot take the state's lock: \(path) keeps being replaced")
         }
         let pid = Array("\(getpid())\n".utf8)
         let written = ftruncate(fd, 0) == 0 ? pwrite(fd, pid, pid.count, 0) : -1
@@ -45,6 +57,29 @@ public final class StateLock: Sendable {
     }
 
     deinit { close(descriptor) }
+
+    /// Whether the file locked is still the one at ``path``. Deleted or replaced, it no longer
+    /// keeps a second process out: the daemon stops (``StateStore/checkFile()``).
+    public var isInPlace: Bool { Self.identity(of: descriptor) == StateFiles.identity(of: path) }
+
+    private static func identity(of descriptor: Int32) -> StateFiles.Identity? {
+        var info = stat()
+        guard fstat(descriptor, &info) == 0 else { return nil }
+        return StateFiles.Identity(device: UInt64(info.st_dev), inode: UInt64(info.st_ino))
+    }
+
+    /// `database` with every symbolic link on its way resolved (its folder's, when the file
+    /// does not exist yet); as given when neither can be resolved.
+    private static func realPath(_ database: String) -> String {
+        if let resolved = realpath(database, nil) {
+            defer { free(resolved) }
+            return String(cString: resolved)
+        }
+        let folder = (database as NSString).deletingLastPathComponent
+        guard let resolved = realpath(folder.isEmpty ? "." : folder, nil) else { return database }
+        defer { free(resolved) }
+        return (String(cString: resolved) as NSString).appendingPathComponent((database as NSString).lastPathComponent)
+    }
 
     /// The pid in a lock file held by another process. It writes it just after locking, so an
     /// empty file is read again for a moment before giving up.

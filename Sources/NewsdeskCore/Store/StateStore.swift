@@ -73,6 +73,12 @@ public final class StateStore: Sendable {
     /// Fails if the file at ``path`` is no longer the one opened: deleted, moved away or
     /// replaced. Whatever is written after that is lost, so the owner stops on it.
     public func checkFile() throws(StoreError) {
+        if let lock, !lock.isInPlace {
+            throw StoreError(
+                path: path,
+                message: "the state's lock file \(lock.path) was deleted or replaced while newsdesk was running; "
+                    + "stopping, so that two processes never share the state (the next start takes the lock again)")
+        }
         guard let identity else { return }
         guard let now = StateFiles.identity(of: path) else {
             throw StoreError(
