@@ -22,9 +22,9 @@ public enum PublicFeedURL {
 
     /// The pieces of `url` that would give its secrets away if a published link carried them:
     /// its user information (`user:password@`), a password of eight characters or more, and
-    /// each query value of eight characters or more with letters and digits in it, as tokens
-    /// have. Shorter or plainer values (`page=2`, `format=feedburner`) are no secrets and would
-    /// match innocent links.
+    /// each query value that looks like a key rather than a word (``looksLikeAKey(_:)``), each
+    /// also percent-decoded. Shorter or plainer values (`page=2`, `format=feedburner`,
+    /// `category=business`) are no secrets and would match innocent links.
     public static func secrets(of url: String) -> [String] {
         let parts = Parts(url)
         var found: [String] = []
@@ -38,10 +38,27 @@ public enum PublicFeedURL {
         let query = parts.rest[parts.rest.index(after: question)...].prefix { $0 != "#" }
         for pair in query.split(separator: "&") {
             guard let equals = pair.firstIndex(of: "=") else { continue }
-            let value = pair[pair.index(after: equals)...]
-            if value.count >= 8, value.contains(where: \.isLetter), value.contains(where: \.isNumber) { found.append(String(value)) }
+            let value = String(pair[pair.index(after: equals)...])
+            let decoded = value.removingPercentEncoding ?? value
+            guard looksLikeAKey(decoded) else { continue }
+            found.append(value)
+            if decoded != value { found.append(decoded) }
         }
         return found
+    }
+
+    /// Whether a query value looks like a key, a token or a code, not a word: eight characters
+    /// or more mixing letters and digits (`abc123secret`), in mixed case past the first letter
+    /// (`SomeSecretWord`), or of symbols a word has not (`a-b_c.d~e`); six digits or more (a PIN,
+    /// an account number); or sixteen characters or more of anything.
+    static func looksLikeAKey(_ value: String) -> Bool {
+        let letters = value.filter(\.isLetter).count
+        let digits = value.filter(\.isNumber).count
+        if value.count >= 16 || (digits == value.count && digits >= 6) { return true }
+        guard value.count >= 8 else { return false }
+        if letters > 0 && digits > 0 { return true }
+        if value.dropFirst().contains(where: \.isUppercase) && value.contains(where: \.isLowercase) { return true }
+        return letters + digits < value.count
     }
 
     /// A URL as scheme (with `//` when it has an authority), user information, and the rest.

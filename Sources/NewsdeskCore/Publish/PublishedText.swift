@@ -48,6 +48,7 @@ public struct PublishedText: Sendable {
     func link(_ link: String?, from feedURL: String?) -> String? {
         guard let link = link.flatMap(AtomWriter.webLink) else { return nil }
         guard let feedURL else { return link }
-        return PublicFeedURL.secrets(of: feedURL).contains { link.contains($0) } ? nil : link
+        let decoded = link.removingPercentEncoding ?? link
+        return PublicFeedURL.secrets(of: feedURL).contains { link.contains($0) || decoded.contains($0) } ? nil : link
     }
 }

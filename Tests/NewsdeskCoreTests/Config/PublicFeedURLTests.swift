@@ -21,7 +21,13 @@ import Testing
         #expect(id.hasPrefix("urn:newsdesk:feed:") && id.count == "urn:newsdesk:feed:".count + 32)
         for secret in ["alice", "hunter2", "abc123secret", "token"] { #expect(!id.contains(secret)) }
         #expect(PublicFeedURL.secrets(of: url) == ["alice:hunter2-pw@", "hunter2-pw", "abc123secret"])
-        #expect(PublicFeedURL.secrets(of: "https://me:news@x.example/?format=feedburner&id=12345678") == ["me:news@"])
+        #expect(PublicFeedURL.secrets(of: "https://me:news@x.example/?format=feedburner&id=12345678") == ["me:news@", "12345678"])
+        // Keys of letters only, of digits only, or percent-encoded are keys too; words are not.
+        #expect(
+            PublicFeedURL.secrets(of: "https://x.example/f?key=SomeSecretWord&pin=482913&t=a%2Bb%2Fc%3D%3Dd") == [
+                "SomeSecretWord", "482913", "a%2Bb%2Fc%3D%3Dd", "a+b/c==d",
+            ])
+        #expect(PublicFeedURL.secrets(of: "https://x.example/f?category=business&lang=en&page=2&sort=Newest").isEmpty)
         // A password in the user information is the last "@" before the path: an "@" in the
         // password does not end it, and one in the path or query is no user information.
         #expect(PublicFeedURL.redacted("https://me:p@ss@host.example/a") == "https://host.example/a")
