@@ -51,6 +51,7 @@ struct ConfigOptions: ParsableArguments {
         do {
             let store = try StateStore(path: config.settings.state, exclusive: exclusive)
             if store.created { Console.error("no state database was at \(store.path): created a new one") }
+            if let problem = store.vacuumProblem { Console.error(problem) }
             return store
         } catch {
             Console.error(error.description)

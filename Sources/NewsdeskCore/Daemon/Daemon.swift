@@ -61,7 +61,7 @@ public final class Daemon {
     }
 
     /// How long the loop may go without progress before the watchdog stops being fed: three
-    /// quarters of `WatchdogSec` (twice `watchdogInterval`), at least 3 s, as progress comes
+    /// quarters of `WatchdogSec` (1.5 times `watchdogInterval`, its half), at least 3 s, as progress comes
     /// about once a second.
     static func hungAfter(watchdogInterval interval: TimeInterval) -> TimeInterval { max(1.5 * interval, 3) }
 
@@ -137,6 +137,7 @@ public final class Daemon {
         logger.info(
             "started", metadata: ["config": "\(configPath)", "feeds": "\(config.feeds.count)", "state": "\(config.settings.state)"])
         if store.created { logger.notice("no state database was at \(store.path): created a new one") }
+        if let problem = store.vacuumProblem { logger.warning("\(problem)") }
         // The longest sleep between two stamps of the heartbeat (and checks of the file).
         let nap = min(15, (notifier.watchdogInterval.map { Self.hungAfter(watchdogInterval: $0) } ?? 45) / 3)
         do {

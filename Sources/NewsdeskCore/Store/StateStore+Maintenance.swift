@@ -53,12 +53,21 @@ extension StateStore {
     /// Turns on `auto_vacuum = INCREMENTAL` once, before the migrations: a database not yet in
     /// that mode (a new one, or one made by an older Newsdesk) is rewritten by a `VACUUM`, which
     /// SQLite runs only outside a transaction, so this is not a migration. On an existing
-    /// database the `VACUUM` takes a while once and needs as much free disk as the file's size.
-    static func enableIncrementalVacuum(_ pool: DatabasePool) throws {
-        try pool.writeWithoutTransaction { db in
-            guard try Int.fetchOne(db, sql: "PRAGMA auto_vacuum") != 2 else { return }
-            try db.execute(sql: "PRAGMA auto_vacuum = INCREMENTAL")
-            try db.execute(sql: "VACUUM")
+    /// database the `VACUUM` takes a while once and needs as much free disk as the file's size:
+    /// when it fails the database is used as it is, and the reason returned for the log.
+    static func enableIncrementalVacuum(_ pool: DatabasePool, path: String) -> String? {
+        do {
+            try pool.writeWithoutTransaction { db in
+                guard try Int.fetchOne(db, sql: "PRAGMA auto_vacuum") != 2 else { return }
+                try db.execute(sql: "PRAGMA auto_vacuum = INCREMENTAL")
+                try db.execute(sql: "VACUUM")
+            }
+            return nil
+        } catch let error as DatabaseError {
+            return "converting the database to incremental vacuuming failed (tried again at the next start): "
+                + StateFiles.explain(error, path: path)
+        } catch {
+            return "converting the database to incremental vacuuming failed (tried again at the next start): \(error)"
         }
     }
 

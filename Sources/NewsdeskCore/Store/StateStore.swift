@@ -25,6 +25,10 @@ public final class StateStore: Sendable {
     public let path: String
     /// Whether opening it created the database: there was no file at `path`.
     public let created: Bool
+    /// Why the one-time conversion to incremental vacuuming failed (too little free space for
+    /// its copy, say), when it did: the database works as before, and it is tried at the next
+    /// start. Nil when the database vacuums incrementally.
+    public let vacuumProblem: String?
     let pool: DatabasePool
     /// Held for the store's life when it was opened `exclusive`.
     private let lock: StateLock?
@@ -46,20 +50,22 @@ public final class StateStore: Sendable {
                 try db.execute(sql: "PRAGMA synchronous = NORMAL")
             }
             let pool = try DatabasePool(path: path, configuration: configuration)
+            var vacuumProblem: String?
             // Migrations (and the one-time VACUUM into incremental mode) run only under the
             // lock: two processes migrating a new file at once would both create the same tables.
             if exclusive {
-                try Self.enableIncrementalVacuum(pool)
+                vacuumProblem = Self.enableIncrementalVacuum(pool, path: path)
                 try Self.migrator.migrate(pool)
             } else if try !pool.read(Self.migrator.hasCompletedMigrations) {
                 let moment = try StateLock(
                     database: path, advice: "its schema is not up to date yet (an older newsdesk, or one starting): try again")
                 try withExtendedLifetime(moment) {
-                    try Self.enableIncrementalVacuum(pool)
+                    vacuumProblem = Self.enableIncrementalVacuum(pool, path: path)
                     try Self.migrator.migrate(pool)
                 }
             }
             self.pool = pool
+            self.vacuumProblem = vacuumProblem
         } catch let error as DatabaseError {
             throw StoreError(path: path, message: "cannot open the state database: " + StateFiles.explain(error, path: path))
         } catch let error as StoreError {
