@@ -121,9 +121,15 @@ public enum PlainText {
         switch value {
         case 0x200C, 0x200D: return .joiner
         case 0xE0020...0xE007F: return .tag
-        case 0xFE00...0xFE0F, 0xE0100...0xE01EF: return .selector
+        // Variation selectors, Mongolian's free variation selectors among them: kept once
+        // after a character, as they choose its shape.
+        case 0xFE00...0xFE0F, 0xE0100...0xE01EF, 0x180B...0x180D, 0x180F: return .selector
         case 0x0600...0x0605, 0x06DD, 0x070F, 0x0890...0x0891, 0x08E2, 0x110BD, 0x110CD, 0x13430...0x1345F: return .character
-        default: return scalar.properties.generalCategory == .format ? .control : .character
+        // Format controls, and what else Unicode says renders as nothing (the Hangul fillers,
+        // U+034F, U+17B4/17B5, the reserved default-ignorable ranges): invisible, so gone.
+        default:
+            let properties = scalar.properties
+            return properties.generalCategory == .format || properties.isDefaultIgnorableCodePoint ? .control : .character
         }
     }
 

@@ -7,6 +7,9 @@ import Testing
     static let invisible: [UInt32] =
         Array(0x202A...0x202E) + Array(0x2066...0x2069) + Array(0x200B...0x200F) + Array(0x2060...0x2064)
         + [0x061C, 0x180E, 0xFEFF, 0x00AD, 0x206A, 0xFFF9, 0xE0001, 0x1D173]
+        // Not format controls, yet rendered as nothing: the Hangul fillers, the combining
+        // grapheme joiner, Khmer's inherent vowels, a reserved default-ignorable code point.
+        + [0x3164, 0x115F, 0x1160, 0xFFA0, 0x034F, 0x17B4, 0x17B5, 0x2065, 0xFFF0]
 
     @Test(arguments: invisible)
     func invisibleControlsAreRemoved(value: UInt32) throws {
@@ -14,6 +17,10 @@ import Testing
         #expect(PlainText.visible("a\(scalar)b") == "ab", "U+\(String(value, radix: 16))")
         #expect(PlainText.visible("\(scalar)x") == "x")
         #expect(PlainText.visible("中\(scalar)") == "中")
+    }
+
+    @Test func mongolianKeepsItsFreeVariationSelectors() {
+        #expect(PlainText.visible("ᠮᠣᠩᠭᠣᠯ\u{180B}") == "ᠮᠣᠩᠭᠣᠯ\u{180B}")
     }
 
     @Test func spoofedFileNamesShowAsWhatTheyAre() {
