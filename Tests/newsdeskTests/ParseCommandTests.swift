@@ -133,4 +133,23 @@ struct ParseCommandTests {
         #expect(result.stdout.range(of: #"libxml2 floor: [0-9.]+ MB/s"#, options: .regularExpression) != nil)
         #expect(result.stdout.contains("1 items"))
     }
+
+    /// `parse` reads a pipe a person gives it (`… | newsdesk parse /dev/stdin`): only the
+    /// daemon's `file:` feeds must be regular files.
+    @Test func aPipeGivenOnTheCommandLineIsRead() throws {
+        let process = Process()
+        process.executableURL = BinaryRunner.binary
+        process.arguments = ["parse", "/dev/stdin"]
+        let input = Pipe()
+        let output = Pipe()
+        process.standardInput = input
+        process.standardOutput = output
+        try process.run()
+        input.fileHandleForWriting.write(Data(TinyFeed.rss(["Read from a pipe"], host: "pipe.example").utf8))
+        try input.fileHandleForWriting.close()
+        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0)
+        #expect(text.contains("Read from a pipe"), "\(text)")
+    }
 }

@@ -27,6 +27,6 @@ public struct FeedLocation: Sendable {
             return (response.body, URL(string: response.effectiveURL), response.charset)
         }
         // A local file has no web address: relative links stay relative unless a base is given.
-        return (try LocalFeedFile.bytes(at: argument, url: argument, limits: limits), nil, nil)
+        return (try LocalFeedFile.bytes(at: argument, url: argument, limits: limits, regularOnly: false), nil, nil)
     }
 }

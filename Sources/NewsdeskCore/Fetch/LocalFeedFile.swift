@@ -17,33 +17,50 @@ enum LocalFeedFile {
         return FetchResponse(status: 0, effectiveURL: url, headers: [:], body: try bytes(at: path, url: url, limits: limits))
     }
 
-    /// The bytes of the regular file at `path`; errors are reported for `url`.
-    static func bytes(at path: String, url: String, limits: FetchLimits) throws(FetchError) -> [UInt8] {
+    /// The bytes of the regular file at `path`; errors are reported for `url`. With
+    /// `regularOnly` false (a path a person typed for `newsdesk parse`, such as `/dev/stdin`),
+    /// a pipe or a device is read too, under the same cap and time limit.
+    static func bytes(at path: String, url: String, limits: FetchLimits, regularOnly: Bool = true) throws(FetchError) -> [UInt8] {
         let deadline = ContinuousClock.now + limits.timeout
+        // Looked at before it is opened (opening some devices does something), and again after.
+        var info = stat()
+        guard stat(path, &info) == 0 else { throw FetchError(url: url, message: FileReading.explain(errno, path: path, doing: "reading")) }
+        try check(info, path: path, url: url, regularOnly: regularOnly)
         let descriptor = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC)
         guard descriptor >= 0 else { throw FetchError(url: url, message: FileReading.explain(errno, path: path, doing: "reading")) }
         defer { close(descriptor) }
-        var info = stat()
         guard fstat(descriptor, &info) == 0 else {
             throw FetchError(url: url, message: FileReading.explain(errno, path: path, doing: "reading"))
         }
-        guard info.st_mode & S_IFMT == S_IFREG else {
-            throw FetchError(url: url, message: "\(path) is not a regular file (\(kind(info.st_mode)))")
-        }
+        try check(info, path: path, url: url, regularOnly: regularOnly)
         if info.st_size > limits.maxBody { throw tooLarge(Int(info.st_size), url: url, limits: limits) }
+        // One byte past the cap is enough to know a file that grew while read is too large.
+        let cap = limits.maxBody < Int.max ? limits.maxBody + 1 : Int.max
         var body: [UInt8] = []
         var chunk = [UInt8](repeating: 0, count: 1 << 16)
         while true {
-            // One byte past the cap is enough to know a file that grew while read is too large.
-            let count = read(descriptor, &chunk, min(chunk.count, limits.maxBody + 1 - body.count))
-            if count < 0, errno == EINTR || errno == EAGAIN { continue }
+            if ContinuousClock.now > deadline {
+                throw FetchError(url: url, message: "reading \(path) took longer than the timeout (\(limits.timeout))")
+            }
+            let count = read(descriptor, &chunk, min(chunk.count, cap - body.count))
+            if count < 0, errno == EAGAIN {
+                var ready = pollfd(fd: descriptor, events: Int16(POLLIN), revents: 0)
+                _ = poll(&ready, 1, 100)  // a pipe with nothing yet: wait a little, then look at the time
+                continue
+            }
+            if count < 0, errno == EINTR { continue }
             guard count >= 0 else { throw FetchError(url: url, message: FileReading.explain(errno, path: path, doing: "reading")) }
             if count == 0 { return body }
             body += chunk[..<count]
             if body.count > limits.maxBody { throw tooLarge(body.count, url: url, limits: limits) }
-            if ContinuousClock.now > deadline {
-                throw FetchError(url: url, message: "reading \(path) took longer than the timeout (\(limits.timeout))")
-            }
+        }
+    }
+
+    /// Refuses anything but a regular file (a folder always).
+    private static func check(_ info: stat, path: String, url: String, regularOnly: Bool) throws(FetchError) {
+        let type = info.st_mode & S_IFMT
+        guard type == S_IFREG || (!regularOnly && type != S_IFDIR) else {
+            throw FetchError(url: url, message: "\(path) is not a regular file (\(kind(info.st_mode)))")
         }
     }
 
