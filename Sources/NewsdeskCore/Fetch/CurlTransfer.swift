@@ -122,6 +122,9 @@ final class CurlTransfer {
     private let errorBuffer: UnsafeMutablePointer<CChar>
     /// Why the guards refused an address, the first time they did.
     private var refusal: String?
+    /// Whether the address guards went in (or were not asked for): a libcurl without the
+    /// options they need gets no transfer at all, rather than one that connects anywhere.
+    private var guarded = true
     /// The range of a non-public address, nil for a public one (a test may move the line).
     private let classify: AddressPolicy.Classifier
 
@@ -135,6 +138,7 @@ final class CurlTransfer {
         errorBuffer = .allocate(capacity: Int(CURL_ERROR_SIZE) + 1)
         errorBuffer.initialize(repeating: 0, count: Int(CURL_ERROR_SIZE) + 1)
         configure()
+        guard guarded else { return nil }
     }
 
     deinit {
@@ -206,7 +210,7 @@ final class CurlTransfer {
         if let lastModified = request.lastModified { headerList = curl_slist_append(headerList, "If-Modified-Since: \(lastModified)") }
         if let headerList { nd_easy_setopt_slist(handle, CURLOPT_HTTPHEADER, headerList) }
         let me = Unmanaged.passUnretained(self).toOpaque()
-        if !request.allowPrivateNetworks { guardAddresses(me) }
+        if !request.allowPrivateNetworks { guarded = guardAddresses(me) }
         nd_easy_setopt_pointer(handle, CURLOPT_PRIVATE, me)
         nd_easy_setopt_pointer(handle, CURLOPT_WRITEDATA, me)
         nd_easy_setopt_write(handle, CURLOPT_WRITEFUNCTION) { data, size, count, userdata in
@@ -235,22 +239,27 @@ final class CurlTransfer {
     }
 
     /// Installs the two guards that refuse non-public addresses, and turns off proxies from
-    /// the environment (which would make the proxy's address the only one seen).
-    private func guardAddresses(_ me: UnsafeMutableRawPointer) {
-        nd_easy_setopt_string(handle, CURLOPT_PROXY, "")
-        nd_easy_setopt_pointer(handle, CURLOPT_OPENSOCKETDATA, me)
-        nd_easy_setopt_opensocket(handle) { userdata, _, address in
-            guard let userdata, let address else { return CURL_SOCKET_BAD }
-            let transfer = Unmanaged<CurlTransfer>.fromOpaque(userdata).takeUnretainedValue()
-            let ip = IPAddress(nd_curl_sockaddr(address), length: Int(address.pointee.addrlen))
-            return transfer.permits(ip) ? nd_open_socket(address) : CURL_SOCKET_BAD
-        }
-        nd_easy_setopt_pointer(handle, CURLOPT_PREREQDATA, me)
-        nd_easy_setopt_prereq(handle) { userdata, primaryIP, _, _, _ in
-            guard let userdata, let primaryIP else { return CURL_PREREQFUNC_ABORT }
-            let transfer = Unmanaged<CurlTransfer>.fromOpaque(userdata).takeUnretainedValue()
-            return transfer.permits(IPAddress(String(cString: primaryIP))) ? CURL_PREREQFUNC_OK : CURL_PREREQFUNC_ABORT
-        }
+    /// the environment (which would make the proxy's address the only one seen). Returns
+    /// whether libcurl took every one of those options.
+    private func guardAddresses(_ me: UnsafeMutableRawPointer) -> Bool {
+        var codes = [
+            nd_easy_setopt_string(handle, CURLOPT_PROXY, ""), nd_easy_setopt_pointer(handle, CURLOPT_OPENSOCKETDATA, me),
+            nd_easy_setopt_pointer(handle, CURLOPT_PREREQDATA, me),
+        ]
+        codes.append(
+            nd_easy_setopt_opensocket(handle) { userdata, _, address in
+                guard let userdata, let address else { return CURL_SOCKET_BAD }
+                let transfer = Unmanaged<CurlTransfer>.fromOpaque(userdata).takeUnretainedValue()
+                let ip = IPAddress(nd_curl_sockaddr(address), length: Int(address.pointee.addrlen))
+                return transfer.permits(ip) ? nd_open_socket(address) : CURL_SOCKET_BAD
+            })
+        codes.append(
+            nd_easy_setopt_prereq(handle) { userdata, primaryIP, _, _, _ in
+                guard let userdata, let primaryIP else { return CURL_PREREQFUNC_ABORT }
+                let transfer = Unmanaged<CurlTransfer>.fromOpaque(userdata).takeUnretainedValue()
+                return transfer.permits(IPAddress(String(cString: primaryIP))) ? CURL_PREREQFUNC_OK : CURL_PREREQFUNC_ABORT
+            })
+        return codes.allSatisfy { $0 == CURLE_OK }
     }
 
     /// Whether `address` is public; when not, the refusal is kept for the error.
