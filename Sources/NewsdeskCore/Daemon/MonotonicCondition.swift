@@ -8,9 +8,9 @@ import Foundation
 /// in seconds that pass (a semaphore's `DispatchTime` counts uptime), whatever the clock says.
 final class MonotonicCondition: @unchecked Sendable {
     private let lock = NSLock()
-    private let semaphore = DispatchSemaphore(value: 0)
-    /// Threads inside ``wait(seconds:until:)``, each woken by one signal of `broadcast`.
-    private var waiting = 0
+    /// One semaphore per thread inside ``wait(seconds:until:)``: a wake-up is meant for every
+    /// waiter, and one semaphore shared would let one waiter take another's.
+    private var waiters: [ObjectIdentifier: DispatchSemaphore] = [:]
 
     /// Runs `body` holding the lock.
     func locked<T>(_ body: () throws -> T) rethrows -> T {
@@ -23,29 +23,28 @@ final class MonotonicCondition: @unchecked Sendable {
     func change(_ body: () -> Void) {
         lock.lock()
         body()
-        let woken = waiting
-        waiting = 0
+        let woken = waiters.values
+        waiters.removeAll()
         lock.unlock()
-        for _ in 0..<woken { semaphore.signal() }
+        for semaphore in woken { semaphore.signal() }
     }
 
     /// Waits until `done` (asked under the lock after each change) holds, or `seconds` have
-    /// passed. A wake-up meant for an earlier wait only makes this one look again.
+    /// passed.
     func wait(seconds: TimeInterval, until done: () -> Bool) {
         let deadline = DispatchTime.now() + max(seconds, 0)
+        let semaphore = DispatchSemaphore(value: 0)
+        let me = ObjectIdentifier(semaphore)
         while true {
             lock.lock()
             if done() || DispatchTime.now() >= deadline {
+                waiters[me] = nil
                 lock.unlock()
                 return
             }
-            waiting += 1
+            waiters[me] = semaphore
             lock.unlock()
-            if semaphore.wait(timeout: deadline) == .timedOut {
-                lock.lock()
-                waiting = max(waiting - 1, 0)
-                lock.unlock()
-            }
+            _ = semaphore.wait(timeout: deadline)
         }
     }
 }
