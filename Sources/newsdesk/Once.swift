@@ -23,6 +23,7 @@ struct Once: ParsableCommand {
         let stories: StoryUpdate
         var embedded: EmbedReport?
         let published: PublishReport
+        let started = DispatchTime.now()
         do {
             summary = try FeedPoller(config: config, store: store, logger: logger, clock: { ConfigOptions.now() }).poll(all: all)
             if let settings = config.embeddings {
@@ -44,6 +45,9 @@ struct Once: ParsableCommand {
         }
         do {
             published = try Publisher(config: config, store: store).publish(now: ConfigOptions.now())
+            let seconds = TimeInterval(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e9
+            try MetricsFile.write(
+                CycleReport(summary: summary, duration: seconds, finished: ConfigOptions.now()), config: config, store: store)
         } catch {
             Console.error("publishing failed: \(error)")
             throw ExitCode(4)

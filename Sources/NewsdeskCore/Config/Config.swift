@@ -69,6 +69,8 @@ public struct Settings: Sendable, Equatable {
     public var maxTitleChars = 300
     /// Excerpts in the published outputs are cut to this many characters.
     public var maxExcerptChars = 280
+    /// Where the Prometheus metrics are written after every cycle (absolute path); none when nil.
+    public var metricsFile: String?
 
     public init() {}
 }

@@ -177,6 +177,7 @@ public final class Daemon {
                 let now = clock()
                 let due = try store.nextDue(config.feeds, now: now, horizon: PollPolicy.longestWait) ?? .distantFuture
                 if due <= now {
+                    let started = DispatchTime.now()
                     let summary = try FeedPoller(config: config, store: store, logger: logger, clock: clock)
                         .poll(shouldStop: alive)
                     if let embeddings, summary.newItems > 0 {
@@ -193,7 +194,11 @@ public final class Daemon {
                             "stories": "\(stories.started)",
                         ])
                     notifier.notify("STATUS=polled \(summary.polled) feeds, \(summary.newItems) new items, \(summary.failed) failed")
-                    if !mailbox.stopRequested { publish() }
+                    if !mailbox.stopRequested {
+                        publish()
+                        let seconds = TimeInterval(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e9
+                        writeMetrics(CycleReport(summary: summary, duration: seconds, finished: clock()))
+                    }
                     // Nothing was fetched although something was due (a clock jump): do not spin.
                     if summary.polled == 0 { mailbox.sleep(seconds: 1) }
                     continue
@@ -244,6 +249,16 @@ public final class Daemon {
             if report.pruned > 0 { logger.info("pruned old archives", metadata: ["files": "\(report.pruned)"]) }
         } catch {
             logger.error("publishing failed: \(error)")
+        }
+    }
+
+    /// Writes the metrics file, if the config names one; a failure is logged, and the next
+    /// cycle tries again.
+    private func writeMetrics(_ cycle: CycleReport) {
+        do {
+            try MetricsFile.write(cycle, config: config, store: store)
+        } catch {
+            logger.error("\(error)")
         }
     }
 

@@ -20,6 +20,8 @@ public struct PollSummary: Sendable {
     /// and were ignored (see ``StateStore/record(_:now:maxItemsPerFeed:)``).
     public var droppedItems = 0
     public var ignoredItems = 0
+    /// Bytes of the documents fetched (as decoded: what was parsed).
+    public var bytes = 0
     public var failures: [Failure] = []
 }
 
@@ -133,6 +135,7 @@ public final class FeedPoller {
             var updated = outcome.record
             if requests[index].etag == nil && requests[index].lastModified == nil { updated.lastFullFetch = now }
             summary.polled += 1
+            if case .success(let response) = result { summary.bytes += response.body.count }
             var items = outcome.feed?.items
             if let all = items {
                 items = Self.newest(all, limit: self.config.settings.maxItemsPerDocument)

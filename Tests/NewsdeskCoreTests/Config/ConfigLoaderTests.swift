@@ -189,6 +189,7 @@ import Testing
                 max_items_per_document = 100
                 max_title_chars = 120
                 max_excerpt_chars = 200
+                metrics_file = "metrics/newsdesk.prom"
 
                 [[feed]]
                 url = "http://192.168.1.10/feed"
@@ -200,11 +201,12 @@ import Testing
         #expect(config.settings.allowPrivateNetworks)
         #expect(config.settings.maxItemsPerFeed == 300 && config.settings.maxItemsPerDocument == 100)
         #expect(config.settings.maxTitleChars == 120 && config.settings.maxExcerptChars == 200)
+        #expect(config.settings.metricsFile == "/srv/metrics/newsdesk.prom")
         #expect(config.feeds[0].allowPrivateNetworks == false && config.feeds[1].allowPrivateNetworks == nil)
         let defaults = try ConfigLoader.parse(text: "", path: "/srv/feeds.conf").settings
         #expect(!defaults.allowPrivateNetworks)
         #expect(defaults.maxItemsPerFeed == 2_000 && defaults.maxItemsPerDocument == 500)
-        #expect(defaults.maxTitleChars == 300 && defaults.maxExcerptChars == 280)
+        #expect(defaults.maxTitleChars == 300 && defaults.maxExcerptChars == 280 && defaults.metricsFile == nil)
     }
 
     @Test func intervalsBelowTheFloorAreRefusedNamingIt() throws {
