@@ -48,6 +48,7 @@ struct Stories: ParsableCommand {
                     "id": entry.story.id, "title": entry.story.title, "link": entry.story.link ?? NSNull(),
                     "score": entry.score.total, "red": entry.score.total >= red, "explanation": entry.score.summary,
                     "independent": entry.story.independent,
+                    "first_reported_by": entry.story.firstReporter?.name ?? NSNull(),
                     // The feed as `atom:source` names it: its id, and its URL without credentials or
                     // query (this output is pasted and piped; the config is where the URL is whole).
                     "sources": entry.story.sources.map { source -> [String: Any] in
@@ -72,6 +73,7 @@ struct Stories: ParsableCommand {
             let mark = entry.score.total >= red ? "🔴" : "🔵"
             print("\(index + 1). \(mark) \(entry.score.total)/100  \(entry.story.title)")
             print("   \(entry.score.summary)")
+            if let first = entry.story.firstReporter, entry.story.sources.count > 1 { print("   first reported by \(first.name)") }
             for source in entry.story.sources { print("   - \(source.name): \(source.link ?? "(no link)")") }
         }
     }

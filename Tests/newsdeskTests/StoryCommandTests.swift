@@ -68,4 +68,42 @@ import Testing
         #expect(table.stdout.contains("1. \(score >= 60 ? "🔴" : "🔵") \(score)/100  Ceasefire announced in Gaza after weeks of talks"))
         #expect(table.stdout.contains("2 sources, weight 1.0, +2 in the last hour, rule 'ceasefire' +5"))
     }
+
+    /// The heavier feed leads the story; the one that carried it first is named as such, in
+    /// `stories --json`, the digest and the Atom summary.
+    @Test func theFirstToReportAStoryIsNamed() throws {
+        let folder = try BinaryRunner.temporaryFolder()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        func write(_ name: String, _ titles: [String]) throws {
+            try Data(TinyFeed.rss(titles, host: "\(name).example").utf8).write(to: URL(fileURLWithPath: "\(folder)/\(name).rss"))
+        }
+        try write("post", ["Gaza ceasefire agreed after weeks of talks"])
+        try write("wire", [])
+        let config = """
+            [newsdesk]
+            state = "s.sqlite"
+            [[feed]]
+            url = "file:wire.rss"
+            name = "Wire"
+            weight = 2.0
+            [[feed]]
+            url = "file:post.rss"
+            name = "Post"
+            """
+        try Data(config.utf8).write(to: URL(fileURLWithPath: folder + "/feeds.conf"))
+        let arguments = ["once", "--all", "--config", folder + "/feeds.conf"]
+        #expect(try BinaryRunner.run(arguments, environment: ["NEWSDESK_NOW": "2026-11-27T05:10:00Z"]).status == 0)
+        try write("wire", ["Ceasefire announced in Gaza after weeks of talks"])
+        let second = try BinaryRunner.run(arguments, environment: ["NEWSDESK_NOW": "2026-11-27T05:40:00Z"])
+        #expect(second.stdout.contains("1 items placed, 0 new stories"), "\(second.stdout)")
+        let run = try BinaryRunner.run(["stories", "--json", "--window", "3000d", "--config", folder + "/feeds.conf"])
+        let list = try #require(try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [[String: Any]], "\(run.stderr)")
+        let story = try #require(list.first)
+        #expect((story["sources"] as? [[String: Any]])?.first?["name"] as? String == "Wire")
+        #expect(story["first_reported_by"] as? String == "Post")
+        let digest = try String(contentsOfFile: folder + "/public/digest/latest.md", encoding: .utf8)
+        #expect(digest.contains("First reported by [Post](https://post.example/0)."), "\(digest)")
+        let atom = try String(contentsOfFile: folder + "/public/ranked.atom", encoding: .utf8)
+        #expect(atom.contains("First reported by Post"), "\(atom)")
+    }
 }

@@ -132,6 +132,7 @@ public enum AtomWriter {
             guard let link = source.link.flatMap(webLink) else { return escape(source.name) }
             return "<a href=\"\(HTMLSanitizer.escapeText(link))\">\(escape(source.name))</a>"
         }
+        if let first = ranked.story.firstReporter { html += "<p>First reported by \(escape(first.name))</p>" }
         html += "<p>Reported by \(reporters.joined(separator: ", "))</p>"
         return html
     }

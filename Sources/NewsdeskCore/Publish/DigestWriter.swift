@@ -15,6 +15,7 @@ public enum DigestWriter {
         for (index, ranked) in stories.enumerated() {
             out += "\n## \(index + 1). \(Markdown.link(ranked.story.title, ranked.story.link))\n\n"
             out += "**\(mark(ranked, redThreshold))**: \(Markdown.escape(ranked.score.summary))\n\n"
+            if let first = ranked.story.firstReporter { out += "First reported by \(Markdown.link(first.name, first.link)).\n\n" }
             out += "Sources:\n\n"
             for source in ranked.story.sources {
                 out += "- \(Markdown.link(source.name, source.link))"

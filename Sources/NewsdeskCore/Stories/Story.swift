@@ -88,4 +88,21 @@ public struct Story: Sendable, Equatable {
 
     /// The feed that leads the story.
     public var leadFeed: String? { sources.first?.feedURL }
+
+    /// The source that carried the story first: the earliest by when it reported it, which is
+    /// the date its feed claims when that is plausible (not after Newsdesk first saw it, nor
+    /// more than a day before), else when Newsdesk first saw it. Ties go to the earlier source
+    /// in the story's order.
+    public var firstReporter: StorySource? {
+        sources.enumerated().min { a, b in
+            let (ta, tb) = (Self.reported(a.element), Self.reported(b.element))
+            return ta != tb ? ta < tb : a.offset < b.offset
+        }?.element
+    }
+
+    /// When `source` reported the story, as ``firstReporter`` judges it.
+    static func reported(_ source: StorySource) -> Date {
+        guard let claimed = source.published, claimed <= source.firstSeen else { return source.firstSeen }
+        return max(claimed, source.firstSeen.addingTimeInterval(-86_400))
+    }
 }
