@@ -45,9 +45,8 @@ struct Once: ParsableCommand {
         }
         do {
             published = try Publisher(config: config, store: store).publish(now: ConfigOptions.now())
-            let seconds = TimeInterval(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e9
-            try MetricsFile.write(
-                CycleReport(summary: summary, duration: seconds, finished: ConfigOptions.now()), config: config, store: store)
+            let cycle = CycleReport(summary: summary, duration: started.elapsed, finished: ConfigOptions.now())
+            try MetricsFile.write(cycle, config: config, store: store)
         } catch {
             Console.error("publishing failed: \(error)")
             throw ExitCode(4)

@@ -110,10 +110,7 @@ public final class Daemon {
         func beat() { condition.locked { heartbeat = DispatchTime.now() } }
 
         /// Seconds since the last beat.
-        var sinceBeat: TimeInterval {
-            let last = condition.locked { heartbeat }
-            return TimeInterval(DispatchTime.now().uptimeNanoseconds - last.uptimeNanoseconds) / 1e9
-        }
+        var sinceBeat: TimeInterval { condition.locked { heartbeat }.elapsed }
     }
 
     /// Runs until SIGTERM or SIGINT; returns the exit status (0 for a clean stop).
@@ -196,8 +193,7 @@ public final class Daemon {
                     notifier.notify("STATUS=polled \(summary.polled) feeds, \(summary.newItems) new items, \(summary.failed) failed")
                     if !mailbox.stopRequested {
                         publish()
-                        let seconds = TimeInterval(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e9
-                        writeMetrics(CycleReport(summary: summary, duration: seconds, finished: clock()))
+                        writeMetrics(CycleReport(summary: summary, duration: started.elapsed, finished: clock()))
                     }
                     // Nothing was fetched although something was due (a clock jump): do not spin.
                     if summary.polled == 0 { mailbox.sleep(seconds: 1) }

@@ -76,11 +76,10 @@ public final class EmbeddingWorker: @unchecked Sendable {
     /// Waits until every item of the window has a vector, the endpoint fails, `seconds` have
     /// passed, or `shouldStop` (asked at least every quarter second) says so.
     public func waitIdle(seconds: TimeInterval, shouldStop: () -> Bool = { false }) {
-        let deadline = DispatchTime.now() + seconds
+        let start = DispatchTime.now()
         while !condition.locked({ idle || stopping }), !shouldStop() {
-            let now = DispatchTime.now()
-            guard now < deadline else { return }
-            let left = TimeInterval(deadline.uptimeNanoseconds - now.uptimeNanoseconds) / 1e9
+            let left = seconds - start.elapsed
+            guard left > 0 else { return }
             condition.wait(seconds: min(0.25, left)) { idle || stopping }
         }
     }

@@ -48,3 +48,11 @@ final class MonotonicCondition: @unchecked Sendable {
         }
     }
 }
+
+extension DispatchTime {
+    /// The seconds that have passed since this time, on the same clock (uptime, not the wall).
+    public var elapsed: TimeInterval {
+        let now = DispatchTime.now().uptimeNanoseconds
+        return now > uptimeNanoseconds ? TimeInterval(now - uptimeNanoseconds) / 1e9 : 0
+    }
+}

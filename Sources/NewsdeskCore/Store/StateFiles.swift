@@ -16,6 +16,11 @@ enum StateFiles {
     struct Identity: Equatable {
         var device: UInt64
         var inode: UInt64
+
+        init(_ info: stat) {
+            device = UInt64(info.st_dev)
+            inode = UInt64(info.st_ino)
+        }
     }
 
     /// Creates the folder of the database at `path`, and any missing parents.
@@ -48,8 +53,7 @@ enum StateFiles {
     /// The file at `path` now, nil if there is none.
     static func identity(of path: String) -> Identity? {
         var info = stat()
-        guard stat(path, &info) == 0 else { return nil }
-        return Identity(device: UInt64(info.st_dev), inode: UInt64(info.st_ino))
+        return stat(path, &info) == 0 ? Identity(info) : nil
     }
 
     /// What went wrong with `path` when SQLite failed with `error`, as a user can act on it

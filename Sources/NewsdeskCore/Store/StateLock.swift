@@ -64,8 +64,7 @@ public final class StateLock: Sendable {
 
     private static func identity(of descriptor: Int32) -> StateFiles.Identity? {
         var info = stat()
-        guard fstat(descriptor, &info) == 0 else { return nil }
-        return StateFiles.Identity(device: UInt64(info.st_dev), inode: UInt64(info.st_ino))
+        return fstat(descriptor, &info) == 0 ? StateFiles.Identity(info) : nil
     }
 
     /// `database` with every symbolic link on its way resolved (its folder's, when the file

@@ -78,7 +78,7 @@ extension StateStore {
     public func embeddings(of itemIDs: [Int64], model: String) throws(StoreError) -> [Int64: [Float]] {
         guard !itemIDs.isEmpty else { return [:] }
         return try read("reading embeddings") { db in
-            let ids = String(decoding: try JSONEncoder().encode(itemIDs), as: UTF8.self)
+            let ids = try Self.jsonArray(itemIDs)
             return try vectorMap(
                 db, sql: "SELECT item_id, vector FROM embedding WHERE model = ? AND item_id IN (SELECT value FROM json_each(?))",
                 arguments: [model, ids])

@@ -27,7 +27,7 @@ extension StateStore {
     /// (``repairFutureTimes(now:horizon:)``).
     public func nextDue(_ feeds: [FeedConfig], now: Date? = nil, horizon: TimeInterval = .infinity) throws(StoreError) -> Date? {
         try read("reading the schedule") { db in
-            let urls = String(decoding: try JSONEncoder().encode(feeds.map(\.url)), as: UTF8.self)
+            let urls = try Self.jsonArray(feeds.map(\.url))
             let present = now?.timeIntervalSince1970 ?? .infinity
             return try Double.fetchOne(
                 db,

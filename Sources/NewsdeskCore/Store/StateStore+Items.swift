@@ -130,7 +130,7 @@ extension StateStore {
     private static func evict(feedID: Int64, keeping limit: Int, sparing current: Set<String>, in db: Database) throws -> Set<Int64> {
         let count = try Int.fetchOne(db.cachedStatement(sql: "SELECT count(*) FROM item WHERE feed_id = ?"), arguments: [feedID]) ?? 0
         guard count > limit else { return [] }
-        let spared = String(decoding: try JSONEncoder().encode(current.sorted()), as: UTF8.self)
+        let spared = try Self.jsonArray(current.sorted())
         let rows = try Row.fetchAll(
             db.cachedStatement(
                 sql: """
@@ -148,10 +148,10 @@ extension StateStore {
                 """,
             arguments: [feedID, limit])
         let stories = Set(rows.compactMap { $0["story_id"] as String? })
-        let idList = String(decoding: try JSONEncoder().encode(ids), as: UTF8.self)
+        let idList = try Self.jsonArray(ids)
         try db.execute(sql: "DELETE FROM item WHERE id IN (SELECT value FROM json_each(?))", arguments: [idList])
         if !stories.isEmpty {
-            let storyList = String(decoding: try JSONEncoder().encode(stories.sorted()), as: UTF8.self)
+            let storyList = try Self.jsonArray(stories.sorted())
             try db.execute(
                 sql: """
                     DELETE FROM story WHERE id IN (SELECT value FROM json_each(?))

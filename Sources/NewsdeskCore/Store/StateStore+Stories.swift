@@ -62,7 +62,7 @@ extension StateStore {
     ) throws(StoreError) {
         try write("storing stories") { db in
             if !folded.isEmpty {
-                let ids = String(decoding: try JSONEncoder().encode(folded), as: UTF8.self)
+                let ids = try Self.jsonArray(folded)
                 try db.execute(sql: "UPDATE embedding SET folded = 1 WHERE item_id IN (SELECT value FROM json_each(?))", arguments: [ids])
             }
             for merge in merges {
@@ -102,7 +102,7 @@ extension StateStore {
         from: Date, to: Date = .distantFuture, feedURLs: [String]? = nil
     ) throws(StoreError) -> [(id: String, firstSeen: Date, lastUpdated: Date, items: [StoryItem])] {
         try read("reading stories") { db in
-            let urls = try feedURLs.map { String(decoding: try JSONEncoder().encode($0), as: UTF8.self) }
+            let urls = try feedURLs.map { try Self.jsonArray($0) }
             let ofFeeds = urls == nil ? "" : " AND feed_id IN (SELECT id FROM feed WHERE url IN (SELECT value FROM json_each(?)))"
             let feedArgument: StatementArguments = urls.map { [$0] } ?? []
             let range: StatementArguments = [from.timeIntervalSince1970, to.timeIntervalSince1970]
@@ -113,7 +113,7 @@ extension StateStore {
                     WHERE story_id IS NOT NULL AND pruned = 0 AND first_seen >= ? AND first_seen < ?\(ofFeeds) ORDER BY story_id
                     """, arguments: range + feedArgument)
             guard !ids.isEmpty else { return [] }
-            let idList = String(decoding: try JSONEncoder().encode(ids), as: UTF8.self)
+            let idList = try Self.jsonArray(ids)
             var groups: [(story: String, feed: Int64, firstID: Int64, firstSeen: Double, published: Double?, changed: Double)] = []
             let rows = try Row.fetchCursor(
                 db,
@@ -129,7 +129,7 @@ extension StateStore {
                 groups.append((row["story_id"], row["feed_id"], row["first_id"], row["first_seen"], row["published"], row["last_changed"]))
             }
             // The earliest item of each (story, feed): what the story shows of that source.
-            let firstIDs = String(decoding: try JSONEncoder().encode(groups.map(\.firstID)), as: UTF8.self)
+            let firstIDs = try Self.jsonArray(groups.map(\.firstID))
             var firsts: [Int64: StoryItem] = [:]
             let itemRows = try Row.fetchCursor(
                 db, sql: Self.storyItemColumns + " WHERE item.id IN (SELECT value FROM json_each(?))", arguments: [firstIDs])

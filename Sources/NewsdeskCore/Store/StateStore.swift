@@ -100,6 +100,11 @@ public final class StateStore: Sendable {
         }
     }
 
+    /// `values` as a JSON array, for `json_each(?)`: a whole list bound as one argument.
+    static func jsonArray(_ values: some Encodable) throws -> String {
+        String(decoding: try JSONEncoder().encode(values), as: UTF8.self)
+    }
+
     /// The schema, one registered migration per version; never edit a shipped migration.
     static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
