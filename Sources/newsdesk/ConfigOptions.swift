@@ -28,13 +28,13 @@ struct ConfigOptions: ParsableArguments {
         }
     }
 
-    /// A logger writing one line per event to stderr.
-    func logger() -> Logger {
+    /// A logger writing one line per event to stderr, clearing `progress` around each.
+    func logger(progress: ProgressLine? = nil) -> Logger {
         let level = logLevel
-        var logger = Logger(label: "newsdesk") { label in
+        var logger = Logger(label: "newsdesk") { label -> any LogHandler in
             var handler = StreamLogHandler.standardError(label: label)
             handler.logLevel = level
-            return handler
+            return progress.map { ProgressLogHandler(inner: handler, progress: $0) } ?? handler
         }
         logger.logLevel = level
         return logger

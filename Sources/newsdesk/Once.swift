@@ -18,18 +18,22 @@ struct Once: ParsableCommand {
     func run() throws {
         let config = try options.load()
         let store = try options.openStore(config, exclusive: true)
-        let logger = options.logger()
+        let progress = ProgressLine.onTerminal()
+        defer { progress?.finish() }
+        let logger = options.logger(progress: progress)
         let summary: PollSummary
         let stories: StoryUpdate
         var embedded: EmbedReport?
         let published: PublishReport
         let started = DispatchTime.now()
         do {
-            summary = try FeedPoller(config: config, store: store, logger: logger, clock: { ConfigOptions.now() }).poll(all: all)
+            summary = try FeedPoller(config: config, store: store, logger: logger, clock: { ConfigOptions.now() }).poll(
+                all: all, progress: { progress?.show(Self.polling($0, due: $1)) })
             if let settings = config.embeddings {
                 // The window's new items get their vectors first, for at most two minutes:
                 // whatever is left is folded lexically now and by meaning at a later run.
                 let now = ConfigOptions.now()
+                progress?.show("embedding the window's new items at \(settings.url)")
                 let embedder = Embedder(settings: settings)
                 try store.dropEmbeddings(otherThan: settings.model)
                 let report = try embedder.embedPending(
@@ -38,12 +42,16 @@ struct Once: ParsableCommand {
                 if let error = report.error { logger.warning("embeddings unavailable, folding lexically meanwhile: \(error)") }
                 embedded = report
             }
-            stories = try StoryDesk(config: config, store: store).update()
+            progress?.show("folding items into stories")
+            stories = try StoryDesk(config: config, store: store).update(progress: { update in
+                progress?.show("folding items into stories: \(update.assigned) placed, \(update.merged) merged")
+            })
         } catch {
             Console.error(error.description)
             throw ExitCode(3)
         }
         do {
+            progress?.show("publishing to \(config.settings.output)")
             published = try Publisher(config: config, store: store).publish(now: ConfigOptions.now())
             let cycle = CycleReport(summary: summary, duration: started.elapsed, finished: ConfigOptions.now())
             try MetricsFile.write(cycle, config: config, store: store)
@@ -51,6 +59,7 @@ struct Once: ParsableCommand {
             Console.error("publishing failed: \(error)")
             throw ExitCode(4)
         }
+        progress?.finish()
         print(Self.render(summary, feeds: config.feeds.count))
         if let embedded {
             print("embeddings: \(embedded.embedded) items embedded" + (embedded.error.map { "; unavailable: \($0)" } ?? ""))
@@ -65,6 +74,12 @@ struct Once: ParsableCommand {
         print(
             "published to \(config.settings.output): \(published.written.count) files written"
                 + (periods.isEmpty ? "" : " (period \(periods))"))
+    }
+
+    /// The progress line while polling: "polling: 12 of 40 feeds done, 1 failed; 85 new items".
+    static func polling(_ summary: PollSummary, due: Int) -> String {
+        "polling: \(summary.polled) of \(due) feeds done" + (summary.failed > 0 ? ", \(summary.failed) failed" : "")
+            + "; \(summary.newItems) new items"
     }
 
     /// How long `once` waits for vectors before folding the rest lexically.

@@ -58,8 +58,11 @@ public final class FeedPoller {
     /// Polls every feed due now or within `PollPolicy.gather` (with `all`, every feed not gone
     /// and not inside a Retry-After).
     /// `shouldStop` ends the cycle early (transfers in flight are dropped, results already in
-    /// are stored).
-    public func poll(all: Bool = false, shouldStop: () -> Bool = { false }) throws(StoreError) -> PollSummary {
+    /// are stored). `progress` hears the summary so far and how many feeds are due, after each
+    /// feed's answer.
+    public func poll(
+        all: Bool = false, shouldStop: () -> Bool = { false }, progress: (PollSummary, _ due: Int) -> Void = { _, _ in }
+    ) throws(StoreError) -> PollSummary {
         let start = clock()
         warn(about: try store.repairFutureTimes(now: start, horizon: PollPolicy.longestWait))
         let records = try store.syncFeeds(config.feeds)
@@ -155,8 +158,10 @@ public final class FeedPoller {
             }
             batch.append((updated, items))
             if batch.count >= Self.batchSize { flush() }
+            progress(summary, due.count)
         }
         flush()
+        progress(summary, due.count)
         if let storeError { throw storeError }
         try store.prune(before: clock().addingTimeInterval(-config.settings.retention.timeInterval))
         try store.vacuumStep()

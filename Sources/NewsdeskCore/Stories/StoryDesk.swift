@@ -24,7 +24,7 @@ public struct StoryDesk {
     /// Clusters every stored item that is not in a story yet, in the order they were first seen,
     /// against the stories of the preceding `cluster_window`; `batch` items at a time, each
     /// batch stored in one transaction (memory stays flat however many items wait); `shouldStop`
-    /// is asked between batches.
+    /// is asked between batches, and `progress` hears what is done after each.
     ///
     /// Without `memory` the clusterer is rebuilt from the stored items of the window each time.
     /// A long-running process passes the same `memory` to every update: the clusterer is kept
@@ -33,7 +33,8 @@ public struct StoryDesk {
     /// rebuilt, as it would be without memory).
     @discardableResult
     public func update(
-        batch: Int = 5_000, memory: StoryMemory? = nil, now: Date = Date(), shouldStop: () -> Bool = { false }
+        batch: Int = 5_000, memory: StoryMemory? = nil, now: Date = Date(), shouldStop: () -> Bool = { false },
+        progress: (StoryUpdate) -> Void = { _ in }
     ) throws(StoreError) -> StoryUpdate {
         var pending = try store.unassignedItems(limit: batch)
         let waiting = try config.embeddings.map { settings throws(StoreError) in
@@ -75,6 +76,7 @@ public struct StoryDesk {
             update.assigned += assignments.count
             update.merged += merges.count
             mergedAway.formUnion(merges.map(\.from))
+            progress(update)
             pending = try store.unassignedItems(limit: batch)
         }
         // Items placed lexically while the endpoint was away, whose vectors came since: each
