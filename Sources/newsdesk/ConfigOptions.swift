@@ -28,6 +28,17 @@ struct ConfigOptions: ParsableArguments {
         }
     }
 
+    /// The config read for an edit (a missing file is an empty config), or exit 2 with every
+    /// problem on stderr.
+    func appender() throws -> ConfigAppender {
+        do {
+            return try ConfigAppender(path: config)
+        } catch {
+            Console.error(error.description)
+            throw ExitCode(2)
+        }
+    }
+
     /// A logger writing one line per event to stderr, clearing `progress` around each.
     func logger(progress: ProgressLine? = nil) -> Logger {
         let level = logLevel

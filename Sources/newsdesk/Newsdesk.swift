@@ -9,7 +9,8 @@ struct Newsdesk: ParsableCommand {
         abstract: "A self-hosted news aggregator: polls feeds politely and remembers every item.",
         version: NewsdeskVersion.string,
         subcommands: [
-            Run.self, Once.self, Status.self, Stories.self, Check.self, OPMLCommand.self, Cluster.self, Similarity.self, Parse.self,
+            Run.self, Once.self, Status.self, Stories.self, Check.self, Add.self, OPMLCommand.self, Cluster.self, Similarity.self,
+            Parse.self,
             Bench.self,
         ]
     )

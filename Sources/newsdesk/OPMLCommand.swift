@@ -30,21 +30,15 @@ struct OPMLCommand: ParsableCommand {
             // The file comes from elsewhere: only its http(s) feeds are taken.
             let (subscriptions, skipped) = OPML.screen(found)
             for outline in skipped { Console.error("\(file): \(outline)") }
-            let exists = FileManager.default.fileExists(atPath: options.config)
-            let config = exists ? try options.load() : Config()
-            let oldText =
-                exists ? (FileManager.default.contents(atPath: options.config).map { String(decoding: $0, as: UTF8.self) } ?? "") : ""
-            let (addition, added) = OPML.tomlForImport(subscriptions, existing: config)
-            let newText = oldText + (oldText.isEmpty || oldText.hasSuffix("\n") ? "" : "\n") + addition
-            // The result must be a valid config before it replaces the old one.
-            do {
-                let absolute = (FileManager.default.currentDirectoryPath as NSString).appendingPathComponent(options.config)
-                _ = try ConfigLoader.parse(
-                    text: newText, path: options.config.hasPrefix("/") ? options.config : absolute, displayName: options.config)
-                try AtomicFile.write(Array(newText.utf8), to: options.config)
-            } catch {
-                Console.error("\(file): the import would make the config invalid, nothing written:\n\(error)")
-                throw ExitCode.failure
+            let appender = try options.appender()
+            let (addition, added) = OPML.tomlForImport(subscriptions, existing: appender.config)
+            if added > 0 {
+                do {
+                    try appender.append(addition)
+                } catch {
+                    Console.error("\(file): \(error)")
+                    throw ExitCode.failure
+                }
             }
             let skippedNote = skipped.isEmpty ? "" : ", \(skipped.count) skipped"
             print("added \(added) feeds to \(options.config) (\(subscriptions.count - added) already there\(skippedNote))")

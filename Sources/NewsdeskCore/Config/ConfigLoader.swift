@@ -81,16 +81,16 @@ public enum ConfigLoader {
         return components.string ?? url
     }
 
-    /// `path` made absolute against `folder`; `~` and `~/…` are the home folder, `~user/…`
-    /// that user's (as a shell reads them: a folder named `~` is never meant).
     /// Whether `text` is an http(s) URL with a host.
-    static func httpURL(_ text: String) -> Bool {
+    public static func httpURL(_ text: String) -> Bool {
         guard let components = URLComponents(string: text), let scheme = components.scheme?.lowercased(),
             scheme == "http" || scheme == "https", let host = components.host, !host.isEmpty
         else { return false }
         return true
     }
 
+    /// `path` made absolute against `folder`; `~` and `~/…` are the home folder, `~user/…`
+    /// that user's (as a shell reads them: a folder named `~` is never meant).
     static func absolutePath(_ path: String, relativeTo folder: String) -> String {
         let expanded = path.hasPrefix("~") ? (path as NSString).expandingTildeInPath : path
         let joined = expanded.hasPrefix("/") ? expanded : (folder as NSString).appendingPathComponent(expanded)

@@ -57,18 +57,15 @@ public enum OPML {
         return (accepted, skipped)
     }
 
-    /// The `[[feed]]` tables to append to a config for `subscriptions`, skipping URLs it has.
+    /// The `[[feed]]` tables to append to a config for `subscriptions` (for
+    /// ``ConfigAppender/append(_:)``), skipping feeds it has (``ConfigAppender/feedKey(_:)``).
     public static func tomlForImport(_ subscriptions: [Subscription], existing: Config) -> (text: String, added: Int) {
-        var known = Set(existing.feeds.map { ConfigLoader.comparableURL($0.url) })
-        var text = ""
-        var added = 0
-        for subscription in subscriptions where known.insert(ConfigLoader.comparableURL(subscription.url)).inserted {
-            text += "\n[[feed]]\nurl = \(Escaping.quoted(subscription.url))\n"
-            if let title = subscription.title, !title.isEmpty { text += "name = \(Escaping.quoted(title))\n" }
-            if !subscription.tags.isEmpty { text += "tags = [\(subscription.tags.map(Escaping.quoted).joined(separator: ", "))]\n" }
-            added += 1
+        var known = Set(existing.feeds.map { ConfigAppender.feedKey($0.url) })
+        var tables: [String] = []
+        for subscription in subscriptions where known.insert(ConfigAppender.feedKey(subscription.url)).inserted {
+            tables.append(ConfigAppender.feedTable(url: subscription.url, name: subscription.title, tags: subscription.tags))
         }
-        return (text, added)
+        return (tables.joined(separator: "\n"), tables.count)
     }
 
     /// An OPML 2.0 document listing the config's feeds, in folders by their first tag.

@@ -41,13 +41,16 @@ public struct FetchError: Error, Sendable, CustomStringConvertible {
     public var tooLarge = false
     /// Whether the caller's `shouldStop` ended the transfer (not a failure of the server).
     public var stopped = false
+    /// Whether a non-public address was refused (``FetchRequest/allowPrivateNetworks`` was off).
+    public var refusedAddress = false
     public var description: String { message }
 
-    public init(url: String, message: String, tooLarge: Bool = false, stopped: Bool = false) {
+    public init(url: String, message: String, tooLarge: Bool = false, stopped: Bool = false, refusedAddress: Bool = false) {
         self.url = url
         self.message = message
         self.tooLarge = tooLarge
         self.stopped = stopped
+        self.refusedAddress = refusedAddress
     }
 }
 
@@ -305,7 +308,7 @@ final class CurlTransfer {
         if overCap || code == CURLE_FILESIZE_EXCEEDED {
             return .failure(FetchError(url: url, message: "response larger than max_body (\(limits.maxBody) bytes)", tooLarge: true))
         }
-        if let refusal, code != CURLE_OK { return .failure(FetchError(url: url, message: refusal)) }
+        if let refusal, code != CURLE_OK { return .failure(FetchError(url: url, message: refusal, refusedAddress: true)) }
         if code == CURLE_ABORTED_BY_CALLBACK {
             return .failure(FetchError(url: url, message: "stopped before an answer came", stopped: true))
         }

@@ -98,7 +98,8 @@ struct CurlTransferTests {
         #expect {
             try CurlTransfer.fetch(url)
         } throws: { error in
-            (error as? FetchError)?.message.hasPrefix("refused to connect to ::1 (a loopback address)") == true
+            let error = error as? FetchError
+            return error?.message.hasPrefix("refused to connect to ::1 (a loopback address)") == true && error?.refusedAddress == true
         }
         #expect(server.received.isEmpty)
         #expect(try CurlTransfer.fetch(url, allowPrivateNetworks: true).body == Array("<rss/>".utf8))
