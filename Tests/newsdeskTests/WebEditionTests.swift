@@ -64,6 +64,45 @@ import Testing
         }
     }
 
+    /// Outlets in nine languages: five English ones carry the harbour fire, the others one story
+    /// each in their own language and script.
+    static let world: [(title: String, language: String?)] =
+        PublishCommandTests.fire.map { ($0, nil) } + [
+            ("梅罗港仓库大火，消防员彻夜扑救", "zh"), ("メロウ港の倉庫で火災、けが人なし", "ja"), ("메로 항구 창고에서 화재 발생", "ko"),
+            ("Πυρκαγιά σε αποθήκη στο λιμάνι", "el"), ("שריפה במחסן בנמל מרו", "he"), ("حريق في مستودع بميناء ميرو", nil),
+            ("Пожар на складе в порту Мерроу", nil), ("Incendie dans un entrepôt du port de Merrow", nil),
+        ]
+
+    @Test func aWorldOfOutletsIsValidLinkedAndSaysItsLanguages() throws {
+        let server = try LocalHTTPServer { request in
+            guard let index = Int(request.path.dropFirst(2)), index < Self.world.count else { return .init(status: 404) }
+            return .init(text: PublishCommandTests.rss(Self.world[index].title, link: "https://o\(index).example/story"))
+        }
+        defer { server.stop() }
+        let folder = try BinaryRunner.temporaryFolder()
+        var config = "[newsdesk]\nstate = \"s.sqlite\"\nallow_private_networks = true\nper_source_top = 10\n"
+        for index in Self.world.indices { config += "\n[[feed]]\nurl = \"\(server.baseURL)/f\(index)\"\nname = \"Outlet \(index)\"\n" }
+        try Data(config.utf8).write(to: URL(fileURLWithPath: folder + "/feeds.conf"))
+        #expect(try PublishCommandTests.once(folder, at: "2026-11-27T05:30:00Z").status == 0)
+        let page = folder + "/public/index.html"
+        try Browser.expectValid([page])
+        let dom = try Browser.dom(page)
+        let rows = Browser.matches(##"<a href="#story-(\d+)"( lang="([a-z]+)")? dir="auto">([^<]*)</a>"##, in: dom)
+        #expect(rows.count == 9, "the fire (five outlets) and eight stories of one")
+        for (title, language) in Self.world.dropFirst(5) {
+            let row = rows.first { Browser.unescape($0[4]) == title }
+            #expect(row != nil && row?[3] == (language ?? ""), "\(title): lang \(row?[3] ?? "no row")")
+        }
+        // Every outlet's article is linked from its story's sources, and the fire lists all five.
+        for index in Self.world.indices {
+            #expect(dom.contains("<a href=\"https://o\(index).example/story\" dir=\"auto\">Outlet \(index)</a>"))
+        }
+        let fire = try #require(dom.range(of: "<article id=\"story-1\">").map { String(dom[$0.lowerBound...]) })
+        let sources = fire.components(separatedBy: "</article>")[0]
+        #expect(Browser.matches(#"<li><a href="https://o[0-4]\.example/story""#, in: sources).count == 5)
+        #expect(sources.contains("Importance Score: ") && sources.contains("5 independent reports"))
+    }
+
     @Test func hostileTitlesAreTextInTheEdition() throws {
         let title = "Evil | [x](javascript:alert(1)) &lt;script&gt;alert(1)&lt;/script&gt; &lt;img src=x onerror=alert(2)&gt; \"q\" 'a'"
         let controls = "Con" + PublishCommandTests.invisible.map(String.init).joined(separator: "t") + "rols"
