@@ -18,15 +18,20 @@ struct Parse: ParsableCommand {
     @Option(help: "Refuse documents larger than this many bytes.")
     var maxBytes = 16 << 20
 
+    @Flag(help: "Print summaries and contents as the feed wrote them, boilerplate included.")
+    var keepBoilerplate = false
+
     func run() throws {
         let source = FeedLocation(location)
         var limits = FetchLimits()
         limits.maxBody = maxBytes
-        let feed: Feed
+        var feed: Feed
         do {
             let loaded = try source.load(limits: limits)
             let base = baseURL.flatMap(URL.init(string:)) ?? loaded.url
             feed = try FeedParser(options: .init(maxBytes: maxBytes)).parse(loaded.body, url: base, charset: loaded.charset)
+            // What a first poll of this document stores: the document is its own evidence.
+            if !keepBoilerplate { feed.items = BoilerplateFilter().clean(feed.items).items }
         } catch {
             FileHandle.standardError.write(Data("newsdesk: \(location): \(error)\n".utf8))
             throw ExitCode.failure

@@ -18,10 +18,12 @@ struct Status: ParsableCommand {
         let rows: [FeedRecord]
         let stored: [String: FeedRecord]
         let counts: [Int64: (total: Int, recent: Int)]
+        let removedBoilerplate: [Int64: BoilerplateRemoved]
         do {
             rows = try store.syncFeeds(config.feeds)
             stored = try store.feedsByURL()
             counts = try store.itemCounts(since: now.addingTimeInterval(-86_400))
+            removedBoilerplate = try store.boilerplateRemoved()
         } catch {
             Console.error(error.description)
             throw ExitCode(3)
@@ -33,7 +35,8 @@ struct Status: ParsableCommand {
         let feeds = pairs.map { feed, record, removed in
             FeedStatus(
                 config: feed, record: record, items: counts[record.id]?.total ?? 0, recent: counts[record.id]?.recent ?? 0,
-                removed: removed, documentCap: config.settings.maxItemsPerDocument)
+                removed: removed, documentCap: config.settings.maxItemsPerDocument,
+                boilerplate: removedBoilerplate[record.id] ?? BoilerplateRemoved())
         }
         if json {
             let data = try JSONSerialization.data(
@@ -78,6 +81,8 @@ struct FeedStatus {
     var removed = false
     /// `max_items_per_document`, for the note on a document that had more.
     var documentCap = Settings().maxItemsPerDocument
+    /// What the boilerplate filter took out of this feed's items, all polls together.
+    var boilerplate = BoilerplateRemoved()
 
     static let removedNote = "no longer in the config; items kept until retention"
 
@@ -97,6 +102,12 @@ struct FeedStatus {
         if record.droppedItems > 0 {
             notes.append("last document: \(record.droppedItems) items beyond max_items_per_document (\(documentCap)) dropped")
         }
+        if boilerplate.items > 0 {
+            let size = ByteCountFormatter.string(fromByteCount: Int64(boilerplate.bytes), countStyle: .decimal)
+            notes.append(
+                "boilerplate: \(boilerplate.blocks) block\(boilerplate.blocks == 1 ? "" : "s") / \(size) removed from "
+                    + "\(boilerplate.items) item\(boilerplate.items == 1 ? "" : "s")")
+        }
         return notes
     }
 
@@ -108,7 +119,9 @@ struct FeedStatus {
             "last_success": value(record.lastSuccess.map(FeedDate.rfc3339)),
             "next_due": polled ? FeedDate.rfc3339(record.nextDue) : NSNull(),
             "items": items, "new_24h": recent, "moved": moved, "title": value(record.title),
-            "dropped_items": record.droppedItems, "note": value(notes.isEmpty ? nil : notes.joined(separator: "; ")),
+            "dropped_items": record.droppedItems, "boilerplate_items": boilerplate.items,
+            "boilerplate_blocks": boilerplate.blocks, "boilerplate_bytes": boilerplate.bytes,
+            "note": value(notes.isEmpty ? nil : notes.joined(separator: "; ")),
         ]
     }
 

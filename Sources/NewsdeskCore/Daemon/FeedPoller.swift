@@ -107,7 +107,9 @@ public final class FeedPoller {
                 kill(getpid(), SIGKILL)  // fault injection for the crash tests: fetched, never stored
             }
             do {
-                let outcomes = try store.record(batch, now: clock(), maxItemsPerFeed: config.settings.maxItemsPerFeed)
+                let outcomes = try store.record(
+                    batch, now: clock(), maxItemsPerFeed: config.settings.maxItemsPerFeed,
+                    boilerplate: BoilerplateFilter(maxExcerptChars: config.settings.maxExcerptChars))
                 for ((record, items), outcome) in zip(batch, outcomes) where items != nil {
                     summary.newItems += outcome.new
                     summary.updatedItems += outcome.updated

@@ -54,11 +54,17 @@ extension StateStore {
     ///   the watermark cannot see: an undated item is as old as now when it comes back. An
     ///   undated item evicted longer ago than the feed's last `maxItemsPerFeed` evictions would
     ///   be new again; dated ones never are.
+    ///
+    /// Items are cleaned by `boilerplate` first (see ``BoilerplateFilter``), with the feed's
+    /// stored evidence: what is stored, folded and published is the cleaned text.
     public func record(
-        _ batch: [(FeedRecord, [FeedItem]?)], now: Date, maxItemsPerFeed: Int = .max
+        _ batch: [(FeedRecord, [FeedItem]?)], now: Date, maxItemsPerFeed: Int = .max,
+        boilerplate: BoilerplateFilter? = BoilerplateFilter()
     ) throws(StoreError) -> [StoreOutcome] {
         try write("storing \(batch.count) feeds") { db in
-            try batch.map { feed, items in try Self.record(feed, items: items, now: now, maxItems: maxItemsPerFeed, in: db) }
+            try batch.map { feed, items in
+                try Self.record(feed, items: items, now: now, maxItems: maxItemsPerFeed, boilerplate: boilerplate, in: db)
+            }
         }
     }
 
@@ -83,12 +89,17 @@ extension StateStore {
     /// brought a feed, its items (new ones inserted, changed ones updated in place).
     @discardableResult
     public func record(
-        _ feed: FeedRecord, items: [FeedItem]? = nil, now: Date, maxItemsPerFeed: Int = .max
+        _ feed: FeedRecord, items: [FeedItem]? = nil, now: Date, maxItemsPerFeed: Int = .max,
+        boilerplate: BoilerplateFilter? = BoilerplateFilter()
     ) throws(StoreError) -> StoreOutcome {
-        try write("storing \(feed.url)") { db in try Self.record(feed, items: items, now: now, maxItems: maxItemsPerFeed, in: db) }
+        try write("storing \(feed.url)") { db in
+            try Self.record(feed, items: items, now: now, maxItems: maxItemsPerFeed, boilerplate: boilerplate, in: db)
+        }
     }
 
-    private static func record(_ feed: FeedRecord, items: [FeedItem]?, now: Date, maxItems: Int, in db: Database) throws -> StoreOutcome {
+    private static func record(
+        _ feed: FeedRecord, items: [FeedItem]?, now: Date, maxItems: Int, boilerplate: BoilerplateFilter?, in db: Database
+    ) throws -> StoreOutcome {
         var feed = feed
         var outcome = StoreOutcome()
         if let items {
@@ -96,14 +107,23 @@ extension StateStore {
             feed.keyMode = mode
             let watermark = try Double.fetchOne(
                 db.cachedStatement(sql: "SELECT evicted_through FROM feed WHERE id = ?"), arguments: [feed.id])
+            let cleaned = try boilerplate.map {
+                try Self.removeBoilerplate(items, keys: keys, feedID: feed.id, filter: $0, now: now, in: db)
+            }
             var seen = Set<String>()
             var inserted: [Int64] = []
-            for (item, key) in zip(items, keys) where seen.insert(key).inserted {
-                switch try Self.upsert(item, key: key, feedID: feed.id, now: now, watermark: watermark, in: db) {
+            for (index, key) in keys.enumerated() where seen.insert(key).inserted {
+                let item = cleaned?.items[index] ?? items[index]
+                let blocks = cleaned.map { Self.blob(Array($0.hashes[index].prefix(64))) }
+                let change = try Self.upsert(item, key: key, blocks: blocks, feedID: feed.id, now: now, watermark: watermark, in: db)
+                switch change {
                 case .new(let id): inserted.append(id)
                 case .updated: outcome.updated += 1
                 case .ignored: outcome.ignored += 1
                 case .unchanged: break
+                }
+                if let cleaned, change != .unchanged, change != .ignored {
+                    try Self.countRemoved(blocks: cleaned.removedBlocks[index], bytes: cleaned.removedBytes[index], feedID: feed.id, in: db)
                 }
             }
             let evicted = try Self.evict(feedID: feed.id, keeping: maxItems, sparing: seen, in: db)
@@ -115,7 +135,7 @@ extension StateStore {
         return outcome
     }
 
-    private enum Change {
+    private enum Change: Equatable {
         case new(Int64)
         case updated, unchanged, ignored
     }
@@ -180,7 +200,7 @@ extension StateStore {
     }
 
     private static func upsert(
-        _ item: FeedItem, key: String, feedID: Int64, now: Date, watermark: Double?, in db: Database
+        _ item: FeedItem, key: String, blocks: Data?, feedID: Int64, now: Date, watermark: Double?, in db: Database
     ) throws -> Change {
         let hash = fingerprint(item)
         let canonical = item.link.map(CanonicalURL.key)
@@ -206,14 +226,21 @@ extension StateStore {
         }
         if let existing {
             // A pruned item stays pruned; an unchanged one is left alone.
-            if existing["pruned"] as Bool || existing["hash"] as String == hash { return .unchanged }
+            if existing["pruned"] as Bool { return .unchanged }
+            if existing["hash"] as String == hash {
+                // The evidence is kept as the feed gives it now (the cleaned text may not move).
+                try db.cachedStatement(sql: "UPDATE item SET blocks = ?1 WHERE id = ?2 AND blocks IS NOT ?1")
+                    .execute(arguments: [blocks, existing["id"] as Int64])
+                return .unchanged
+            }
             try db.cachedStatement(
                 sql: """
                     UPDATE item SET guid = ?, link = ?, canonical_link = ?, title = ?, summary = ?, content = ?, excerpt = ?,
-                        authors = ?, categories = ?, enclosures = ?, published = ?, updated = ?, last_changed = ?, hash = ?
+                        authors = ?, categories = ?, enclosures = ?, published = ?, updated = ?, last_changed = ?, hash = ?,
+                        blocks = ?
                     WHERE id = ?
                     """
-            ).execute(arguments: fields(item, canonical) + [now.timeIntervalSince1970, hash, existing["id"] as Int64])
+            ).execute(arguments: fields(item, canonical) + [now.timeIntervalSince1970, hash, blocks, existing["id"] as Int64])
             // A corrected article is news for its story (if it has one yet).
             try db.cachedStatement(
                 sql: "UPDATE story SET last_updated = max(last_updated, ?) WHERE id = (SELECT story_id FROM item WHERE id = ?)"
@@ -224,10 +251,10 @@ extension StateStore {
         try db.cachedStatement(
             sql: """
                 INSERT INTO item (guid, link, canonical_link, title, summary, content, excerpt, authors, categories, enclosures,
-                    published, updated, first_seen, last_changed, hash, feed_id, key)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    published, updated, first_seen, last_changed, hash, feed_id, key, blocks)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """
-        ).execute(arguments: fields(item, canonical) + [now.timeIntervalSince1970, now.timeIntervalSince1970, hash, feedID, key])
+        ).execute(arguments: fields(item, canonical) + [now.timeIntervalSince1970, now.timeIntervalSince1970, hash, feedID, key, blocks])
         return .new(db.lastInsertedRowID)
     }
 
@@ -273,7 +300,7 @@ extension StateStore {
             try db.execute(
                 sql: """
                     UPDATE item SET pruned = 1, title = NULL, summary = NULL, content = NULL, excerpt = NULL, authors = NULL,
-                        categories = NULL, enclosures = NULL
+                        categories = NULL, enclosures = NULL, blocks = NULL
                     WHERE pruned = 0 AND last_changed < ?
                     """,
                 arguments: [cutoff.timeIntervalSince1970])

@@ -209,6 +209,7 @@ public final class StateStore: Sendable {
                     """)
         }
         registerCapsMigration(in: &migrator)
+        registerBoilerplateMigration(in: &migrator)
         return migrator
     }
 
