@@ -103,12 +103,11 @@ public struct BoilerplateFilter: Sendable {
         var blocks = 0
         var bytes = 0
         var texts: [String?] = [nil, nil]
-        for (slot, (html, fieldBlocks)) in [(fields.summary, fields.summaryBlocks), (fields.content, fields.contentBlocks)].enumerated() {
-            guard let html else { continue }
+        let fieldTexts = [(item.summary, fields.summary, fields.summaryBlocks), (item.content, fields.content, fields.contentBlocks)]
+        for (slot, (original, html, fieldBlocks)) in fieldTexts.enumerated() {
+            guard let original, let html else { continue }
             let removed = doomed(fieldBlocks, repeated: repeated)
-            var text =
-                removed.isEmpty
-                ? String(decoding: html, as: UTF8.self) : Boilerplate.remove(removed.map { fieldBlocks[$0].range }, from: html)
+            var text = removed.isEmpty ? original : Boilerplate.remove(removed.map { fieldBlocks[$0].range }, from: html)
             let trimmed = Boilerplate.trimEnd(text, titleShape: fields.titleShape)
             text = trimmed.html
             if removed.isEmpty && trimmed.removed == 0 { continue }
