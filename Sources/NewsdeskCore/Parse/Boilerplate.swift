@@ -28,7 +28,9 @@ enum Boilerplate {
         var range: Range<Int>
         /// The normalized text (see the type); "" for a block without text.
         var shape: String
-        /// Nil when the block can never be boilerplate by repetition (no text, only the title).
+        /// Nil when the block can never be boilerplate by repetition: no text, or the item's title
+        /// in it (a lead that restates the title, "<title>, officials said", is the item's own in
+        /// every item alike; "The post <title> appeared first on …" is a known pattern).
         var hash: UInt64?
         var words: Int
     }
@@ -41,7 +43,7 @@ enum Boilerplate {
         split(html).map { range in
             let text = HTMLSanitizer.plainText(String(decoding: html[range], as: UTF8.self))
             let shape = self.shape(text, title: titleShape)
-            let hashable = !shape.isEmpty && shape != titleMark
+            let hashable = !shape.isEmpty && !shape.contains(titleMark)
             let words = shape.split(separator: " ").count
             return Block(range: range, shape: shape, hash: hashable ? fnv(shape.utf8) : nil, words: words)
         }

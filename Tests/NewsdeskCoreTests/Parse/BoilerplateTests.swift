@@ -143,4 +143,20 @@ struct BoilerplateTests {
             #expect(result.removedBlocks[index] == 2)
         }
     }
+
+    /// A feed whose every item opens by restating its title: the leads have one shape once the
+    /// title is a mark, and are still each item's own; the ad between them goes.
+    @Test func aLeadThatRestatesTheTitleStays() {
+        let ad = "<p>vCard QR Code is a free platform for creating mobile-friendly digital business cards.</p>"
+        let titles = ["Harbour wall repairs finish early", "Council approves ferry budget", "Lifeboat crew rescues kayakers"]
+        let items = titles.enumerated().map { index, title in
+            Self.item(index, "<p>\(title), officials said on Monday.</p>\(ad)<p>Residents of area \(index) welcomed it.</p>", title: title)
+        }
+        let result = BoilerplateFilter().clean(items)
+        for (index, title) in titles.enumerated() {
+            let summary = result.items[index].summary ?? ""
+            #expect(summary.contains("\(title), officials said on Monday.") && !summary.contains("vCard"), "\(summary)")
+            #expect(result.items[index].excerpt?.hasPrefix("\(title), officials said") == true)
+        }
+    }
 }
