@@ -206,13 +206,6 @@ extension StateStore {
         try write("reading the data version") { db in try Int.fetchOne(db, sql: "PRAGMA data_version") ?? 0 }
     }
 
-    /// Stores each story's latest score and breakdown (JSON).
-    public func saveScores(_ scores: [(storyID: String, total: Int, breakdown: String)]) throws(StoreError) {
-        try write("storing scores") { db in
-            let update = try db.cachedStatement(sql: "UPDATE story SET score = ?, breakdown = ? WHERE id = ?")
-            for score in scores { try update.execute(arguments: [score.total, score.breakdown, score.storyID]) }
-        }
-    }
 }
 
 extension StoryItem {

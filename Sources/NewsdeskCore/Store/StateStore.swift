@@ -210,6 +210,11 @@ public final class StateStore: Sendable {
         }
         registerCapsMigration(in: &migrator)
         registerBoilerplateMigration(in: &migrator)
+        // Rankings read and publishing writes files: a story's score is computed when it is
+        // shown, never stored (it was written at every ranking and read by nothing).
+        migrator.registerMigration("v7: scores are not stored") { db in
+            try db.execute(sql: "ALTER TABLE story DROP COLUMN score; ALTER TABLE story DROP COLUMN breakdown")
+        }
         return migrator
     }
 

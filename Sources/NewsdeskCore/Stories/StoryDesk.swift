@@ -100,7 +100,7 @@ public struct StoryDesk {
     }
 
     /// The stories with new coverage since `now − window`, scored, best first, `top` of them
-    /// at most with at most `per_source_top` led by one feed. Scores are stored with the stories.
+    /// at most with at most `per_source_top` led by one feed. Nothing is written: a ranking reads.
     public func ranking(now: Date, window: TimeInterval? = nil, top: Int? = nil) throws(StoreError) -> [RankedStory] {
         let span = window ?? config.settings.window.timeInterval
         // Items first seen at `now` itself count: the range's end is exclusive.
@@ -120,9 +120,6 @@ public struct StoryDesk {
             else { continue }
             ranked.append(RankedStory(story: story, score: scorer.score(story, now: now)))
         }
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = .sortedKeys
-        try store.saveScores(ranked.map { ($0.story.id, $0.score.total, $0.score.json(encoder)) })
         return Ranking.top(ranked, count: top ?? config.settings.top, perSource: config.settings.perSourceTop)
     }
 
@@ -206,7 +203,7 @@ public final class StoryMemory: @unchecked Sendable {
 }
 
 extension ScoreBreakdown {
-    /// The breakdown as stored and printed: each part's points, the rules, the total.
+    /// The breakdown as printed: each part's points, the rules, the total.
     public var jsonObject: [String: Any] {
         let stored = Stored(self)
         return [
@@ -214,13 +211,6 @@ extension ScoreBreakdown {
             "rules": stored.rules, "muted": stored.muted, "total": stored.total, "sources": stored.sources,
             "mean_weight": stored.meanWeight, "joined_last_hour": stored.joinedLastHour, "independent": stored.independent,
         ]
-    }
-
-    /// The same as JSON text, as stored with the story (`encoder` sorts keys). JSONEncoder rather
-    /// than JSONSerialization: scores are stored for every story of the window at every cycle,
-    /// and JSONSerialization's sorted keys cost a locale-aware string compare each.
-    func json(_ encoder: JSONEncoder) -> String {
-        String(decoding: (try? encoder.encode(Stored(self))) ?? Data(), as: UTF8.self)
     }
 
     private struct Stored: Encodable {

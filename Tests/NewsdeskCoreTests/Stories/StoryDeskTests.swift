@@ -167,6 +167,27 @@ import Testing
         #expect(followUp.storyID == storm.storyID)
     }
 
+    /// A ranking reads: another connection sees no commit from computing one (SQLite's
+    /// `data_version` changes for every commit of another connection).
+    @Test func computingARankingWritesNothing() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("newsdesk-reads-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let config = try Self.memoryConfig(folder)
+        let store = try StateStore(path: config.settings.state)
+        let now = Date(timeIntervalSince1970: 1_790_000_000)
+        try Self.store(["Volcano erupts on the Reykjanes peninsula in Iceland"], feed: 0, in: store, config: config, now: now)
+        try Self.store(["Reykjanes volcano erupts again in Iceland"], feed: 1, in: store, config: config, now: now + 60)
+        try StoryDesk(config: config, store: store).update()
+        let watcher = try StateStore(path: config.settings.state)
+        let before = try watcher.dataVersion()
+        let ranking = try StoryDesk(config: config, store: store).ranking(now: now + 120)
+        #expect(ranking.count == 1 && ranking[0].score.total > 0)
+        _ = try StoryDesk(config: config, store: store).ranking(from: now - 3_600, to: now + 120)
+        #expect(try watcher.dataVersion() == before)
+        try Self.store(["Iceland volcano: lava reaches the sea"], feed: 0, in: store, config: config, now: now + 180)
+        #expect(try watcher.dataVersion() != before, "a write is seen")
+    }
+
     @Test func aKeptClustererIsRebuiltOncePerClusterWindow() throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("newsdesk-memory-\(UUID().uuidString)").path
         defer { try? FileManager.default.removeItem(atPath: folder) }
