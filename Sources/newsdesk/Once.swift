@@ -21,44 +21,35 @@ struct Once: ParsableCommand {
         let progress = ProgressLine.onTerminal()
         defer { progress?.finish() }
         let logger = options.logger(progress: progress)
-        let summary: PollSummary
-        let stories: StoryUpdate
         var embedded: EmbedReport?
-        let published: PublishReport
-        let started = DispatchTime.now()
-        do {
-            summary = try FeedPoller(config: config, store: store, logger: logger, clock: { ConfigOptions.now() }).poll(
-                all: all, progress: { progress?.show(Self.polling($0, due: $1)) })
-            if let settings = config.embeddings {
+        var hooks = Cycle.Hooks()
+        hooks.progress = { stage in progress?.show(Self.describe(stage, output: config.settings.output)) }
+        if let settings = config.embeddings {
+            hooks.vectors = { _ throws(StoreError) in
                 // The window's new items get their vectors first, for at most two minutes:
                 // whatever is left is folded lexically now and by meaning at a later run.
                 let now = ConfigOptions.now()
                 progress?.show("embedding the window's new items at \(settings.url)")
-                let embedder = Embedder(settings: settings)
                 try store.dropEmbeddings(otherThan: settings.model)
-                let report = try embedder.embedPending(
+                let report = try Embedder(settings: settings).embedPending(
                     store: store, since: now.addingTimeInterval(-config.settings.clusterWindow.timeInterval),
                     deadline: Date().addingTimeInterval(Self.embeddingBudget))
                 if let error = report.error { logger.warning("embeddings unavailable, folding lexically meanwhile: \(error)") }
                 embedded = report
             }
-            progress?.show("folding items into stories")
-            stories = try StoryDesk(config: config, store: store).update(progress: { update in
-                progress?.show("folding items into stories: \(update.assigned) placed, \(update.merged) merged")
-            })
+        }
+        let cycle: Cycle.Report
+        do {
+            cycle = try Cycle(config: config, store: store, logger: logger, clock: { ConfigOptions.now() }).run(all: all, hooks: hooks)
         } catch {
             Console.error(error.description)
             throw ExitCode(3)
         }
-        do {
-            progress?.show("publishing to \(config.settings.output)")
-            published = try Publisher(config: config, store: store).publish(now: ConfigOptions.now())
-            let cycle = CycleReport(summary: summary, duration: started.elapsed, finished: ConfigOptions.now())
-            try MetricsFile.write(cycle, config: config, store: store)
-        } catch {
-            Console.error("publishing failed: \(error)")
+        guard let published = cycle.published, cycle.metricsError == nil else {
+            Console.error("publishing failed: \(cycle.publishError ?? cycle.metricsError ?? "")")
             throw ExitCode(4)
         }
+        let (summary, stories) = (cycle.summary, cycle.stories)
         progress?.finish()
         print(Self.render(summary, feeds: config.feeds.count))
         if let embedded {
@@ -76,10 +67,17 @@ struct Once: ParsableCommand {
                 + (periods.isEmpty ? "" : " (period \(periods))"))
     }
 
-    /// The progress line while polling: "polling: 12 of 40 feeds done, 1 failed; 85 new items".
-    static func polling(_ summary: PollSummary, due: Int) -> String {
-        "polling: \(summary.polled) of \(due) feeds done" + (summary.failed > 0 ? ", \(summary.failed) failed" : "")
-            + "; \(summary.newItems) new items"
+    /// The progress line at `stage`: "polling: 12 of 40 feeds done, 1 failed; 85 new items",
+    /// "folding items into stories: 500 placed, 2 merged", "publishing to public".
+    static func describe(_ stage: Cycle.Stage, output: String) -> String {
+        switch stage {
+        case .polling(let summary, let due):
+            return "polling: \(summary.polled) of \(due) feeds done" + (summary.failed > 0 ? ", \(summary.failed) failed" : "")
+                + "; \(summary.newItems) new items"
+        case .folding(let update) where update.assigned == 0: return "folding items into stories"
+        case .folding(let update): return "folding items into stories: \(update.assigned) placed, \(update.merged) merged"
+        case .publishing: return "publishing to \(output)"
+        }
     }
 
     /// How long `once` waits for vectors before folding the rest lexically.

@@ -174,29 +174,8 @@ public final class Daemon {
                 let now = clock()
                 let due = try store.nextDue(config.feeds, now: now, horizon: PollPolicy.longestWait) ?? .distantFuture
                 if due <= now {
-                    let started = DispatchTime.now()
-                    let summary = try FeedPoller(config: config, store: store, logger: logger, clock: clock)
-                        .poll(shouldStop: alive)
-                    if let embeddings, summary.newItems > 0 {
-                        // Items fold best with their vectors: the cycle waits a little for them.
-                        embeddings.poke()
-                        embeddings.waitIdle(seconds: Self.vectorWait, shouldStop: alive)
-                        _ = mailbox.takeVectors()
-                    }
-                    let stories = try StoryDesk(config: config, store: store).update(memory: storyMemory, now: clock(), shouldStop: alive)
-                    logger.info(
-                        "polled",
-                        metadata: [
-                            "feeds": "\(summary.polled)", "failed": "\(summary.failed)", "new": "\(summary.newItems)",
-                            "stories": "\(stories.started)",
-                        ])
-                    notifier.notify("STATUS=polled \(summary.polled) feeds, \(summary.newItems) new items, \(summary.failed) failed")
-                    if !mailbox.stopRequested {
-                        publish()
-                        writeMetrics(CycleReport(summary: summary, duration: started.elapsed, finished: clock()))
-                    }
                     // Nothing was fetched although something was due (a clock jump): do not spin.
-                    if summary.polled == 0 { mailbox.sleep(seconds: 1) }
+                    if try cycle(shouldStop: alive).summary.polled == 0 { mailbox.sleep(seconds: 1) }
                     continue
                 }
                 if mailbox.takeVectors() {
@@ -224,6 +203,35 @@ public final class Daemon {
         return status
     }
 
+    /// One cycle (``Cycle``): its new items wait a little for their vectors, and what it did is
+    /// logged and told to systemd. Throws only when the database fails.
+    private func cycle(shouldStop alive: @escaping () -> Bool) throws(Cycle.Failure) -> Cycle.Report {
+        var hooks = Cycle.Hooks()
+        hooks.shouldStop = alive
+        let (embeddings, mailbox, logger, notifier) = (self.embeddings, self.mailbox, self.logger, self.notifier)
+        hooks.vectors = { summary in
+            guard let embeddings, summary.newItems > 0 else { return }
+            // Items fold best with their vectors: the cycle waits a little for them.
+            embeddings.poke()
+            embeddings.waitIdle(seconds: Self.vectorWait, shouldStop: alive)
+            _ = mailbox.takeVectors()
+        }
+        hooks.folded = { summary, stories in
+            logger.info(
+                "polled",
+                metadata: [
+                    "feeds": "\(summary.polled)", "failed": "\(summary.failed)", "new": "\(summary.newItems)",
+                    "stories": "\(stories.started)",
+                ])
+            notifier.notify("STATUS=polled \(summary.polled) feeds, \(summary.newItems) new items, \(summary.failed) failed")
+        }
+        let report = try Cycle(config: config, store: store, logger: logger, clock: clock, memory: storyMemory).run(hooks: hooks)
+        if let published = report.published { log(published) }
+        if let error = report.publishError { logger.error("publishing failed: \(error)") }
+        if let error = report.metricsError { logger.error("\(error)") }
+        return report
+    }
+
     /// Starts the embedding thread if the config asks for one.
     private func startEmbeddings() {
         embeddings = nil
@@ -240,22 +248,15 @@ public final class Daemon {
     /// Publishes now; a failure is logged and retried at the next occasion.
     private func publish() {
         do {
-            let report = try Publisher(config: config, store: store).publish(now: clock())
-            for period in report.periods { logger.info("published period", metadata: ["start": "\(FeedDate.rfc3339(period))"]) }
-            if report.pruned > 0 { logger.info("pruned old archives", metadata: ["files": "\(report.pruned)"]) }
+            log(try Publisher(config: config, store: store).publish(now: clock()))
         } catch {
             logger.error("publishing failed: \(error)")
         }
     }
 
-    /// Writes the metrics file, if the config names one; a failure is logged, and the next
-    /// cycle tries again.
-    private func writeMetrics(_ cycle: CycleReport) {
-        do {
-            try MetricsFile.write(cycle, config: config, store: store)
-        } catch {
-            logger.error("\(error)")
-        }
+    private func log(_ report: PublishReport) {
+        for period in report.periods { logger.info("published period", metadata: ["start": "\(FeedDate.rfc3339(period))"]) }
+        if report.pruned > 0 { logger.info("pruned old archives", metadata: ["files": "\(report.pruned)"]) }
     }
 
     /// SIGHUP: reads the config again; an invalid one is logged and the old one stays.
