@@ -14,4 +14,29 @@ struct Newsdesk: ParsableCommand {
             Bench.self,
         ]
     )
+
+    static func main() {
+        Faults.install(KillAtFault(ProcessInfo.processInfo.environment["NEWSDESK_FAULT"]))
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+        } catch {
+            exit(withError: error)
+        }
+    }
+}
+
+/// The crash tests' hook: `NEWSDESK_FAULT=kill-before-store` or `kill-mid-publish` kills the
+/// process with SIGKILL at that point (``FaultPoint``), as a power cut would.
+struct KillAtFault: FaultPoints {
+    let point: FaultPoint
+
+    init?(_ name: String?) {
+        guard let point = name.flatMap(FaultPoint.init(rawValue:)) else { return nil }
+        self.point = point
+    }
+
+    func reached(_ point: FaultPoint) {
+        if point == self.point { kill(getpid(), SIGKILL) }
+    }
 }

@@ -103,9 +103,7 @@ public final class FeedPoller {
 
         func flush() {
             guard !batch.isEmpty, storeError == nil else { return }
-            if ProcessInfo.processInfo.environment["NEWSDESK_FAULT"] == "kill-before-store" {
-                kill(getpid(), SIGKILL)  // fault injection for the crash tests: fetched, never stored
-            }
+            Faults.reached(.beforeStore)
             do {
                 let outcomes = try store.record(
                     batch, now: clock(), maxItemsPerFeed: config.settings.maxItemsPerFeed,

@@ -45,9 +45,7 @@ public enum AtomicFile {
         if failure == nil, fchmod(fd, mode) != 0 { failure = "chmod failed: \(String(cString: strerror(errno)))" }
         if failure == nil, fsync(fd) != 0 { failure = FileReading.explain(errno, path: folder, doing: "writing in") }
         close(fd)
-        if failure == nil, ProcessInfo.processInfo.environment["NEWSDESK_FAULT"] == "kill-mid-publish" {
-            kill(getpid(), SIGKILL)  // fault injection for the crash tests: written, never renamed
-        }
+        if failure == nil { Faults.reached(.midPublish) }
         if failure == nil, rename(temporary, path) != 0 { failure = "rename failed: \(String(cString: strerror(errno)))" }
         if let failure {
             unlink(temporary)
