@@ -37,7 +37,7 @@ struct Parse: ParsableCommand {
             throw ExitCode.failure
         }
         if json {
-            FileHandle.standardOutput.write(try feed.jsonData())
+            FileHandle.standardOutput.write(try JSONOutput.data(FeedJSON(feed)))
             print()
         } else {
             print(FeedSummary.render(feed))

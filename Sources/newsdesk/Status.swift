@@ -39,9 +39,7 @@ struct Status: ParsableCommand {
                 boilerplate: removedBoilerplate[record.id] ?? BoilerplateRemoved())
         }
         if json {
-            let data = try JSONSerialization.data(
-                withJSONObject: feeds.map(\.json), options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
-            print(String(decoding: data, as: UTF8.self))
+            try JSONOutput.print(feeds.map(FeedStatusJSON.init))
         } else {
             print(FeedStatus.table(feeds, now: now))
             if let settings = config.embeddings {
@@ -109,20 +107,6 @@ struct FeedStatus {
                     + "\(boilerplate.items) item\(boilerplate.items == 1 ? "" : "s")")
         }
         return notes
-    }
-
-    var json: [String: Any] {
-        func value(_ optional: Any?) -> Any { optional ?? NSNull() }
-        return [
-            "url": config.url, "fetch_url": record.fetchURL, "name": name, "state": state,
-            "http_status": value(record.httpStatus), "error": value(record.error), "error_count": record.errorCount,
-            "last_success": value(record.lastSuccess.map(FeedDate.rfc3339)),
-            "next_due": polled ? FeedDate.rfc3339(record.nextDue) : NSNull(),
-            "items": items, "new_24h": recent, "moved": moved, "title": value(record.title),
-            "dropped_items": record.droppedItems, "boilerplate_items": boilerplate.items,
-            "boilerplate_blocks": boilerplate.blocks, "boilerplate_bytes": boilerplate.bytes,
-            "note": value(notes.isEmpty ? nil : notes.joined(separator: "; ")),
-        ]
     }
 
     static func table(_ feeds: [FeedStatus], now: Date) -> String {

@@ -43,26 +43,7 @@ struct Stories: ParsableCommand {
         }
         let red = config.settings.redThreshold
         if json {
-            let objects: [[String: Any]] = ranked.map { entry in
-                [
-                    "id": entry.story.id, "title": entry.story.title, "link": entry.story.link ?? NSNull(),
-                    "score": entry.score.total, "red": entry.score.total >= red, "explanation": entry.score.summary,
-                    "independent": entry.story.independent,
-                    "first_reported_by": entry.story.firstReporter?.name ?? NSNull(),
-                    // The feed as `atom:source` names it: its id, and its URL without credentials or
-                    // query (this output is pasted and piped; the config is where the URL is whole).
-                    "sources": entry.story.sources.map { source -> [String: Any] in
-                        [
-                            "name": source.name, "url": PublicFeedURL.redacted(source.feedURL),
-                            "source_id": PublicFeedURL.sourceID(source.feedURL), "link": source.link ?? NSNull(),
-                        ]
-                    },
-                    "breakdown": entry.score.jsonObject, "first_seen": FeedDate.rfc3339(entry.story.firstSeen),
-                    "last_updated": FeedDate.rfc3339(entry.story.lastUpdated),
-                ]
-            }
-            let data = try JSONSerialization.data(withJSONObject: objects, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
-            print(String(decoding: data, as: UTF8.self))
+            try JSONOutput.print(ranked.map { StoryJSON($0, redThreshold: red) })
             return
         }
         guard !ranked.isEmpty else {

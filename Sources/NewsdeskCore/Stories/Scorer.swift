@@ -32,7 +32,7 @@ public struct ScoreBreakdown: Sendable, Equatable {
     }
 
     /// `value` rounded to one decimal, as the explanation and the stored breakdown show it.
-    static func tenths(_ value: Double) -> Double { (value * 10).rounded() / 10 }
+    public static func tenths(_ value: Double) -> Double { (value * 10).rounded() / 10 }
 
     /// "11 sources, weight 1.4, +2 in the last hour, rule 'world' +10"; "5 outlets, 2 independent
     /// reports, weight 1.4" when some sources are copies.

@@ -84,7 +84,7 @@ import Testing
         wire.sources[4].copyOf = wire.sources[3].feedURL
         let two = Scorer().score(wire, now: now)
         #expect(two.summary == "5 outlets, 2 independent reports, weight 1.0")
-        #expect(two.jsonObject["independent"] as? Int == 2 && two.jsonObject["sources"] as? Int == 5)
+        #expect(two.independent == 2 && two.sourceCount == 5)
         #expect(Scorer().score(story(5), now: now).summary == "5 sources, weight 1.0")
     }
 

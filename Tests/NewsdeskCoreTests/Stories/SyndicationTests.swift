@@ -160,7 +160,6 @@ import Testing
         #expect(story.story.independent == 2 && story.score.independent == 2)
         #expect(story.story.sources.map(\.copyOf) == [nil, "https://f0.example/rss", nil])
         #expect(story.score.summary.hasPrefix("3 outlets, 2 independent reports, weight 1.0"))
-        #expect(story.score.jsonObject["independent"] as? Int == 2)
 
         let digest = DigestWriter.render(title: "Digest", stories: ranking, redThreshold: 60)
         #expect(digest.contains("3 outlets, 2 independent reports"))
