@@ -22,6 +22,9 @@ enum JSONOutput {
 struct Nullable<Value: Encodable>: Encodable {
     var wrappedValue: Value?
 
+    // swift-format-ignore: UseSynthesizedInitializer
+    // Not the synthesized one: with `wrappedValue:`, a struct's memberwise initializer takes a
+    // plain optional for each `@Nullable` property.
     init(wrappedValue: Value?) { self.wrappedValue = wrappedValue }
 
     func encode(to encoder: any Encoder) throws {
