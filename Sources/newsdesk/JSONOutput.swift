@@ -16,13 +16,13 @@ enum JSONOutput {
     }
 }
 
+// swift-format-ignore: UseSynthesizedInitializer
 /// An optional written as `null` when absent, where `JSONEncoder` would leave the key out: the
 /// outputs keep every key, so that a reader can tell "none" from "not asked".
 @propertyWrapper
 struct Nullable<Value: Encodable>: Encodable {
     var wrappedValue: Value?
 
-    // swift-format-ignore: UseSynthesizedInitializer
     // Not the synthesized one: with `wrappedValue:`, a struct's memberwise initializer takes a
     // plain optional for each `@Nullable` property.
     init(wrappedValue: Value?) { self.wrappedValue = wrappedValue }
