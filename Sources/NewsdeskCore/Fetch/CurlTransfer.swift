@@ -452,3 +452,11 @@ final class CurlMulti {
         return "\(components.host?.lowercased() ?? ""):\(components.port ?? 0)"
     }
 }
+
+/// A libcurl easy handle belongs to the thread that drives it.
+@available(*, unavailable)
+extension CurlTransfer: Sendable {}
+
+/// One libcurl multi handle, driven by the thread that runs it.
+@available(*, unavailable)
+extension CurlMulti: Sendable {}

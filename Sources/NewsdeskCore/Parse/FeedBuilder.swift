@@ -424,3 +424,7 @@ final class FeedBuilder: XMLEventSink {
         }
     }
 }
+
+/// Driven by one parse on one thread.
+@available(*, unavailable)
+extension FeedBuilder: Sendable {}

@@ -240,3 +240,7 @@ extension XMLParseOutcome {
             stoppedEarly: result.stopped_early != 0, entityBomb: result.entity_bomb != 0)
     }
 }
+
+/// One parse, one thread.
+@available(*, unavailable)
+extension XMLStreamParser: Sendable {}

@@ -561,3 +561,7 @@ public final class StoryClusterer {
         return root
     }
 }
+
+/// Used by one thread at a time (its state is touched for every item).
+@available(*, unavailable)
+extension StoryClusterer: Sendable {}

@@ -172,8 +172,7 @@ public struct StoryDesk {
 /// It is also rebuilt once per `cluster_window`: a clusterer keeps every story it ever made (it
 /// only stops looking stale ones up), so one kept for months would grow without end, while one
 /// rebuilt from the store holds only the stories of the window.
-public final class StoryMemory: @unchecked Sendable {
-    // Used by one thread at a time (the daemon's loop), hence unchecked.
+public final class StoryMemory {
     private var clusterer: StoryClusterer?
     private var mark: (store: StateStore, dataVersion: Int, window: TimeInterval, model: String?, built: Date)?
     /// How many times a clusterer was built from the store (read by the tests).
@@ -201,3 +200,7 @@ public final class StoryMemory: @unchecked Sendable {
         self.clusterer = clusterer
     }
 }
+
+/// Used by one thread at a time: the daemon's loop.
+@available(*, unavailable)
+extension StoryMemory: Sendable {}
