@@ -75,7 +75,7 @@ public final class StoryClusterer {
     }
 
     /// A story under construction: term counts over its items, and its time span.
-    private final class Cluster {
+    final class Cluster {
         let key: String
         var counts: [Int32: Double] = [:]
         var items = 0
@@ -100,15 +100,15 @@ public final class StoryClusterer {
     }
 
     public let parameters: Parameters
-    @exclusivity(unchecked) private var termIDs: [String: Int32] = [:]
-    @exclusivity(unchecked) private var documentFrequency: [Int32] = []
-    @exclusivity(unchecked) private var itemCount = 0
-    @exclusivity(unchecked) private var clusters: [Cluster] = []
+    @exclusivity(unchecked) var termIDs: [String: Int32] = [:]
+    @exclusivity(unchecked) var documentFrequency: [Int32] = []
+    @exclusivity(unchecked) var itemCount = 0
+    @exclusivity(unchecked) var clusters: [Cluster] = []
     // The fields below are touched for every item from one thread, never reentrantly: no
     // dynamic exclusivity checks (they cost a quarter of the time).
     /// Union-find over cluster handles: a merged cluster points at the one that absorbed it.
     @exclusivity(unchecked) private var parent: [Int] = []
-    @exclusivity(unchecked) private var postings: [[Int]] = []
+    @exclusivity(unchecked) var postings: [[Int]] = []
     private var byLink: [String: Int] = [:]
     private var byKey: [String: Int] = [:]
     /// Merges since the last `drainMerges()`: (absorbed key, surviving key).
@@ -118,7 +118,7 @@ public final class StoryClusterer {
     @exclusivity(unchecked) private var overlap: [Double] = []
     @exclusivity(unchecked) private var round = 0
     /// The items' vectors, for candidates by meaning.
-    private var vectorIndex = VectorIndex()
+    var vectorIndex = VectorIndex()
     /// The latest item time seen, and items added since the last sweep of stale stories.
     private var newest = Date.distantPast
     private var sinceSweep = 0
@@ -236,63 +236,6 @@ public final class StoryClusterer {
             clusters[handle].counts = [:]
             clusters[handle].vectorSums = [nil, nil]
         }
-    }
-
-    // MARK: Terms and weights
-
-    /// Counts the item in the document frequencies and returns its distinct terms with their
-    /// weights (1 for headline words, 0.5 for summary-only words).
-    private func countTerms(_ item: ClusterItem) -> [(term: Int32, weight: Double)] {
-        var weights: [Int32: Double] = [:]
-        for (text, weight, limit) in [(item.title, 1.0, Int.max), (item.summary, Self.summaryWeight, Self.summaryWords)] {
-            for token in TextFeatures.tokens(text).prefix(limit) {
-                let id: Int32
-                if let known = termIDs[token] {
-                    id = known
-                } else {
-                    id = Int32(documentFrequency.count)
-                    termIDs[token] = id
-                    documentFrequency.append(0)
-                    postings.append([])
-                }
-                weights[id] = max(weights[id] ?? 0, weight)
-            }
-        }
-        itemCount += 1
-        for id in weights.keys { documentFrequency[Int(id)] += 1 }
-        return weights.map { (term: $0.key, weight: $0.value) }
-    }
-
-    static let summaryWeight = 0.5
-    static let summaryWords = 60
-
-    /// Smoothed inverse document frequency, from the items seen so far.
-    private func idf(_ term: Int32) -> Double {
-        log(Double(itemCount + 1) / Double(documentFrequency[Int(term)] + 1)) + 1
-    }
-
-    private func weigh(_ terms: [(term: Int32, weight: Double)]) -> ([(Int32, Double)], Double) {
-        let vector = terms.map { ($0.term, $0.weight * idf($0.term)) }
-        return (vector, sqrt(vector.reduce(0) { $0 + $1.1 * $1.1 }))
-    }
-
-    /// The centroid's norm (count × idf per term), recomputed when the story changed or the
-    /// item count grew by more than 2% since (idf moves slowly with it).
-    private func centroidNorm(_ cluster: Cluster) -> Double {
-        if cluster.normAt < 0 || Double(itemCount - cluster.normAt) > 0.02 * Double(cluster.normAt) {
-            var sum = 0.0
-            for (term, count) in cluster.counts {
-                let weight = count * idf(term)
-                sum += weight * weight
-            }
-            cluster.norm = sqrt(sum)
-            cluster.normAt = itemCount
-        }
-        return cluster.norm
-    }
-
-    private func bar(_ items: Int) -> Double {
-        parameters.joinLarge + (parameters.joinSingle - parameters.joinLarge) / sqrt(Double(max(items, 1)))
     }
 
     // MARK: Stories
@@ -413,107 +356,6 @@ public final class StoryClusterer {
             vectors = clusters[best].vectorSums.compactMap { $0 }
             current = absorb(best, current)
         }
-    }
-
-    // MARK: Meaning
-
-    /// An item's vector and script (0: space-separated, 1: Chinese or Japanese).
-    private struct Meaning {
-        var vector: [Float]
-        var script: Int
-        /// Whether the embedded text had an excerpt after its title.
-        var excerpt: Bool
-    }
-
-    /// The item's meaning, if it has a vector of the index's dimension.
-    private func meaning(of item: ClusterItem) -> Meaning? {
-        guard let vector = item.vector, vectorIndex.accepts(vector) else { return nil }
-        return Meaning(vector: vector, script: Self.script(item), excerpt: item.summary.count >= Self.excerptMinimum)
-    }
-
-    /// An excerpt shorter than this hardly changes what is embedded.
-    static let excerptMinimum = 20
-
-    /// 1 when most of the item's letters are Chinese or Japanese, else 0.
-    private static func script(_ item: ClusterItem) -> Int {
-        var cjk = 0
-        var letters = 0
-        for scalar in (item.title + " " + item.summary.prefix(200)).unicodeScalars where scalar.properties.isAlphabetic {
-            letters += 1
-            if TextFeatures.isUnsegmented(scalar) { cjk += 1 }
-        }
-        return letters > 0 && cjk * 2 >= letters ? 1 : 0
-    }
-
-    /// The bar an average cosine between texts of scripts `a` and `b` must clear.
-    private func meaningBar(_ a: Int, _ b: Int) -> Double {
-        a != b ? parameters.meaningCross : a == 1 ? parameters.meaningCJK : parameters.meaningSame
-    }
-
-    private func addMeaning(_ meaning: Meaning, to handle: Int) {
-        let cluster = clusters[handle]
-        vectorIndex.insert(meaning.vector, handle: handle)
-        if var sum = cluster.vectorSums[meaning.script] {
-            for index in sum.indices { sum[index] += meaning.vector[index] }
-            cluster.vectorSums[meaning.script] = sum
-        } else {
-            cluster.vectorSums[meaning.script] = meaning.vector
-        }
-        cluster.vectorCounts[meaning.script] += 1
-        if meaning.excerpt { cluster.excerptCounts[meaning.script] += 1 }
-    }
-
-    /// How far the item's average cosine with the story's items lies above their bars (each
-    /// item's bar by its script), and whether all of them are in the other script; nil when the
-    /// story has no vector.
-    private func meaningMargin(_ meaning: Meaning, _ cluster: Cluster) -> (margin: Double, cross: Bool)? {
-        var total = 0.0
-        var cross = true
-        for script in 0..<2 {
-            guard let sum = cluster.vectorSums[script] else { continue }
-            let count = Double(cluster.vectorCounts[script])
-            let excerpts = (meaning.excerpt ? 1 : 0) + Double(cluster.excerptCounts[script]) / count
-            total +=
-                Self.dot(meaning.vector, sum) - count * (meaningBar(meaning.script, script) + parameters.meaningExcerptShift * excerpts / 2)
-            if script == meaning.script { cross = false }
-        }
-        let count = cluster.vectorTotal
-        return count > 0 ? (total / Double(count), cross) : nil
-    }
-
-    /// The same between two stories: the average cosine over every pair of their items.
-    private func meaningMargin(_ a: Cluster, _ b: Cluster) -> (margin: Double, cross: Bool)? {
-        var total = 0.0
-        var cross = true
-        for one in 0..<2 {
-            guard let left = a.vectorSums[one] else { continue }
-            for other in 0..<2 {
-                guard let right = b.vectorSums[other] else { continue }
-                let pairs = Double(a.vectorCounts[one] * b.vectorCounts[other])
-                let excerpts =
-                    Double(a.excerptCounts[one]) / Double(a.vectorCounts[one]) + Double(b.excerptCounts[other])
-                    / Double(b.vectorCounts[other])
-                let bar = meaningBar(one, other) + parameters.meaningMergeOffset + parameters.meaningExcerptShift * excerpts / 2
-                total += Self.dot(left, right) - pairs * bar
-                if one == other { cross = false }
-            }
-        }
-        let pairs = a.vectorTotal * b.vectorTotal
-        return pairs > 0 ? (total / Double(pairs), cross) : nil
-    }
-
-    /// One margin from the lexical one and the one by meaning: meaning weighs `meaningWeight`
-    /// times; across scripts, where texts share few words by nature, lexical evidence counts
-    /// only for, never against. Without vectors it is the lexical margin alone.
-    private func combine(_ lexical: Double, _ meaning: (margin: Double, cross: Bool)?) -> Double {
-        guard let meaning else { return lexical }
-        return parameters.meaningWeight * meaning.margin + max(lexical, meaning.cross ? 0 : parameters.meaningLexicalFloor)
-    }
-
-    private static func dot(_ a: [Float], _ b: [Float]) -> Double {
-        var sum: Float = 0
-        for index in 0..<min(a.count, b.count) { sum += a[index] * b[index] }
-        return Double(sum)
     }
 
     /// Merges two stories; the older one (created first) survives, so published ids stay.
