@@ -41,7 +41,7 @@ import Testing
         try Data((good + "\n[\n").utf8).write(to: URL(fileURLWithPath: config))
         daemon.signal(SIGHUP)
         let lines = good.split(separator: "\n", omittingEmptySubsequences: false).count + 1
-        #expect(daemon.wait(upTo: 5) { daemon.stderr.contains("config not reloaded: \(config):\(lines): a table header must name") })
+        #expect(daemon.wait(upTo: 5) { daemon.stderr.contains("config not reloaded: \(config):\(lines):2: a table header must name") })
         #expect(daemon.process.isRunning)
         try Data((good + "\n[[feed]]\nurl = \"\(server.baseURL)/f5?copy\"\n").utf8).write(to: URL(fileURLWithPath: config))
         daemon.signal(SIGHUP)

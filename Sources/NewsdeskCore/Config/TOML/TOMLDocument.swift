@@ -1,0 +1,154 @@
+/// A place in a TOML text: a 1-based line and a 1-based column, the column counted in Unicode
+/// characters (scalars) from the start of the line, as an editor shows it.
+public struct TOMLPosition: Sendable, Hashable, Comparable, CustomStringConvertible {
+    public var line: Int
+    public var column: Int
+
+    public init(line: Int, column: Int) {
+        self.line = line
+        self.column = column
+    }
+
+    public static func < (lhs: TOMLPosition, rhs: TOMLPosition) -> Bool {
+        (lhs.line, lhs.column) < (rhs.line, rhs.column)
+    }
+
+    public var description: String { "\(line):\(column)" }
+}
+
+/// Why a TOML text was refused: where (always a line and column of at least 1) and what to do.
+public struct TOMLError: Error, Sendable, Equatable, CustomStringConvertible {
+    public var position: TOMLPosition
+    public var message: String
+
+    public init(_ message: String, at position: TOMLPosition) {
+        self.message = message
+        self.position = position
+    }
+
+    public var description: String { "line \(position.line), column \(position.column): \(message)" }
+}
+
+/// One TOML value and the position where it starts in the text (for a table made by a header,
+/// the header; for one made by a dotted key, that key).
+///
+/// A value type: a document and everything in it can be shared between threads.
+public struct TOMLValue: Sendable, Equatable {
+    /// What the value is, with its contents.
+    public enum Kind: Sendable, Equatable {
+        case string(String)
+        case integer(Int64)
+        case float(Double)
+        case boolean(Bool)
+        /// An offset or local date-time, a local date or a local time.
+        case dateTime(TOMLDateTime)
+        case array([TOMLValue])
+        case table(TOMLTable)
+    }
+
+    public var kind: Kind
+    public var position: TOMLPosition
+
+    public init(_ kind: Kind, at position: TOMLPosition) {
+        self.kind = kind
+        self.position = position
+    }
+
+    public var string: String? {
+        if case .string(let text) = kind { return text }
+        return nil
+    }
+
+    public var integer: Int64? {
+        if case .integer(let number) = kind { return number }
+        return nil
+    }
+
+    /// The integer as an `Int` (the same on the 64-bit machines Newsdesk runs on).
+    public var int: Int? { integer.flatMap { Int(exactly: $0) } }
+
+    public var double: Double? {
+        if case .float(let number) = kind { return number }
+        return nil
+    }
+
+    public var bool: Bool? {
+        if case .boolean(let flag) = kind { return flag }
+        return nil
+    }
+
+    public var array: [TOMLValue]? {
+        if case .array(let items) = kind { return items }
+        return nil
+    }
+
+    public var table: TOMLTable? {
+        if case .table(let table) = kind { return table }
+        return nil
+    }
+
+    /// The value written back as TOML, for messages: `"yes"`, `0`, `[1, 2]`, `{ a = 1 }`.
+    public var tomlText: String {
+        switch kind {
+        case .string(let text): return Escaping.quoted(text)
+        case .integer(let number): return String(number)
+        case .float(let number):
+            if number.isNaN { return "nan" }
+            if number.isInfinite { return number < 0 ? "-inf" : "inf" }
+            return String(number)
+        case .boolean(let flag): return flag ? "true" : "false"
+        case .dateTime(let dateTime): return dateTime.description
+        case .array(let items): return "[" + items.map(\.tomlText).joined(separator: ", ") + "]"
+        case .table(let table):
+            if table.isEmpty { return "{}" }
+            let pairs = table.keys.compactMap { key in table[key].map { "\(TOMLValue.keyText(key)) = \($0.tomlText)" } }
+            return "{ " + pairs.joined(separator: ", ") + " }"
+        }
+    }
+
+    /// A key as written in TOML: bare when it can be, else quoted.
+    static func keyText(_ key: String) -> String {
+        let bare = !key.isEmpty && key.utf8.allSatisfy(TOMLScanner.isBareKeyByte)
+        return bare ? key : Escaping.quoted(key)
+    }
+}
+
+/// A TOML table: its keys in the order they were first written, each with its value and the
+/// position of the key itself.
+public struct TOMLTable: Sendable, Equatable {
+    /// One key of the table.
+    public struct Entry: Sendable, Equatable {
+        public var key: String
+        public var keyPosition: TOMLPosition
+        public var value: TOMLValue
+    }
+
+    public private(set) var entries: [Entry] = []
+    private var indices: [String: Int] = [:]
+
+    public init() {}
+
+    /// The keys, in the order they were first written.
+    public var keys: [String] { entries.map(\.key) }
+    public var isEmpty: Bool { entries.isEmpty }
+    public var count: Int { entries.count }
+
+    public subscript(key: String) -> TOMLValue? {
+        indices[key].map { entries[$0].value }
+    }
+
+    /// Where `key` is written (for a key given as a dotted key, its last part).
+    public func keyPosition(_ key: String) -> TOMLPosition? {
+        indices[key].map { entries[$0].keyPosition }
+    }
+
+    /// Adds `key`, or replaces its value (the parser never adds a key twice).
+    mutating func set(_ key: String, _ value: TOMLValue, keyPosition: TOMLPosition) {
+        if let index = indices[key] {
+            entries[index].value = value
+        } else {
+            indices[key] = entries.count
+            entries.append(Entry(key: key, keyPosition: keyPosition, value: value))
+        }
+    }
+}
