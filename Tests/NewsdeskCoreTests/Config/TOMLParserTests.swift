@@ -42,6 +42,8 @@ import Testing
             ("x = { a = 1,\n b = 2 }\n", 1, 13, "an inline table must be on one line"),
             ("x = 1\r\ny = \"é\u{7}\"\n", 2, 7, "control character U+0007"),
             ("[a]\n[[a]]\n", 2, 1, "not an array of tables"),
+            ("[a.b.c]\n[a]\nb.d = 1\n[a.b]\n", 4, 1, "table [a.b] is defined twice: it is already defined by dotted keys"),
+            ("[a.b]\n[a]\nb.c = 1\n", 3, 1, "table b is already defined by its header (line 1)"),
             ("café = 1\n", 1, 4, "found 'é': a bare key is ASCII letters, digits, - and _; quote this one"),
             ("x = 9223372036854775808\n", 1, 5, "out of range"),
         ]

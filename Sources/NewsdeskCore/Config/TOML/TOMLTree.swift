@@ -77,7 +77,7 @@ struct TOMLTree {
                 throw TOMLError("[\(name)]: \(name) is already an array of tables [[\(name)]] (line \(line))", at: position)
             }
             if origin == .dotted || nodes[node].closed {
-                let how = origin == .dotted ? "by dotted keys" : "by its header"
+                let how = origin == .header ? "by its header" : "by dotted keys"
                 throw TOMLError(
                     "table [\(name)] is defined twice: it is already defined \(how) at line \(nodes[node].position.line)", at: position)
             }
@@ -148,7 +148,7 @@ struct TOMLTree {
                 return nodes[node].elements.last ?? node
             }
             if dotted && nodes[node].closed {
-                let how = nodes[node].origin == .dotted ? "by dotted keys in an earlier section" : "by its header"
+                let how = nodes[node].origin == .header ? "by its header" : "by dotted keys in an earlier section"
                 throw TOMLError(
                     "table \(name) is already defined \(how) (line \(nodes[node].position.line)): add its keys there", at: part.position)
             }
