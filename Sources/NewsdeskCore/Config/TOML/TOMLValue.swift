@@ -1,34 +1,3 @@
-/// A place in a TOML text: a 1-based line and a 1-based column, the column counted in Unicode
-/// characters (scalars) from the start of the line, as an editor shows it.
-public struct TOMLPosition: Sendable, Hashable, Comparable, CustomStringConvertible {
-    public var line: Int
-    public var column: Int
-
-    public init(line: Int, column: Int) {
-        self.line = line
-        self.column = column
-    }
-
-    public static func < (lhs: TOMLPosition, rhs: TOMLPosition) -> Bool {
-        (lhs.line, lhs.column) < (rhs.line, rhs.column)
-    }
-
-    public var description: String { "\(line):\(column)" }
-}
-
-/// Why a TOML text was refused: where (always a line and column of at least 1) and what to do.
-public struct TOMLError: Error, Sendable, Equatable, CustomStringConvertible {
-    public var position: TOMLPosition
-    public var message: String
-
-    public init(_ message: String, at position: TOMLPosition) {
-        self.message = message
-        self.position = position
-    }
-
-    public var description: String { "line \(position.line), column \(position.column): \(message)" }
-}
-
 /// One TOML value and the position where it starts in the text (for a table made by a header,
 /// the header; for one made by a dotted key, that key).
 ///
@@ -110,45 +79,5 @@ public struct TOMLValue: Sendable, Equatable {
     static func keyText(_ key: String) -> String {
         let bare = !key.isEmpty && key.utf8.allSatisfy(TOMLScanner.isBareKeyByte)
         return bare ? key : Escaping.quoted(key)
-    }
-}
-
-/// A TOML table: its keys in the order they were first written, each with its value and the
-/// position of the key itself.
-public struct TOMLTable: Sendable, Equatable {
-    /// One key of the table.
-    public struct Entry: Sendable, Equatable {
-        public var key: String
-        public var keyPosition: TOMLPosition
-        public var value: TOMLValue
-    }
-
-    public private(set) var entries: [Entry] = []
-    private var indices: [String: Int] = [:]
-
-    public init() {}
-
-    /// The keys, in the order they were first written.
-    public var keys: [String] { entries.map(\.key) }
-    public var isEmpty: Bool { entries.isEmpty }
-    public var count: Int { entries.count }
-
-    public subscript(key: String) -> TOMLValue? {
-        indices[key].map { entries[$0].value }
-    }
-
-    /// Where `key` is written (for a key given as a dotted key, its last part).
-    public func keyPosition(_ key: String) -> TOMLPosition? {
-        indices[key].map { entries[$0].keyPosition }
-    }
-
-    /// Adds `key`, or replaces its value (the parser never adds a key twice).
-    mutating func set(_ key: String, _ value: TOMLValue, keyPosition: TOMLPosition) {
-        if let index = indices[key] {
-            entries[index].value = value
-        } else {
-            indices[key] = entries.count
-            entries.append(Entry(key: key, keyPosition: keyPosition, value: value))
-        }
     }
 }
