@@ -5,9 +5,9 @@
 // URLs, none twice, weights of at least 0, positive intervals, and a publishing period that tiles
 // the day. The TOML parser is also driven on the bytes as they are (not UTF-8 included): an error
 // has a line and column within the text, every key and value of a document accepted is placed
-// within it too, and every value written back as TOML (`tomlText`) parses again. The duration and
-// size readers are driven directly on pieces of the text: every duration read is written back
-// and read again unchanged; sizes stay positive.
+// within it too, and every value written back as TOML (`tomlText`) reads back as the same value.
+// The duration and size readers are driven directly on pieces of the text: every duration read
+// is written back and read again unchanged; sizes stay positive.
 import Foundation
 
 @_cdecl("LLVMFuzzerTestOneInput")
@@ -83,9 +83,34 @@ private func checkParser(_ bytes: [UInt8]) {
     for entry in table.entries {
         let text = "x = " + entry.value.tomlText
         do {
-            _ = try TOMLParser.parse(text)
+            guard let again = try TOMLParser.parse(text)["x"], same(again, entry.value) else {
+                fatalError("\(entry.key) written back as \(text.debugDescription) reads back as another value")
+            }
         } catch {
             fatalError("\(entry.key) written back as \(text.debugDescription) does not parse: \(error)")
         }
     }
+}
+
+/// Whether two values are the same whatever their positions (nan is nan), compared with a stack.
+private func same(_ first: TOMLValue, _ second: TOMLValue) -> Bool {
+    var pairs = [(first, second)]
+    while let (a, b) = pairs.popLast() {
+        switch (a.kind, b.kind) {
+        case (.array(let left), .array(let right)):
+            guard left.count == right.count else { return false }
+            pairs += zip(left, right).map { ($0, $1) }
+        case (.table(let left), .table(let right)):
+            guard left.keys == right.keys else { return false }
+            for key in left.keys {
+                guard let l = left[key], let r = right[key] else { return false }
+                pairs.append((l, r))
+            }
+        case (.float(let left), .float(let right)):
+            guard left == right || (left.isNaN && right.isNaN) else { return false }
+        default:
+            guard a.kind == b.kind else { return false }
+        }
+    }
+    return true
 }
