@@ -46,6 +46,8 @@ import Testing
             ("[a.b]\n[a]\nb.c = 1\n", 3, 1, "table b is already defined by its header (line 1)"),
             ("café = 1\n", 1, 4, "found 'é': a bare key is ASCII letters, digits, - and _; quote this one"),
             ("x = 9223372036854775808\n", 1, 5, "out of range"),
+            ("title = Hello world\n", 1, 9, "Hello is not a value: a string needs quotes"),
+            ("on = True\n", 1, 6, "true, false, inf and nan are lowercase"),
         ]
         for (text, line, column, words) in cases {
             let error = try Self.error(text)

@@ -27,6 +27,9 @@ enum TOMLBareValue {
             }
         }
         let bytes = Array(token)
+        if let first = bytes.first, (first | 0x20) >= UInt8(ascii: "a"), (first | 0x20) <= UInt8(ascii: "z") {
+            return .failure("\(text) is not a value: a string needs quotes (\"…\"); true, false, inf and nan are lowercase")
+        }
         if bytes.count > 2, bytes[0] == UInt8(ascii: "0"), let radix = radix(bytes[1]) {
             return integer(bytes.dropFirst(2), radix: radix, text: text)
         }
