@@ -11,7 +11,8 @@
 # Tests/NewsdeskCoreTests/Fixtures, Fuzz/seeds and, when present, the directories in
 # $EXTRA_SEEDS (colon-separated; default the shared real-world and conformance corpora; set
 # EXTRA_SEEDS= to leave them out); Fuzz/seeds-date, Fuzz/seeds-html (plus the fixtures) and
-# Fuzz/seeds-config for the others.
+# Fuzz/seeds-config plus the TOML conformance suite in Tests/NewsdeskCoreTests/Fixtures/toml-test
+# for the others.
 #
 # Reproduce one input:   BUILD_DIR/fuzz-parser Fuzz/regressions/<file>
 # Minimize a crash:      BUILD_DIR/fuzz-parser -minimize_crash=1 -runs=10000 -exact_artifact_path=OUT CRASH
@@ -39,11 +40,8 @@ case "$TARGET" in
     date) SEEDS=("$HERE/seeds-date") ;;
     sanitizer) SEEDS=("$HERE/seeds-html" "$ROOT/Tests/NewsdeskCoreTests/Fixtures") ;;
     config)
-        SEEDS=("$HERE/seeds-config")
-        DICT=(-dict="$HERE/toml.dict")
-        # TOMLKit leaks what its C++ shim allocates for each value it hands to Swift (see
-        # scripts/lsan.supp); those leaks are not findings.
-        export LSAN_OPTIONS="${LSAN_OPTIONS:-suppressions=$ROOT/scripts/lsan.supp:print_suppressions=0}" ;;
+        SEEDS=("$HERE/seeds-config" "$ROOT/Tests/NewsdeskCoreTests/Fixtures/toml-test/tests")
+        DICT=(-dict="$HERE/toml.dict") ;;
     *) echo "unknown TARGET $TARGET" >&2; exit 2 ;;
 esac
 

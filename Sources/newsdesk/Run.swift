@@ -15,12 +15,17 @@ struct Run: ParsableCommand {
     func run() throws {
         let config = try options.load()
         let daemon: Daemon
+        let logger = options.logger()
+        // A test hook: the watchdog tests hold a reload for 20 s, a loop stuck as seen from outside.
+        let stall = ProcessInfo.processInfo.environment["NEWSDESK_FAULT"] == "stall-reload"
         do {
             daemon = try Daemon(
-                configPath: options.config, config: config, logger: options.logger(), clock: { ConfigOptions.now() },
-                checker: URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath(),
-                // A test hook, to see a hanging check killed without waiting the full 30 s.
-                checkLimit: ProcessInfo.processInfo.environment["NEWSDESK_CHECK_LIMIT"].flatMap(Int.init) ?? 30)
+                configPath: options.config, config: config, logger: logger, clock: { ConfigOptions.now() },
+                beforeReload: {
+                    guard stall else { return }
+                    logger.warning("holding the reload for 20 s (NEWSDESK_FAULT=stall-reload)")
+                    sleep(20)
+                })
         } catch {
             Console.error(error.description)
             throw ExitCode(ConfigOptions.status(of: error))

@@ -47,10 +47,7 @@ public struct ConfigAppender: Sendable {
         } catch {
             throw ConfigError(problems: [ConfigProblem(file: path, message: error.description)])
         }
-        guard let text = String(validating: bytes, as: UTF8.self) else {
-            throw ConfigError(problems: [ConfigProblem(file: path, message: "not UTF-8 text")])
-        }
-        config = try ConfigLoader.parse(text: text, path: absolute, displayName: path)
+        config = try ConfigLoader.parse(bytes: bytes, path: absolute, displayName: path)
     }
 
     /// The feed of `config` that `url` already is, with its number (`feed[N]`, from 1): the
@@ -97,7 +94,7 @@ public struct ConfigAppender: Sendable {
     public func append(_ tables: String) throws(Failure) -> Config {
         let new = Self.appended(tables, to: bytes)
         do {
-            _ = try ConfigLoader.parse(text: String(decoding: new, as: UTF8.self), path: absolute, displayName: path)
+            _ = try ConfigLoader.parse(bytes: new, path: absolute, displayName: path)
         } catch {
             throw Failure(description: "the addition would make \(path) invalid, nothing written:\n\(error)")
         }

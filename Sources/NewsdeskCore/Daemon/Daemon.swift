@@ -34,25 +34,21 @@ public final class Daemon {
     private let storyMemory = StoryMemory()
     private var config: Config
     private var store: StateStore
-    /// The `newsdesk` executable, to try a changed config in a child process before a reload.
-    private let checker: URL?
-    /// How long that child may take before it is killed and the reload refused.
-    private let checkLimit: Int
+    /// Called before each reload reads the file: a test hook (the watchdog tests hold the loop there).
+    private let beforeReload: @Sendable () -> Void
     /// The embedding stage's thread, when `[embeddings]` is set.
     private var embeddings: EmbeddingWorker?
     /// How long a cycle waits for its new items' vectors before folding the rest lexically.
     static let vectorWait: TimeInterval = 20
 
-    /// A daemon for the config at `configPath`, already loaded as `config`. With `checker` (the
-    /// `newsdesk` binary), a SIGHUP first runs `checker check` on the file in a child process,
-    /// which gets `checkLimit` seconds.
+    /// A daemon for the config at `configPath`, already loaded as `config`; a SIGHUP reads the
+    /// file again in this process (``TOMLParser`` reports every mistake, it never aborts).
     public init(
         configPath: String, config: Config, logger: Logger, clock: @escaping @Sendable () -> Date = { Date() },
-        notifier: SystemdNotifier = SystemdNotifier(), checker: URL? = nil, checkLimit: Int = 30
+        notifier: SystemdNotifier = SystemdNotifier(), beforeReload: @escaping @Sendable () -> Void = {}
     ) throws(StoreError) {
         self.configPath = configPath
-        self.checker = checker
-        self.checkLimit = checkLimit
+        self.beforeReload = beforeReload
         self.config = config
         self.logger = logger
         self.clock = clock
@@ -261,10 +257,7 @@ public final class Daemon {
 
     /// SIGHUP: reads the config again; an invalid one is logged and the old one stays.
     private func reload() {
-        if let crash = crashesTheReader() {
-            logger.error("config not reloaded: \(configPath): \(crash)")
-            return
-        }
+        beforeReload()
         do {
             let fresh = try ConfigLoader.load(path: configPath)
             if fresh.settings.state != config.settings.state { store = try StateStore(path: fresh.settings.state, exclusive: true) }
@@ -281,47 +274,5 @@ public final class Daemon {
         } catch {
             logger.error("config not reloaded: \(error)")
         }
-    }
-
-    /// The TOML library inside (toml++ through TOMLKit) aborts the whole process on some
-    /// malformed files instead of reporting them; ``TOMLGuard`` catches the kinds known, and
-    /// this catches the rest: the file is first read by `newsdesk check` in a child process,
-    /// and if that dies of a signal (or is still running after `checkLimit` seconds, and is
-    /// killed) the daemon keeps its config instead of dying or hanging too.
-    private func crashesTheReader() -> String? {
-        guard let checker else { return nil }
-        let hint = "look for a malformed table header, list or date"
-        // posix_spawn and waitpid rather than Foundation's Process: under AddressSanitizer its
-        // monitor once missed a child's exit and left the daemon waiting on a zombie for good.
-        let arguments = [checker.path, "check", "--config", configPath]
-        var environment = ProcessInfo.processInfo.environment.filter { $0.key != "NOTIFY_SOCKET" }
-        environment["SWIFT_BACKTRACE"] = "enable=no"  // no backtrace: it only has to die, and fast
-        let argv = arguments.map { strdup($0) } + [nil]
-        let envp = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
-        defer { for pointer in argv + envp { free(pointer) } }
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        for descriptor: Int32 in [1, 2] {
-            posix_spawn_file_actions_addopen(&actions, descriptor, "/dev/null", O_WRONLY, 0)
-        }
-        var pid: pid_t = 0
-        guard posix_spawn(&pid, checker.path, &actions, nil, argv, envp) == 0 else {
-            return nil  // cannot try it aside: read it here, as without a checker
-        }
-        // A child that hangs must not hang the daemon: it gets checkLimit seconds, then SIGKILL.
-        var status: Int32 = 0
-        let deadline = Date().addingTimeInterval(TimeInterval(checkLimit))
-        while waitpid(pid, &status, WNOHANG) == 0 {
-            guard Date() < deadline else {
-                kill(pid, SIGKILL)
-                _ = waitpid(pid, &status, 0)
-                return "`newsdesk check` on it did not finish in \(checkLimit) s; \(hint)"
-            }
-            usleep(20_000)
-        }
-        let signal = status & 0x7f  // WTERMSIG; 0 when it exited
-        guard signal != 0 && signal != 0x7f else { return nil }
-        return "reading it crashes the TOML library (signal \(signal) in `newsdesk check`); \(hint)"
     }
 }
