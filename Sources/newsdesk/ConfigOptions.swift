@@ -21,7 +21,7 @@ struct ConfigOptions: ParsableArguments {
     /// The config, or exit 2 with every problem on stderr.
     func load() throws -> Config {
         do {
-            return try ConfigLoader.load(path: config)
+            return try ConfigLoader.load(path: config, minimumInterval: Self.minimumInterval)
         } catch {
             Console.error(error.description)
             throw ExitCode(2)
@@ -49,6 +49,12 @@ struct ConfigOptions: ParsableArguments {
         }
         logger.logLevel = level
         return logger
+    }
+
+    /// The floor of every poll interval: 5 minutes, or `NEWSDESK_MIN_INTERVAL` seconds for
+    /// compressed-time runs such as `scripts/crash-test.py` and `Benchmarks/daemon-soak.py`.
+    static var minimumInterval: TimeInterval {
+        ProcessInfo.processInfo.environment["NEWSDESK_MIN_INTERVAL"].flatMap(TimeInterval.init) ?? FeedConfig.defaultMinimumInterval
     }
 
     /// The time: now, or `NEWSDESK_NOW` (RFC 3339) when set, so tests can stand at any hour.

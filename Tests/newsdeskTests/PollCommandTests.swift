@@ -167,3 +167,14 @@ import Testing
         #expect(isFolder.stderr.contains("cannot read \(folder): it is a folder"))
     }
 }
+
+/// `NEWSDESK_MIN_INTERVAL` is read by the executable, which gives the loader its floor.
+@Suite struct MinimumIntervalCommandTests {
+    @Test func theEnvironmentLowersTheFloorForTheBinaryOnly() throws {
+        let config = try BinaryRunner.temporaryFile("[[feed]]\nurl = \"https://a.example/rss\"\ninterval = \"90s\"\n", suffix: ".conf")
+        let refused = try BinaryRunner.run(["check", "--config", config])
+        #expect(refused.status == 2 && refused.stderr.contains("below the floor of 5m"), "\(refused.stderr)")
+        let allowed = try BinaryRunner.run(["check", "--config", config], environment: ["NEWSDESK_MIN_INTERVAL": "60"])
+        #expect(allowed.status == 0, "\(allowed.stderr)")
+    }
+}

@@ -33,6 +33,9 @@ public struct Settings: Sendable, Equatable {
     public var feedURL: String?
     /// The interval of a feed that sets none, before its posting rate is known.
     public var pollInterval: Duration = .seconds(30 * 60)
+    /// No interval is shorter (not a key: the floor the config was loaded with,
+    /// ``FeedConfig/defaultMinimumInterval`` unless the executable was told otherwise).
+    public var minimumInterval = FeedConfig.defaultMinimumInterval
     /// Transfers at once, and transfers at once to one host.
     public var concurrency = 16
     public var perHost = 2
@@ -172,11 +175,9 @@ public struct FeedConfig: Sendable, Equatable {
 }
 
 extension FeedConfig {
-    /// The floor of every poll interval: `check` refuses a shorter `interval` or `poll_interval`.
-    /// `NEWSDESK_MIN_INTERVAL` (seconds) lowers it for compressed-time runs such as
-    /// `scripts/crash-test.py`.
-    public static let minimumInterval: TimeInterval =
-        ProcessInfo.processInfo.environment["NEWSDESK_MIN_INTERVAL"].flatMap(TimeInterval.init) ?? 5 * 60
+    /// The floor of every poll interval: `check` refuses a shorter `interval` or `poll_interval`
+    /// (``Settings/minimumInterval`` holds the one a config was loaded with).
+    public static let defaultMinimumInterval: TimeInterval = 5 * 60
 }
 
 extension Duration {

@@ -41,8 +41,11 @@ public enum ConfigLoader {
         "url", "model", "batch", "timeout", "prefix", "excerpt_chars", "api_key_file", "api_key_env",
     ]
 
-    /// Loads and checks the config file at `path`.
-    public static func load(path: String) throws(ConfigError) -> Config {
+    /// Loads and checks the config file at `path`. No interval may be under `minimumInterval`
+    /// (``FeedConfig/defaultMinimumInterval``; the executable lowers it for compressed-time runs).
+    public static func load(
+        path: String, minimumInterval: TimeInterval = FeedConfig.defaultMinimumInterval
+    ) throws(ConfigError) -> Config {
         let absolute = absolutePath(path, relativeTo: FileManager.default.currentDirectoryPath)
         let data: Data
         do {
@@ -50,16 +53,20 @@ public enum ConfigLoader {
         } catch {
             throw ConfigError(problems: [ConfigProblem(file: path, message: error.description)])
         }
-        return try parse(bytes: [UInt8](data), path: absolute, displayName: path)
+        return try parse(bytes: [UInt8](data), path: absolute, displayName: path, minimumInterval: minimumInterval)
     }
 
     /// Parses config text; relative paths resolve against the folder of `path`.
-    public static func parse(text: String, path: String, displayName: String? = nil) throws(ConfigError) -> Config {
-        try parse(bytes: Array(text.utf8), path: path, displayName: displayName)
+    public static func parse(
+        text: String, path: String, displayName: String? = nil, minimumInterval: TimeInterval = FeedConfig.defaultMinimumInterval
+    ) throws(ConfigError) -> Config {
+        try parse(bytes: Array(text.utf8), path: path, displayName: displayName, minimumInterval: minimumInterval)
     }
 
     /// Parses the bytes of a config file; relative paths resolve against the folder of `path`.
-    public static func parse(bytes: [UInt8], path: String, displayName: String? = nil) throws(ConfigError) -> Config {
+    public static func parse(
+        bytes: [UInt8], path: String, displayName: String? = nil, minimumInterval: TimeInterval = FeedConfig.defaultMinimumInterval
+    ) throws(ConfigError) -> Config {
         let file = displayName ?? path
         let table: TOMLTable
         do {
@@ -68,7 +75,7 @@ public enum ConfigLoader {
             let problem = ConfigProblem(file: file, line: error.position.line, column: error.position.column, message: error.message)
             throw ConfigError(problems: [problem])
         }
-        var reader = TableReader(file: file, folder: (path as NSString).deletingLastPathComponent)
+        var reader = TableReader(file: file, folder: (path as NSString).deletingLastPathComponent, minimumInterval: minimumInterval)
         let config = reader.read(Section(table: table, position: nil), path: path)
         if !reader.problems.isEmpty { throw ConfigError(problems: reader.problems) }
         return config
@@ -115,6 +122,7 @@ private struct Section {
 private struct TableReader {
     let file: String
     let folder: String
+    let minimumInterval: TimeInterval
     var problems: [ConfigProblem] = []
 
     mutating func read(_ root: Section, path: String) -> Config {
@@ -221,6 +229,7 @@ private struct TableReader {
 
     private mutating func readSettings(_ table: Section) -> Settings {
         var settings = Settings()
+        settings.minimumInterval = minimumInterval
         settings.state = ConfigLoader.absolutePath(settings.state, relativeTo: folder)
         settings.output = ConfigLoader.absolutePath(settings.output, relativeTo: folder)
         for key in table.keys.sorted() where !ConfigLoader.settingsKeys.contains(key) {
@@ -415,10 +424,10 @@ private struct TableReader {
         return nil
     }
 
-    /// Polling more often than ``FeedConfig/minimumInterval`` is refused, not silently slowed down.
+    /// Polling more often than `minimumInterval` is refused, not silently slowed down.
     private mutating func checkFloor(_ value: Duration, _ table: Section, _ key: String, name: String) {
-        guard value.timeInterval < FeedConfig.minimumInterval else { return }
-        let floor = ConfigValue.format(.seconds(Int64(FeedConfig.minimumInterval)))
+        guard value.timeInterval < minimumInterval else { return }
+        let floor = ConfigValue.format(.seconds(Int64(minimumInterval)))
         problem(
             table, key: key, name: name,
             "\(ConfigValue.format(value)) is below the floor of \(floor): no feed is polled more often than every \(floor)")

@@ -259,7 +259,7 @@ public final class Daemon {
     private func reload() {
         beforeReload()
         do {
-            let fresh = try ConfigLoader.load(path: configPath)
+            let fresh = try ConfigLoader.load(path: configPath, minimumInterval: config.settings.minimumInterval)
             if fresh.settings.state != config.settings.state { store = try StateStore(path: fresh.settings.state, exclusive: true) }
             try store.syncFeeds(fresh.feeds)
             let restart = fresh.embeddings != config.embeddings || fresh.settings.state != config.settings.state

@@ -50,12 +50,12 @@ public final class FeedPoller {
         self.config = config
         self.store = store
         self.logger = logger
-        self.policy = PollPolicy(defaultInterval: config.settings.pollInterval.timeInterval)
+        self.policy = PollPolicy(defaultInterval: config.settings.pollInterval.timeInterval, minimum: config.settings.minimumInterval)
         self.clock = clock
         self.random = random
     }
 
-    /// Polls every feed due now or within `PollPolicy.gather` (with `all`, every feed not gone
+    /// Polls every feed due now or within the policy's `gather` (with `all`, every feed not gone
     /// and not inside a Retry-After).
     /// `shouldStop` ends the cycle early (transfers in flight are dropped, results already in
     /// are stored). `progress` hears the summary so far and how many feeds are due, after each
@@ -71,7 +71,7 @@ public final class FeedPoller {
             switch record.state {
             case .gone: return false
             case .retryAfter where record.nextDue > start: return false
-            default: return all || record.nextDue <= start.addingTimeInterval(PollPolicy.gather)
+            default: return all || record.nextDue <= start.addingTimeInterval(policy.gather)
             }
         }
         var summary = PollSummary()

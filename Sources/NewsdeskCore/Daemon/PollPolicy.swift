@@ -3,9 +3,7 @@ import Foundation
 /// When to fetch a feed next: its interval, the server's wishes, backoff after failures.
 /// Pure functions of their inputs, so every rule is tested without a clock or a network.
 public struct PollPolicy: Sendable {
-    /// No feed is polled more often than this (``FeedConfig/minimumInterval``, which `check`
-    /// enforces), nor less often.
-    public static var minimum: TimeInterval { FeedConfig.minimumInterval }
+    /// No feed is polled less often than this.
     public static let maximum: TimeInterval = 24 * 3_600
     /// The furthest ahead any rule puts a feed's next fetch: the interval, the backoff and a
     /// server's Retry-After are each capped at ``maximum`` (a gone feed is never due, which is
@@ -14,15 +12,19 @@ public struct PollPolicy: Sendable {
     /// A cycle also takes the feeds due within this long after its start (a tenth of the
     /// floor: 30 s), so feeds whose schedules drifted a few seconds apart share one cycle, and
     /// one clustering and publishing pass, instead of each starting its own.
-    public static var gather: TimeInterval { minimum / 10 }
+    public var gather: TimeInterval { minimum / 10 }
     /// A server answering 304 forever still gets one unconditional fetch this often.
     public static let unconditionalEvery: TimeInterval = 24 * 3_600
 
     /// `poll_interval`: the interval of a feed that sets none, before its rate is known.
     public var defaultInterval: TimeInterval
+    /// No feed is polled more often than this (``Settings/minimumInterval``, which `check`
+    /// enforces).
+    public var minimum: TimeInterval
 
-    public init(defaultInterval: TimeInterval) {
+    public init(defaultInterval: TimeInterval, minimum: TimeInterval = FeedConfig.defaultMinimumInterval) {
         self.defaultInterval = defaultInterval
+        self.minimum = minimum
     }
 
     /// The interval between two fetches of a healthy feed.
@@ -43,7 +45,7 @@ public struct PollPolicy: Sendable {
             interval = defaultInterval
         }
         if let serverInterval { interval = max(interval, serverInterval) }
-        return min(max(interval, Self.minimum), Self.maximum)
+        return min(max(interval, minimum), Self.maximum)
     }
 
     /// The wait after the `failures`-th failure in a row: the interval doubled per failure,
@@ -51,7 +53,7 @@ public struct PollPolicy: Sendable {
     public func backoff(interval: TimeInterval, failures: Int, random: Double) -> TimeInterval {
         let doubled = interval * pow(2, Double(min(max(failures - 1, 0), 20)))
         let capped = min(doubled, Self.maximum)
-        return max(capped * (1 - 0.2 * min(max(random, 0), 1)), Self.minimum / 5)
+        return max(capped * (1 - 0.2 * min(max(random, 0), 1)), minimum / 5)
     }
 
     /// A `Retry-After` value (seconds, or an HTTP date) as a wait from `now`, capped at 24 h.
