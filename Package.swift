@@ -5,8 +5,7 @@ let package = Package(
     name: "Newsdesk",
     platforms: [.macOS(.v14)],
     products: [
-        .executable(name: "newsdesk", targets: ["newsdesk"]),
-        .library(name: "NewsdeskCore", targets: ["NewsdeskCore"]),
+        .executable(name: "newsdesk", targets: ["newsdesk"])
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -24,36 +23,97 @@ let package = Package(
             cSettings: [.unsafeFlags(["-I/usr/include/libxml2", "-Wall", "-Wextra", "-Werror"])],
             linkerSettings: [.linkedLibrary("xml2")]
         ),
+        // The pipeline, one target per stage. A target depends only on earlier ones: Base, Config,
+        // Fetch, Parse, Store, Stories, Publish, Daemon (scripts/check-arrows.py checks this).
+        .target(name: "NewsdeskBase"),
+        .target(name: "NewsdeskConfig", dependencies: ["NewsdeskBase"]),
+        .target(name: "NewsdeskFetch", dependencies: ["NewsdeskBase", "NewsdeskConfig", "CCurl"]),
+        .target(name: "NewsdeskParse", dependencies: ["NewsdeskBase", "NewsdeskConfig", "CLibXML2"]),
         .target(
-            name: "NewsdeskCore",
+            name: "NewsdeskStore",
             dependencies: [
-                "CCurl", "CLibXML2",
+                "NewsdeskBase", "NewsdeskConfig", "NewsdeskParse",
                 .product(name: "GRDB", package: "GRDB.swift"),
-                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .target(
+            name: "NewsdeskStories",
+            dependencies: ["NewsdeskBase", "NewsdeskConfig", "NewsdeskFetch", "NewsdeskStore"]
+        ),
+        .target(
+            name: "NewsdeskPublish",
+            dependencies: [
+                "NewsdeskBase", "NewsdeskConfig", "NewsdeskParse", "NewsdeskStore", "NewsdeskStories",
                 .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
+        .target(
+            name: "NewsdeskDaemon",
+            dependencies: [
+                "NewsdeskBase", "NewsdeskConfig", "NewsdeskFetch", "NewsdeskParse", "NewsdeskStore",
+                "NewsdeskStories", "NewsdeskPublish",
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
         .executableTarget(
             name: "newsdesk",
             dependencies: [
-                "NewsdeskCore",
+                "NewsdeskBase", "NewsdeskConfig", "NewsdeskFetch", "NewsdeskParse", "NewsdeskStore",
+                "NewsdeskStories", "NewsdeskPublish", "NewsdeskDaemon",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
-        // Loopback servers shared by the test targets.
+        // Test helpers: loopback servers (no Newsdesk code), and parsing with a fixed clock.
         .target(name: "TestSupport", path: "Tests/TestSupport"),
+        .target(name: "FeedTestSupport", dependencies: ["NewsdeskBase", "NewsdeskParse"], path: "Tests/FeedTestSupport"),
+        // One test target per stage, each depending on its stage and what that stage may use.
+        .testTarget(name: "NewsdeskBaseTests", dependencies: ["NewsdeskBase"]),
         .testTarget(
-            name: "NewsdeskCoreTests",
+            name: "NewsdeskConfigTests",
+            dependencies: ["NewsdeskBase", "NewsdeskConfig"],
+            resources: [.copy("Fixtures")]
+        ),
+        .testTarget(name: "NewsdeskFetchTests", dependencies: ["NewsdeskConfig", "NewsdeskFetch", "TestSupport"]),
+        .testTarget(
+            name: "NewsdeskParseTests",
+            dependencies: ["NewsdeskBase", "NewsdeskConfig", "NewsdeskParse", "FeedTestSupport", "TestSupport"],
+            resources: [.copy("Fixtures")]
+        ),
+        .testTarget(
+            name: "NewsdeskStoreTests",
+            dependencies: ["NewsdeskBase", "NewsdeskConfig", "NewsdeskParse", "NewsdeskStore", "FeedTestSupport"]
+        ),
+        .testTarget(
+            name: "NewsdeskStoriesTests",
             dependencies: [
-                "NewsdeskCore", "TestSupport",
+                "NewsdeskBase", "NewsdeskConfig", "NewsdeskParse", "NewsdeskStore", "NewsdeskStories", "FeedTestSupport",
+                "TestSupport",
+            ]
+        ),
+        .testTarget(
+            name: "NewsdeskPublishTests",
+            dependencies: [
+                "NewsdeskConfig", "NewsdeskParse", "NewsdeskStore", "NewsdeskStories", "NewsdeskPublish", "FeedTestSupport",
+            ],
+            resources: [.copy("Fixtures")]
+        ),
+        .testTarget(
+            name: "NewsdeskDaemonTests",
+            dependencies: [
+                "NewsdeskBase", "NewsdeskConfig", "NewsdeskFetch", "NewsdeskParse", "NewsdeskStore", "NewsdeskStories",
+                "NewsdeskDaemon", "FeedTestSupport", "TestSupport",
+                .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             resources: [.copy("Fixtures")]
         ),
         .testTarget(
             name: "newsdeskTests",
-            dependencies: ["newsdesk", "NewsdeskCore", "TestSupport", .product(name: "GRDB", package: "GRDB.swift")]
+            dependencies: [
+                "newsdesk", "NewsdeskConfig", "NewsdeskParse", "NewsdeskStories", "NewsdeskPublish", "TestSupport",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ]
         ),
     ]
 )

@@ -1,5 +1,5 @@
 // libFuzzer entry point for the config reader, whole: `ConfigLoader.parse` over Newsdesk's own
-// TOML parser (Sources/NewsdeskCore/Config/TOML), then Newsdesk's own checks of every key. Checks
+// TOML parser (Sources/NewsdeskConfig/TOML), then Newsdesk's own checks of every key. Checks
 // besides not crashing: a config that is refused names at least one problem, and every line a
 // problem names is a line of the text; a config that is accepted has only http(s) and file: feed
 // URLs, none twice, weights of at least 0, positive intervals, and a publishing period that tiles

@@ -1,5 +1,5 @@
 // libFuzzer entry point for the date parser (FeedDate.parse), compiled with
-// Sources/NewsdeskCore/Parse/*.swift by Fuzz/build.sh. Beyond not crashing, a date it reads must
+// the Base, Config and Parse stages by Fuzz/build.sh. Beyond not crashing, a date it reads must
 // survive a round trip through its RFC 3339 form (and RFC 822 when it is after 1970), and the fast
 // path for the common forms must give the general parser's answer.
 import Foundation
@@ -8,7 +8,7 @@ import Foundation
 public func fuzzDate(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     let text = String(decoding: UnsafeBufferPointer(start: data, count: size), as: UTF8.self)
     // The fast path for the common forms must agree with the general parser wherever it answers.
-    if text.utf8.count <= 256, let fast = UTF8Text.withBytes(text, FeedDate.parseCommon), fast != FeedDate.parseAnyForm(text) {
+    if text.utf8.count <= 256, let fast = Whitespace.withBytes(text, FeedDate.parseCommon), fast != FeedDate.parseAnyForm(text) {
         fatalError("\(text.debugDescription): fast path \(fast), general parser \(String(describing: FeedDate.parseAnyForm(text)))")
     }
     guard let date = FeedDate.parse(text) else { return 0 }

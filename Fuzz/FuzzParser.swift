@@ -2,7 +2,7 @@
 // CharsetDecoder, DoubleEncodingRepair, XMLRepair, libxml2 via nd_xml.c, FeedBuilder,
 // FeedNormalizer, HTMLSanitizer/HTMLTokenizer, FeedDate, LinkResolver, Feed+JSON).
 //
-// Compiled into one module together with Sources/NewsdeskCore/Parse/*.swift by Fuzz/build.sh,
+// Compiled into one module together with the Base, Config and Parse stages by Fuzz/build.sh,
 // so internal types are reachable. Not part of the SwiftPM package.
 import Foundation
 

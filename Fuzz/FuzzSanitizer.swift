@@ -1,5 +1,5 @@
 // libFuzzer entry point for the HTML sanitizer (HTMLSanitizer, HTMLTokenizer), compiled with
-// Sources/NewsdeskCore/Parse/*.swift by Fuzz/build.sh. Beyond not crashing, the output must be
+// the Base, Config and Parse stages by Fuzz/build.sh. Beyond not crashing, the output must be
 // safe: no element outside the allow-list that can run or load anything, no event handler
 // attribute, no javascript:/vbscript:/data: URL in an attribute.
 import Foundation

@@ -21,44 +21,43 @@ SWIFTC="${SWIFTC:-swiftc}"
 SRC="$OUT/src"
 rm -rf "$SRC"
 mkdir -p "$SRC/Fuzz"
+# The stages the fuzzers reach: Base, Config and Parse (whose OPML reading uses Config).
+stages=(Sources/NewsdeskBase Sources/NewsdeskConfig Sources/NewsdeskParse Sources/CLibXML2)
 if [[ -n "${REV:-}" ]]; then
-    git -C "$ROOT" archive "$REV" Sources/NewsdeskCore/Parse Sources/NewsdeskCore/Config Sources/NewsdeskCore/Publish/Escaping.swift \
-        Sources/CLibXML2 | tar -x -C "$SRC"
+    git -C "$ROOT" archive "$REV" "${stages[@]}" | tar -x -C "$SRC"
     git -C "$ROOT" rev-parse "$REV" > "$SRC/REVISION"
 else
-    mkdir -p "$SRC/Sources/NewsdeskCore"
-    cp -R "$ROOT/Sources/NewsdeskCore/Parse" "$ROOT/Sources/NewsdeskCore/Config" "$SRC/Sources/NewsdeskCore/"
-    mkdir -p "$SRC/Sources/NewsdeskCore/Publish"
-    cp "$ROOT/Sources/NewsdeskCore/Publish/Escaping.swift" "$SRC/Sources/NewsdeskCore/Publish/"
-    cp -R "$ROOT/Sources/CLibXML2" "$SRC/Sources/"
-    { git -C "$ROOT" rev-parse HEAD; git -C "$ROOT" status --short -- Sources/NewsdeskCore/Parse Sources/NewsdeskCore/Config Sources/CLibXML2; } > "$SRC/REVISION"
+    mkdir -p "$SRC/Sources"
+    for stage in "${stages[@]}"; do cp -R "$ROOT/$stage" "$SRC/Sources/"; done
+    { git -C "$ROOT" rev-parse HEAD; git -C "$ROOT" status --short -- "${stages[@]}"; } > "$SRC/REVISION"
 fi
+# One module for libFuzzer, so the stages' imports of each other go from the snapshot; their
+# `package` declarations need -package-name.
+find "$SRC/Sources" -name '*.swift' -exec sed -i '/^import Newsdesk[A-Za-z]*$/d' {} +
 cp "$HERE/module.modulemap" "$HERE"/Fuzz*.swift "$SRC/Fuzz/"
 
 # The C side: libxml2 behind nd_xml.h, instrumented for coverage and ASan.
 "$CLANG" -fsanitize=fuzzer-no-link,address -g -O1 -I/usr/include/libxml2 -I"$SRC/Sources/CLibXML2/include" \
     -c "$SRC/Sources/CLibXML2/nd_xml.c" -o "$OUT/nd_xml.o"
 
-# The Swift side: every Parse/*.swift plus the entry point, as one module (internal types are
+# The Swift side: the stages' files plus the entry point, as one module (internal types are
 # visible to the entry point). -I Fuzz finds module.modulemap (module CLibXML2 -> nd_xml.h).
 # Swift 6 mode with the package's upcoming feature. lld, because gold prints hundreds of
 # harmless "Cannot export local symbol __asan_check_*" warnings.
 for target in ${TARGETS:-parser date sanitizer config}; do
     case "$target" in
-        parser) entry=FuzzParser.swift; extra=() ;;
-        date) entry=FuzzDate.swift; extra=() ;;
-        sanitizer) entry=FuzzSanitizer.swift; extra=() ;;
-        config)
-            entry=FuzzConfig.swift
-            extra=("$SRC"/Sources/NewsdeskCore/Config/{Config,ConfigLoader,ConfigValue,FileReading}.swift
-                   "$SRC"/Sources/NewsdeskCore/Config/TOML/*.swift "$SRC"/Sources/NewsdeskCore/Publish/Escaping.swift) ;;
+        parser) entry=FuzzParser.swift; parse=("$SRC"/Sources/NewsdeskParse/*.swift) ;;
+        date) entry=FuzzDate.swift; parse=("$SRC"/Sources/NewsdeskParse/*.swift) ;;
+        sanitizer) entry=FuzzSanitizer.swift; parse=("$SRC"/Sources/NewsdeskParse/*.swift) ;;
+        config) entry=FuzzConfig.swift; parse=() ;;
         *) echo "unknown target $target" >&2; exit 2 ;;
     esac
     "$SWIFTC" -sanitize=fuzzer,address -parse-as-library -O -g \
         -swift-version 6 -enable-upcoming-feature ExistentialAny \
-        -module-name NewsdeskFuzz -module-cache-path "$OUT/module-cache" \
+        -module-name NewsdeskFuzz -package-name newsdesk -module-cache-path "$OUT/module-cache" \
         -I "$SRC/Fuzz" \
-        "$SRC"/Sources/NewsdeskCore/Parse/*.swift "${extra[@]}" "$SRC/Fuzz/$entry" \
+        "$SRC"/Sources/NewsdeskBase/*.swift "$SRC"/Sources/NewsdeskConfig/*.swift "$SRC"/Sources/NewsdeskConfig/TOML/*.swift \
+        "${parse[@]}" "$SRC/Fuzz/$entry" \
         "$OUT/nd_xml.o" -lxml2 -use-ld=lld \
         -o "$OUT/fuzz-$target"
     echo "built $OUT/fuzz-$target from $(head -1 "$SRC/REVISION")$([[ -z "${REV:-}" ]] && echo ' + working tree')"

@@ -8,10 +8,10 @@
 # BUILD_DIR (default /tmp/fuzz-build) holds fuzz-TARGET (from Fuzz/build.sh); the run keeps its
 # growing corpus in BUILD_DIR/corpus-TARGET, crash/timeout/OOM inputs in BUILD_DIR/artifacts/ and
 # the per-job logs in BUILD_DIR/logs/. Seeds (read only): for the parser
-# Tests/NewsdeskCoreTests/Fixtures, Fuzz/seeds and, when present, the directories in
+# Tests/NewsdeskParseTests/Fixtures, Fuzz/seeds and, when present, the directories in
 # $EXTRA_SEEDS (colon-separated; default the shared real-world and conformance corpora; set
 # EXTRA_SEEDS= to leave them out); Fuzz/seeds-date, Fuzz/seeds-html (plus the fixtures) and
-# Fuzz/seeds-config plus the TOML conformance suite in Tests/NewsdeskCoreTests/Fixtures/toml-test
+# Fuzz/seeds-config plus the TOML conformance suite in Tests/NewsdeskConfigTests/Fixtures/toml-test
 # for the others.
 #
 # Reproduce one input:   BUILD_DIR/fuzz-parser Fuzz/regressions/<file>
@@ -33,14 +33,14 @@ mkdir -p "$CORPUS" "$BUILD/artifacts" "$BUILD/logs"
 DICT=()
 case "$TARGET" in
     parser)
-        SEEDS=("$ROOT/Tests/NewsdeskCoreTests/Fixtures" "$HERE/seeds")
+        SEEDS=("$ROOT/Tests/NewsdeskParseTests/Fixtures" "$HERE/seeds")
         IFS=: read -r -a EXTRA <<< "${EXTRA_SEEDS-/work/shared/corpus/realworld:/work/shared/corpus/conformance/tests}"
         for dir in "${EXTRA[@]}"; do [[ -n "$dir" && -d "$dir" ]] && SEEDS+=("$dir"); done
         DICT=(-dict="$HERE/feed.dict") ;;
     date) SEEDS=("$HERE/seeds-date") ;;
-    sanitizer) SEEDS=("$HERE/seeds-html" "$ROOT/Tests/NewsdeskCoreTests/Fixtures") ;;
+    sanitizer) SEEDS=("$HERE/seeds-html" "$ROOT/Tests/NewsdeskParseTests/Fixtures") ;;
     config)
-        SEEDS=("$HERE/seeds-config" "$ROOT/Tests/NewsdeskCoreTests/Fixtures/toml-test/tests")
+        SEEDS=("$HERE/seeds-config" "$ROOT/Tests/NewsdeskConfigTests/Fixtures/toml-test/tests")
         DICT=(-dict="$HERE/toml.dict") ;;
     *) echo "unknown TARGET $TARGET" >&2; exit 2 ;;
 esac

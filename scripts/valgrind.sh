@@ -30,7 +30,7 @@ case "$MODE" in
         strip --strip-debug -o "$OUT/newsdesk" "$ROOT/.build/release/newsdesk"
         folders=("$@")
         if [[ ${#folders[@]} -eq 0 ]]; then
-            folders=("$ROOT/Tests/NewsdeskCoreTests/Fixtures" "$ROOT/Fuzz/seeds" "$ROOT/Fuzz/regressions")
+            folders=("$ROOT/Tests/NewsdeskParseTests/Fixtures" "$ROOT/Fuzz/seeds" "$ROOT/Fuzz/regressions")
             for shared in "$ROOT/../shared/corpus/realworld" "$ROOT/../shared/corpus/conformance"; do
                 [[ -d "$shared" ]] && folders+=("$shared")
             done

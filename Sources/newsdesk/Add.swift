@@ -1,6 +1,8 @@
 import ArgumentParser
 import Foundation
-import NewsdeskCore
+import NewsdeskBase
+import NewsdeskConfig
+import NewsdeskDaemon
 
 /// `newsdesk add URL`: subscribe to a feed, or to the first feed a page names.
 struct Add: ParsableCommand {

@@ -1,6 +1,6 @@
 import ArgumentParser
 import Foundation
-import NewsdeskCore
+import NewsdeskParse
 
 /// `newsdesk bench`: throughput measurements, run by hand (figures go to docs/BENCHMARKS.md).
 struct Bench: ParsableCommand {

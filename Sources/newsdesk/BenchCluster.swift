@@ -1,6 +1,6 @@
 import ArgumentParser
 import Foundation
-import NewsdeskCore
+import NewsdeskStories
 
 /// `newsdesk bench cluster`: the story clusterer's throughput and memory on a long synthetic
 /// stream with vectors, to show that the cost per item stays flat as the stream grows.

@@ -1,6 +1,5 @@
 import ArgumentParser
 import Foundation
-import NewsdeskCore
 
 /// `newsdesk check`: validate a config and list every problem.
 struct Check: ParsableCommand {

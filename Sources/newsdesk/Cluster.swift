@@ -1,6 +1,9 @@
 import ArgumentParser
 import Foundation
-import NewsdeskCore
+import NewsdeskBase
+import NewsdeskConfig
+import NewsdeskParse
+import NewsdeskStories
 
 /// `newsdesk cluster`: the daemon's story clustering over JSON lines, for measuring it.
 struct Cluster: ParsableCommand {

@@ -1,7 +1,9 @@
 import ArgumentParser
 import Foundation
 import Logging
-import NewsdeskCore
+import NewsdeskConfig
+import NewsdeskParse
+import NewsdeskStore
 
 /// The options every command that works on a config shares.
 struct ConfigOptions: ParsableArguments {

@@ -1,5 +1,7 @@
 import Foundation
-import NewsdeskCore
+import NewsdeskConfig
+import NewsdeskParse
+import NewsdeskStories
 
 /// What every `--json` prints: `Encodable` shapes of the command line's own, written by
 /// `JSONEncoder` (keys sorted, slashes left as they are). The library's types stay free of them.

@@ -1,6 +1,6 @@
 import ArgumentParser
 import Foundation
-import NewsdeskCore
+import NewsdeskBase
 
 @main
 struct Newsdesk: ParsableCommand {

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
-import NewsdeskCore
+import NewsdeskBase
+import NewsdeskParse
 
 /// `newsdesk opml import|export`: subscriptions in and out.
 struct OPMLCommand: ParsableCommand {

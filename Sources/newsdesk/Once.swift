@@ -1,6 +1,9 @@
 import ArgumentParser
 import Foundation
-import NewsdeskCore
+import NewsdeskDaemon
+import NewsdeskParse
+import NewsdeskStore
+import NewsdeskStories
 
 /// `newsdesk once`: one polling cycle, then exit.
 struct Once: ParsableCommand {

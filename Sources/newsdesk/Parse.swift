@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
-import NewsdeskCore
+import NewsdeskFetch
+import NewsdeskParse
 
 /// `newsdesk parse FILE|URL`: one feed, parsed and printed.
 struct Parse: ParsableCommand {

@@ -1,6 +1,6 @@
 import ArgumentParser
 import Foundation
-import NewsdeskCore
+import NewsdeskDaemon
 
 /// `newsdesk run`: the daemon.
 struct Run: ParsableCommand {

@@ -1,6 +1,6 @@
 import ArgumentParser
 import Foundation
-import NewsdeskCore
+import NewsdeskStories
 
 /// `newsdesk similarity` (hidden): the wire-copy similarity of text pairs, for measuring its threshold.
 struct Similarity: ParsableCommand {

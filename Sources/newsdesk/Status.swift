@@ -1,6 +1,8 @@
 import ArgumentParser
 import Foundation
-import NewsdeskCore
+import NewsdeskConfig
+import NewsdeskParse
+import NewsdeskStore
 
 /// `newsdesk status`: one row per configured feed, then one per feed stored but removed from the config.
 struct Status: ParsableCommand {

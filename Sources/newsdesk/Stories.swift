@@ -1,6 +1,9 @@
 import ArgumentParser
 import Foundation
-import NewsdeskCore
+import NewsdeskConfig
+import NewsdeskPublish
+import NewsdeskStore
+import NewsdeskStories
 
 /// `newsdesk stories`: the current ranking, with each score explained.
 struct Stories: ParsableCommand {

@@ -1,5 +1,6 @@
 import Foundation
-import NewsdeskCore
+import NewsdeskConfig
+import NewsdeskParse
 import TestSupport
 import Testing
 

@@ -1,5 +1,4 @@
 import Foundation
-import NewsdeskCore
 import TestSupport
 import Testing
 

@@ -1,4 +1,5 @@
 import Foundation
+import NewsdeskStories
 import Testing
 
 /// A full disk says so, in those words, instead of `No space left on device` after a path.

@@ -1,4 +1,5 @@
 import Foundation
+import NewsdeskParse
 import TestSupport
 import Testing
 

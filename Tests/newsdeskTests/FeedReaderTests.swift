@@ -1,6 +1,6 @@
 import Foundation
 import GRDB
-import NewsdeskCore
+import NewsdeskParse
 import TestSupport
 import Testing
 

@@ -1,4 +1,5 @@
 import Foundation
+import NewsdeskStories
 import TestSupport
 import Testing
 

@@ -38,7 +38,7 @@ import Testing
         // The log lines and the summary are all there, each on a line of its own.
         let lines = cleaned.split(whereSeparator: \.isNewline).map { String($0) }
         #expect(lines.contains { $0.contains(" warning newsdesk: ") && $0.contains("feed=file:broken.rss") })
-        #expect(lines.filter { $0.contains("[NewsdeskCore] stored items") }.count == 3)
+        #expect(lines.filter { $0.contains("[NewsdeskDaemon] stored items") }.count == 3)
         #expect(lines.contains { $0.hasPrefix("polled 4 of 4 feeds: 3 fetched, 0 not modified, 1 failed; 6 new items") })
     }
 

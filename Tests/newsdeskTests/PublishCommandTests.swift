@@ -1,5 +1,5 @@
 import Foundation
-import NewsdeskCore
+import NewsdeskParse
 import TestSupport
 import Testing
 

@@ -1,6 +1,8 @@
 import Foundation
 import GRDB
-import NewsdeskCore
+import NewsdeskConfig
+import NewsdeskParse
+import NewsdeskPublish
 import TestSupport
 import Testing
 

@@ -1,0 +1,405 @@
+import Foundation
+import NewsdeskBase
+
+/// Turns a feed's bytes, in whatever encoding they came, into UTF-8 that libxml2 can trust.
+///
+/// Order of evidence: a byte-order mark; the byte pattern of UTF-16/32 without one; then the XML
+/// declaration, then the charset the caller passes (HTTP), then UTF-8. Declarations lie often, so
+/// the bytes get the last word: text that is valid UTF-8 is read as UTF-8 whatever a Latin-1 or
+/// windows-1252 declaration says, and bytes that are not valid UTF-8 in a document declared UTF-8
+/// are read as windows-1252, one stray byte at a time. XML-illegal control characters and NULs go.
+package enum CharsetDecoder {
+    /// The document as UTF-8, the encoding it was read as, and what was repaired.
+    package struct Decoded {
+        package var bytes: [UInt8]
+        var encoding: String
+        var warnings: [String]
+        /// Whether the text may hold C1 controls (the UTF-8 check saw C2 80-9F).
+        var mayHoldC1: Bool
+
+        init(_ cleaned: Cleaned, encoding: String, warnings: [String]) {
+            bytes = cleaned.bytes
+            self.encoding = encoding
+            self.warnings = warnings
+            mayHoldC1 = cleaned.mayHoldC1
+        }
+    }
+
+    /// What `cleanUTF8` gives: the bytes, how many were not UTF-8 (read as windows-1252), how
+    /// many valid multi-byte sequences were kept, and whether one of them was a C1 control.
+    struct Cleaned {
+        var bytes: [UInt8]
+        var invalidBytes = 0
+        var multibyte = 0
+        var mayHoldC1 = false
+    }
+
+    package static func decode(_ data: some Collection<UInt8>, httpCharset: String? = nil) -> Decoded {
+        var decoded = toUTF8(Array(data), httpCharset: httpCharset)
+        let (bytes, repaired, controls) = restored(decoded.bytes, mayHoldC1: decoded.mayHoldC1)
+        decoded.bytes = bytes
+        if repaired > 0 { decoded.warnings.append("\(repaired) characters were UTF-8 encoded twice; restored") }
+        if controls > 0 { decoded.warnings.append("\(controls) C1 control characters read as windows-1252") }
+        return decoded
+    }
+
+    /// Clean UTF-8 text with double-encoded characters restored, then the C1 controls left read
+    /// as windows-1252 (the repair needs them: it reads them as the bytes they once were); with
+    /// how many of each. `mayHoldC1` is `cleanUTF8`'s flag: without it, and without a repair,
+    /// there is nothing to map.
+    static func restored(_ bytes: [UInt8], mayHoldC1: Bool) -> (bytes: [UInt8], repaired: Int, controls: Int) {
+        let (repairedBytes, repaired) = DoubleEncodingRepair.repair(bytes)
+        guard mayHoldC1 || repaired > 0 else { return (repairedBytes, repaired, 0) }
+        let (mapped, controls) = readingC1AsWindows1252(repairedBytes)
+        return (mapped, repaired, controls)
+    }
+
+    /// `bytes` (valid UTF-8) with the C1 controls U+0080-U+009F read as windows-1252, and how
+    /// many there were. They are never text: in a feed they are windows-1252 punctuation that
+    /// went through a Latin-1 conversion ("don\u{92}t"), and HTML reads `&#146;` the same way.
+    /// The five codes windows-1252 leaves unassigned are dropped.
+    static func readingC1AsWindows1252(_ bytes: [UInt8]) -> (bytes: [UInt8], controls: Int) {
+        func isC1(_ buffer: UnsafeBufferPointer<UInt8>, _ i: Int) -> Bool { i + 1 < buffer.count && buffer[i + 1] < 0xA0 }
+        return bytes.withUnsafeBufferPointer { buffer in
+            // A UTF-8 C1 character is C2 80-9F: memchr for C2, which most text never holds.
+            var next = UTF8Text.index(of: 0xC2, in: buffer, from: 0)
+            while let i = next, !isC1(buffer, i) { next = UTF8Text.index(of: 0xC2, in: buffer, from: i + 1) }
+            guard var i = next else { return (bytes, 0) }
+            var out = Array(buffer[..<i])
+            out.reserveCapacity(bytes.count)
+            var controls = 0
+            while i < buffer.count {
+                if buffer[i] == 0xC2, isC1(buffer, i) {
+                    let scalar = windows1252[Int(buffer[i + 1]) - 0x80]
+                    if scalar != 0xFFFD, let character = UnicodeScalar(scalar) { out.append(contentsOf: String(character).utf8) }
+                    controls += 1
+                    i += 2
+                } else {
+                    out.append(buffer[i])
+                    i += 1
+                }
+            }
+            return (out, controls)
+        }
+    }
+
+    private static func toUTF8(_ bytes: [UInt8], httpCharset: String?) -> Decoded {
+        if let (unicode, bomLength) = unicodeEncoding(of: bytes) {
+            let text = transcodeUnicode(bytes[bomLength...], as: unicode)
+            return Decoded(cleanUTF8(Array(text.utf8)), encoding: unicode.name, warnings: [])
+        }
+        var body = bytes
+        if body.starts(with: [0xEF, 0xBB, 0xBF]) { body.removeFirst(3) }
+        let declared = declaredEncoding(in: body).map(canonicalName)
+        let http = httpCharset.map(canonicalName)
+        var warnings: [String] = []
+        let wanted = declared ?? http ?? "UTF-8"
+        if declared != nil, let http, http != declared, !(isUTF8Family(http) && isUTF8Family(wanted)) {
+            warnings.append("HTTP says charset \(http) but the document declares \(wanted); read as \(wanted)")
+        }
+        if isUTF8Family(wanted) || isLatin1Family(wanted) {
+            let cleaned = cleanUTF8(body)
+            if cleaned.invalidBytes > 0 {
+                if isUTF8Family(wanted) && wanted != "US-ASCII" {
+                    warnings.append("declared \(wanted) but \(cleaned.invalidBytes) bytes are not UTF-8; read them as windows-1252")
+                    return Decoded(cleaned, encoding: "UTF-8", warnings: warnings)
+                }
+                // Mostly UTF-8 with a few stray bytes is UTF-8 mislabelled, not Latin-1.
+                if cleaned.multibyte > cleaned.invalidBytes {
+                    warnings.append("declared \(wanted) but the text is mostly UTF-8; read as UTF-8")
+                    return Decoded(cleaned, encoding: "UTF-8", warnings: warnings)
+                }
+                return Decoded(
+                    cleanUTF8(transcode(body, from: "WINDOWS-1252") ?? cleaned.bytes), encoding: "WINDOWS-1252", warnings: warnings)
+            }
+            if isLatin1Family(wanted) && cleaned.multibyte > 0 {
+                warnings.append("declared \(wanted) but the text is valid UTF-8; read as UTF-8")
+            }
+            return Decoded(
+                cleaned, encoding: cleaned.multibyte > 0 || isUTF8Family(wanted) ? "UTF-8" : wanted, warnings: warnings)
+        }
+        if let converted = transcode(body, from: wanted) {
+            return Decoded(cleanUTF8(converted), encoding: wanted, warnings: warnings)
+        }
+        warnings.append("cannot read the document as \(wanted); read as UTF-8 with windows-1252 repair")
+        return Decoded(cleanUTF8(body), encoding: "UTF-8", warnings: warnings)
+    }
+
+    // MARK: Unicode encodings with more than one byte per unit
+
+    enum UnicodeForm {
+        case utf16(bigEndian: Bool)
+        case utf32(bigEndian: Bool)
+        var name: String {
+            switch self {
+            case .utf16(let big): big ? "UTF-16BE" : "UTF-16LE"
+            case .utf32(let big): big ? "UTF-32BE" : "UTF-32LE"
+            }
+        }
+    }
+
+    /// The UTF-16/32 form of `bytes` from its BOM or, without one, from where the zero bytes fall
+    /// around the first `<`; with the length of the BOM to skip.
+    static func unicodeEncoding(of bytes: [UInt8]) -> (UnicodeForm, Int)? {
+        let head = Array(bytes.prefix(4)) + [UInt8](repeating: 0xAA, count: max(0, 4 - bytes.count))
+        switch (head[0], head[1], head[2], head[3]) {
+        case (0x00, 0x00, 0xFE, 0xFF): return (.utf32(bigEndian: true), 4)
+        case (0xFF, 0xFE, 0x00, 0x00): return (.utf32(bigEndian: false), 4)
+        case (0xFE, 0xFF, _, _): return (.utf16(bigEndian: true), 2)
+        case (0xFF, 0xFE, _, _): return (.utf16(bigEndian: false), 2)
+        default: break
+        }
+        // No BOM: look at the first ASCII character that is not a NUL, and the NULs around it.
+        guard let first = bytes.prefix(64).firstIndex(where: { $0 != 0 }) else { return nil }
+        let zerosBefore = first % 4 == 3 && first >= 3 ? 3 : first % 2 == 1 ? 1 : 0
+        let after = bytes.dropFirst(first + 1).prefix(3)
+        let zerosAfter = after.prefix(while: { $0 == 0 }).count
+        switch (zerosBefore, zerosAfter) {
+        case (3, _): return (.utf32(bigEndian: true), 0)
+        case (_, 3): return (.utf32(bigEndian: false), 0)
+        case (1, _): return (.utf16(bigEndian: true), 0)
+        case (0, 1...): return (.utf16(bigEndian: false), 0)
+        default: return nil
+        }
+    }
+
+    private static func transcodeUnicode(_ bytes: ArraySlice<UInt8>, as form: UnicodeForm) -> String {
+        var scalars = String.UnicodeScalarView()
+        let base = bytes.startIndex
+        switch form {
+        case .utf16(let big):
+            let units = (0..<bytes.count / 2).map { i -> UInt16 in
+                let a = UInt16(bytes[base + 2 * i])
+                let b = UInt16(bytes[base + 2 * i + 1])
+                return big ? a << 8 | b : b << 8 | a
+            }
+            return String(decoding: units, as: UTF16.self)
+        case .utf32(let big):
+            for i in 0..<bytes.count / 4 {
+                let b = (0..<4).map { UInt32(bytes[base + 4 * i + $0]) }
+                let value = big ? b[0] << 24 | b[1] << 16 | b[2] << 8 | b[3] : b[3] << 24 | b[2] << 16 | b[1] << 8 | b[0]
+                scalars.append(Unicode.Scalar(value) ?? "\u{FFFD}")
+            }
+            return String(scalars)
+        }
+    }
+
+    // MARK: Declarations and names
+
+    /// The `encoding` of an XML declaration at the start (after white space), if any.
+    static func declaredEncoding(in bytes: [UInt8]) -> String? {
+        let head = bytes.prefix(512)
+        guard let start = head.firstIndex(where: { !Whitespace.isXMLSpace($0) }),
+            head[start...].starts(with: Array("<?xml".utf8)),
+            let end = head[start...].firstIndex(of: UInt8(ascii: ">"))
+        else { return nil }
+        let declaration = String(decoding: head[start..<end], as: UTF8.self)
+        guard let range = declaration.range(of: "encoding") else { return nil }
+        var rest = declaration[range.upperBound...].drop(while: { $0 == " " || $0 == "=" || $0 == "\t" })
+        guard let quote = rest.first, quote == "\"" || quote == "'" else { return nil }
+        rest = rest.dropFirst()
+        let value = rest.prefix(while: { $0 != quote })
+        return value.isEmpty ? nil : String(value)
+    }
+
+    /// An upper-case charset name, with the aliases the web uses folded to what iconv knows.
+    /// Latin-1 labels mean windows-1252, as browsers have always read them.
+    static func canonicalName(_ label: String) -> String {
+        let name = label.trimmingCharacters(in: .whitespaces).uppercased()
+        switch name {
+        case "UTF8", "UTF-8", "UNICODE-1-1-UTF-8", "X-UNICODE20UTF8": return "UTF-8"
+        case "ASCII", "US-ASCII", "ANSI_X3.4-1968", "ISO646-US": return "US-ASCII"
+        case "ISO-8859-1", "ISO8859-1", "LATIN1", "LATIN-1", "L1", "ISO_8859-1", "ISO-LATIN-1", "CP1252",
+            "WINDOWS-1252", "X-CP1252", "CP819", "IBM819":
+            return "WINDOWS-1252"
+        case "GB2312", "GBK", "X-GBK", "CP936", "EUC-CN", "GB_2312-80": return "GB18030"
+        case "BIG5", "BIG-5", "X-X-BIG5", "CN-BIG5": return "BIG5-HKSCS"
+        case "SHIFT_JIS", "SHIFT-JIS", "SJIS", "X-SJIS", "MS_KANJI", "WINDOWS-31J": return "CP932"
+        case "KS_C_5601-1987", "EUC-KR", "KOREAN": return "CP949"
+        case "UTF-16", "UTF16": return "UTF-16"
+        default: return name
+        }
+    }
+
+    private static func isUTF8Family(_ name: String) -> Bool {
+        name == "UTF-8" || name == "US-ASCII" || name == "UTF-16" || name == "UTF-32"
+    }
+
+    private static func isLatin1Family(_ name: String) -> Bool { name == "WINDOWS-1252" }
+
+    // MARK: Byte work
+
+    /// `bytes` from `charset` to UTF-8 with iconv, or nil when iconv does not know the charset or
+    /// the bytes are not valid in it.
+    static func transcode(_ bytes: [UInt8], from charset: String) -> [UInt8]? {
+        let converter = iconv_open("UTF-8", charset)
+        guard let converter, Int(bitPattern: converter) != -1 else { return nil }
+        defer { iconv_close(converter) }
+        var output = [UInt8](repeating: 0, count: bytes.count * 4 + 16)
+        var input = bytes
+        let produced: Int? = input.withUnsafeMutableBufferPointer { inBuffer in
+            output.withUnsafeMutableBufferPointer { outBuffer in
+                var inPointer = UnsafeMutableRawPointer(inBuffer.baseAddress)?.assumingMemoryBound(to: CChar.self)
+                var outPointer = UnsafeMutableRawPointer(outBuffer.baseAddress)?.assumingMemoryBound(to: CChar.self)
+                var inLeft = inBuffer.count
+                var outLeft = outBuffer.count
+                if iconv(converter, &inPointer, &inLeft, &outPointer, &outLeft) == -1 { return nil }
+                return outBuffer.count - outLeft
+            }
+        }
+        guard let produced else { return nil }
+        output.removeSubrange(produced...)
+        return output
+    }
+
+    /// `bytes` with every byte that is not part of valid UTF-8 read as windows-1252, and the
+    /// control characters XML forbids removed; with the count of bytes so repaired and of valid
+    /// multi-byte sequences kept.
+    static func cleanUTF8(_ bytes: [UInt8]) -> Cleaned {
+        // Fast path: the common case of clean text is checked without copying.
+        if let verdict = bytes.withUnsafeBufferPointer(scanClean) {
+            return Cleaned(bytes: bytes, multibyte: verdict.multibyte, mayHoldC1: verdict.c1)
+        }
+        var out: [UInt8] = []
+        out.reserveCapacity(bytes.count + 64)
+        var invalid = 0
+        var multibyte = 0
+        var c1 = false
+        var i = 0
+        var runStart = 0
+        let n = bytes.count
+        // Good bytes are copied in runs; a run ends at each byte that is dropped or replaced.
+        func flush(to end: Int) {
+            if end > runStart { out.append(contentsOf: bytes[runStart..<end]) }
+        }
+        while i < n {
+            let b = bytes[i]
+            if b < 0x80 {
+                if b < 0x20 && b != 0x09 && b != 0x0A && b != 0x0D {
+                    flush(to: i)
+                    runStart = i + 1
+                }
+                i += 1
+                continue
+            }
+            // U+FDD0-U+FDEF are noncharacters; Newsdesk uses them internally (see XMLRepair).
+            if b == 0xEF, i + 2 < n, bytes[i + 1] == 0xB7, (0x90...0xAF).contains(bytes[i + 2]) {
+                flush(to: i)
+                i += 3
+                runStart = i
+                continue
+            }
+            let length = validSequenceLength(bytes, at: i)
+            if length > 0 {
+                if b == 0xC2, bytes[i + 1] < 0xA0 { c1 = true }
+                multibyte += 1
+                i += length
+            } else {
+                flush(to: i)
+                invalid += 1
+                out.append(contentsOf: String(UnicodeScalar(windows1252[Int(b) - 0x80]) ?? "\u{FFFD}").utf8)
+                i += 1
+                runStart = i
+            }
+        }
+        flush(to: n)
+        return Cleaned(bytes: out, invalidBytes: invalid, multibyte: multibyte, mayHoldC1: c1)
+    }
+
+    /// nil when `bytes` need repair; else how many multi-byte sequences they hold, and whether one
+    /// is a C1 control (C2 80-9F, read as windows-1252 after the decode). Many bytes at
+    /// a time while they are plain ASCII text, which is most of most feeds.
+    private static func scanClean(_ bytes: UnsafeBufferPointer<UInt8>) -> (multibyte: Int, c1: Bool)? {
+        var multibyte = 0
+        var c1 = false
+        var i = 0
+        let n = bytes.count
+        guard let base = bytes.baseAddress else { return (0, false) }
+        let raw = UnsafeRawPointer(base)
+        while i < n {
+            // Eight bytes at a time through ASCII, and once a word is ASCII, 32 at a time through
+            // the stretch it starts (text that is mostly multi-byte pays for one word per step).
+            if i + 8 <= n {
+                let word = raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)
+                if word & 0x8080_8080_8080_8080 == 0 {
+                    // ASCII; a byte below 0x20 must be a tab, line feed or carriage return.
+                    guard forbiddenControls(word) == 0 else { return nil }
+                    i += 8
+                    while i + 32 <= n {
+                        let w0 = raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)
+                        let w1 = raw.loadUnaligned(fromByteOffset: i + 8, as: UInt64.self)
+                        let w2 = raw.loadUnaligned(fromByteOffset: i + 16, as: UInt64.self)
+                        let w3 = raw.loadUnaligned(fromByteOffset: i + 24, as: UInt64.self)
+                        guard (w0 | w1 | w2 | w3) & 0x8080_8080_8080_8080 == 0 else { break }
+                        let forbidden =
+                            forbiddenControls(w0) | forbiddenControls(w1) | forbiddenControls(w2) | forbiddenControls(w3)
+                        guard forbidden == 0 else { return nil }
+                        i += 32
+                    }
+                    continue
+                }
+            }
+            let b = bytes[i]
+            if b >= 0x20 && b < 0x80 {
+                i += 1
+                continue
+            }
+            if b < 0x80 {
+                guard b == 0x09 || b == 0x0A || b == 0x0D else { return nil }
+                i += 1
+                continue
+            }
+            let length = validSequenceLength(bytes, at: i)
+            guard length > 0 else { return nil }
+            if b == 0xC2, bytes[i + 1] < 0xA0 { c1 = true }
+            multibyte += 1
+            i += length
+        }
+        return (multibyte, c1)
+    }
+
+    /// The high bit of each byte of the ASCII `word` (no high bits set) that is a control
+    /// character XML forbids: below 0x20 and not a tab, line feed or carriage return.
+    @inline(__always)
+    private static func forbiddenControls(_ word: UInt64) -> UInt64 {
+        let controls = UTF8Text.asciiControls(word)
+        let tabs = UTF8Text.asciiBytes(word, equalTo: 0x09)
+        let lineFeeds = UTF8Text.asciiBytes(word, equalTo: 0x0A)
+        let returns = UTF8Text.asciiBytes(word, equalTo: 0x0D)
+        return controls & ~(tabs | lineFeeds | returns)
+    }
+
+    /// The length of the valid UTF-8 sequence at `i` (excluding the non-characters U+FFFE/U+FFFF
+    /// that XML forbids), or 0.
+    private static func validSequenceLength<C: RandomAccessCollection<UInt8>>(_ bytes: C, at i: C.Index) -> Int
+    where C.Index == Int {
+        let n = bytes.endIndex
+        let b0 = bytes[i]
+        func cont(_ k: Int) -> Bool { i + k < n && bytes[i + k] & 0xC0 == 0x80 }
+        switch b0 {
+        case 0xC2...0xDF: return cont(1) ? 2 : 0
+        case 0xE0...0xEF:
+            guard cont(1), cont(2) else { return 0 }
+            let b1 = bytes[i + 1]
+            if b0 == 0xE0 && b1 < 0xA0 { return 0 }  // overlong
+            if b0 == 0xED && b1 >= 0xA0 { return 0 }  // surrogate
+            if b0 == 0xEF && b1 == 0xBF && bytes[i + 2] >= 0xBE { return 0 }  // U+FFFE, U+FFFF
+            if b0 == 0xEF && b1 == 0xB7 && bytes[i + 2] >= 0x90 && bytes[i + 2] <= 0xAF { return 0 }  // U+FDD0-U+FDEF
+            return 3
+        case 0xF0...0xF4:
+            guard cont(1), cont(2), cont(3) else { return 0 }
+            let b1 = bytes[i + 1]
+            if b0 == 0xF0 && b1 < 0x90 { return 0 }
+            if b0 == 0xF4 && b1 >= 0x90 { return 0 }
+            return 4
+        default: return 0
+        }
+    }
+
+    /// windows-1252's 0x80-0x9F, where it differs from Latin-1; 0xA0-0xFF map to themselves.
+    private static let windows1252: [UInt32] =
+        [
+            0x20AC, 0xFFFD, 0x201A, 0x0192, 0x201E, 0x2026, 0x2020, 0x2021, 0x02C6, 0x2030, 0x0160, 0x2039, 0x0152, 0xFFFD, 0x017D, 0xFFFD,
+            0xFFFD, 0x2018, 0x2019, 0x201C, 0x201D, 0x2022, 0x2013, 0x2014, 0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0xFFFD, 0x017E, 0x0178,
+        ] + (0xA0...0xFF).map { UInt32($0) }
+}

@@ -1,0 +1,431 @@
+import Foundation
+import NewsdeskBase
+
+/// Turns the SAX events of any RSS or Atom dialect into a `RawFeed`.
+///
+/// Keeps a stack of open elements (with the xml:base in force at each) and captures the text of
+/// the elements it knows, by where they stand: a `title` in an item is the item's title, in an
+/// RSS `image` it is not. An item joins the feed only when its end tag is seen, so a truncated
+/// document yields its complete items.
+///
+/// Its state is touched on every SAX event from one thread only, with no reentrancy, so the hot
+/// properties opt out of Swift's dynamic exclusivity checks (`@exclusivity(unchecked)`), which
+/// cost more than the work they guard.
+final class FeedBuilder: XMLEventSink {
+    @exclusivity(unchecked) private(set) var feed = RawFeed()
+    private(set) var rootName: String?
+    /// A cap on one element's text; beyond it the rest is dropped (a 50 MB text node stays bounded).
+    let maxFieldBytes: Int
+    private(set) var truncatedFields = 0
+
+    /// The element whose text is being collected (into `buffer`), and where it goes.
+    private struct Capture {
+        var target: Target
+        var kind: TextKind
+        var depth: Int
+        var base: URL?
+        /// Atom content that is base64 (0.3's `mode="base64"`, 1.0's non-text media types).
+        var base64 = false
+    }
+
+    private enum Target {
+        case feedTitle, feedSubtitle, feedLink, feedLanguage, feedUpdated, feedTTL, feedImageURL
+        case title, guid, link, published, updated, author, authorName, category, summary, content
+        case mediaTitle, mediaDescription, comments, commentCount, duration
+    }
+
+    /// The open elements, innermost last.
+    @exclusivity(unchecked) private var stack: [FeedElement] = []
+    /// The xml:base in force and the depth it was set at, innermost last.
+    @exclusivity(unchecked) private var bases: [(depth: Int, url: URL?)] = []
+    @exclusivity(unchecked) private var capture: Capture?
+    /// The text of the capture, kept apart from it so that appending never copies.
+    @exclusivity(unchecked) private var buffer: [UInt8] = []
+    /// The lifted piece that is, so far, the whole text of the capture (escaped HTML or CDATA
+    /// alone in its element, the common case): used where it lies, not copied into `buffer`.
+    @exclusivity(unchecked) private var wholePiece: Int?
+    @exclusivity(unchecked) private var item: RawItem?
+    @exclusivity(unchecked) private var itemDepth = 0
+    /// Depth of an Atom author/contributor element being read, and the name found in it.
+    @exclusivity(unchecked) private var authorDepth: Int?
+    /// A `<feed>` root in no namespace: its children are read as Atom.
+    private var atomWithoutNamespace = false
+
+    /// The text `XMLRepair` lifted out of the document, by placeholder number.
+    private let lifted: [UInt8]
+    private let pieces: [Range<Int>]
+
+    init(documentURL: URL?, lifted repaired: XMLRepair.Repaired? = nil, maxFieldBytes: Int = 4 << 20) {
+        self.maxFieldBytes = maxFieldBytes
+        self.lifted = repaired?.lifted ?? []
+        self.pieces = repaired?.pieces ?? []
+        stack.reserveCapacity(64)
+        stack.append(.other)
+        bases.append((0, documentURL))
+    }
+
+    // MARK: XMLEventSink
+
+    func startElement(_ name: XMLName, attributes: XMLAttributes) -> Bool {
+        start(name, attributes: attributes)
+        return capture != nil
+    }
+
+    func endElement(_ name: XMLName) -> Bool {
+        end(name)
+        return capture != nil
+    }
+
+    private func start(_ name: XMLName, attributes: XMLAttributes) {
+        let name = asAtomIfUnqualified(name)
+        let parent = stack[stack.count - 1]
+        stack.append(name.element)
+        let depth = stack.count
+        var base = bases[bases.count - 1].url
+        if !attributes.isEmpty, let xmlBase = attributes["base", namespace: .xml] {
+            base = LinkResolver.base(xmlBase, against: base) ?? base
+            bases.append((depth, base))
+        }
+
+        // The capture's fields are read where they lie: copying it would retain its base URL.
+        if let kind = capture?.kind, let captureDepth = capture?.depth {
+            if keepsMarkup(kind, captureDepth: captureDepth, name: name, depth: depth), buffer.count < maxFieldBytes {
+                copyWholePiece()
+                buffer.append(UInt8(ascii: "<"))
+                buffer.append(contentsOf: name.local.utf8)
+                attributes.serialize(into: &buffer)
+                buffer.append(UInt8(ascii: ">"))
+            }
+            return
+        }
+        if feed.format == nil {
+            // The first feed element is the feed, even inside something else (an HTML page).
+            if rootName == nil { rootName = name.local }
+            feed.format = Self.format(of: name, attributes: attributes)
+            if feed.format != nil { feed.rootLanguage = attributes["lang", namespace: .xml] }
+            atomWithoutNamespace = name.namespace == .none && name.local == "feed"
+            return
+        }
+        if item == nil {
+            if name.element == .item || name.element == .entry {
+                item = RawItem(base: base)
+                itemDepth = depth
+                if let about = attributes["about", namespace: .rdf] { item?.about = about }
+            } else {
+                startChannelElement(name, parent: parent, attributes: attributes, base: base, depth: depth)
+            }
+            return
+        }
+        startItemElement(name, parent: parent, attributes: attributes, base: base, depth: depth)
+    }
+
+    private func end(_ name: XMLName) {
+        // libxml2 pairs every end with a start; never let a stray one pop the root sentinel.
+        guard stack.count > 1 else { return }
+        let name = asAtomIfUnqualified(name)
+        let depth = stack.count
+        defer {
+            stack.removeLast()
+            if bases[bases.count - 1].depth == depth { bases.removeLast() }
+        }
+        if let kind = capture?.kind, let captureDepth = capture?.depth {
+            if depth > captureDepth {
+                if keepsMarkup(kind, captureDepth: captureDepth, name: name, depth: depth), buffer.count < maxFieldBytes {
+                    copyWholePiece()
+                    UTF8Text.append("</", to: &buffer)
+                    buffer.append(contentsOf: name.local.utf8)
+                    buffer.append(UInt8(ascii: ">"))
+                }
+                return
+            }
+            if let active = capture.take() { finish(active) }
+        }
+        if depth == authorDepth { authorDepth = nil }
+        if depth == itemDepth, item != nil {
+            itemDepth = 0
+            if item?.guid == nil, let about = item?.about { item?.guid = about }
+            // Moved out, not copied: a copy retains every field and the release frees them again.
+            if let finished = item.take() { feed.items.append(finished) }
+        }
+    }
+
+    /// In a `<feed>` root with no namespace, unqualified names are Atom's.
+    private func asAtomIfUnqualified(_ name: XMLName) -> XMLName {
+        guard atomWithoutNamespace, name.namespace == .none else { return name }
+        return XMLName(namespace: feed.format == .atom03 ? .atom03 : .atom10, local: name.local)
+    }
+
+    /// Whether a tag inside the captured element is kept as markup: in HTML and XHTML text, but
+    /// for the wrapper div of Atom xhtml, which is not content.
+    private func keepsMarkup(_ kind: TextKind, captureDepth: Int, name: XMLName, depth: Int) -> Bool {
+        switch kind {
+        case .text: false
+        case .html: true
+        case .xhtml: !(depth == captureDepth + 1 && name.element == .xhtmlDiv)
+        }
+    }
+
+    func characters(_ text: UnsafeBufferPointer<UInt8>) {
+        guard let kind = capture?.kind, let base64 = capture?.base64 else { return }
+        // A placeholder alone is kept as the piece it stands for (until more text comes).
+        if buffer.isEmpty, wholePiece == nil, kind != .xhtml, !base64,
+            let (index, end) = placeholder(in: text, at: 0), end == text.count, pieces[index].count <= maxFieldBytes
+        {
+            wholePiece = index
+            return
+        }
+        copyWholePiece()
+        var start = 0
+        // Swap placeholders (U+FDD0 number U+FDD1) back for the text lifted out.
+        while let lead = UTF8Text.index(of: 0xEF, in: text, from: start) {
+            guard let (index, end) = placeholder(in: text, at: lead) else {
+                append(UnsafeBufferPointer(rebasing: text[start...lead]), escape: kind == .xhtml)
+                start = lead + 1
+                continue
+            }
+            append(UnsafeBufferPointer(rebasing: text[start..<lead]), escape: kind == .xhtml)
+            withPiece(index) { append($0, escape: kind == .xhtml) }
+            start = end
+        }
+        append(UnsafeBufferPointer(rebasing: text[start...]), escape: kind == .xhtml)
+    }
+
+    /// The piece number and end of the placeholder at `i`, if one starts there.
+    private func placeholder(in text: UnsafeBufferPointer<UInt8>, at i: Int) -> (Int, Int)? {
+        guard i + 2 < text.count, text[i + 1] == 0xB7, text[i + 2] == 0x90 else { return nil }
+        var j = i + 3
+        var number = 0
+        while j < text.count, text[j] >= 0x30, text[j] <= 0x39 {
+            number = number * 10 + Int(text[j] - 0x30)
+            j += 1
+        }
+        while j < text.count, text[j] == 0x0A { j += 1 }  // the text's line breaks, kept for line numbers
+        guard j + 2 < text.count, text[j] == 0xEF, text[j + 1] == 0xB7, text[j + 2] == 0x91, number < pieces.count else { return nil }
+        return (number, j + 3)
+    }
+
+    /// Moves the whole piece, if there is one, into `buffer`: more text or markup follows it.
+    private func copyWholePiece() {
+        guard let index = wholePiece else { return }
+        wholePiece = nil
+        withPiece(index) { append($0, escape: false) }
+    }
+
+    /// The captured text: the whole piece where it lies, else the buffer.
+    private func withCapturedBytes<R>(_ body: (UnsafeBufferPointer<UInt8>) -> R) -> R {
+        guard let index = wholePiece else { return buffer.withUnsafeBufferPointer(body) }
+        return withPiece(index, body)
+    }
+
+    /// The bytes of lifted piece `index`.
+    private func withPiece<R>(_ index: Int, _ body: (UnsafeBufferPointer<UInt8>) -> R) -> R {
+        lifted.withUnsafeBufferPointer { body(UnsafeBufferPointer(rebasing: $0[pieces[index]])) }
+    }
+
+    /// Appends captured text, escaped when the capture is XHTML markup, up to the field cap.
+    private func append(_ text: UnsafeBufferPointer<UInt8>, escape: Bool) {
+        if buffer.count + text.count > maxFieldBytes {
+            truncatedFields += buffer.count < maxFieldBytes ? 1 : 0
+            buffer.append(contentsOf: text.prefix(max(0, maxFieldBytes - buffer.count)))
+        } else if escape {
+            UTF8Text.appendEscaped(text, to: &buffer)
+        } else {
+            buffer.append(contentsOf: text)
+        }
+    }
+
+    // MARK: Where elements stand
+
+    static func format(of root: XMLName, attributes: XMLAttributes) -> FeedFormat? {
+        switch (root.namespace, root.local) {
+        case (.atom10, "feed"): return .atom10
+        case (.atom03, "feed"): return .atom03
+        case (.none, "feed"): return attributes["version"] == "0.3" ? .atom03 : .atom10
+        case (.rdf, "RDF"): return .rss10
+        case (_, "rss"):
+            let version = attributes["version"]?.trimmingCharacters(in: .whitespaces) ?? "2.0"
+            return version.hasPrefix("0.9") ? .rss09x : .rss20
+        default: return nil
+        }
+    }
+
+    private func begin(_ target: Target, kind: TextKind, depth: Int, base: URL?, base64: Bool = false) {
+        capture = Capture(target: target, kind: kind, depth: depth, base: base, base64: base64)
+        buffer.removeAll(keepingCapacity: true)
+        wholePiece = nil
+    }
+
+    private func startChannelElement(_ name: XMLName, parent: FeedElement, attributes: XMLAttributes, base: URL?, depth: Int) {
+        // RSS 0.90 shares RSS 1.0's rdf:RDF root; its channel's namespace tells them apart.
+        if feed.format == .rss10, name.element == .channel, name.namespace == .rss090 { feed.format = .rss09x }
+        if parent == .image && name.element == .url {
+            begin(.feedImageURL, kind: .text, depth: depth, base: base)
+            return
+        }
+        guard parent == .channel || parent == .atomRoot else { return }
+        switch name.element {
+        case .rssTitle: begin(.feedTitle, kind: .text, depth: depth, base: base)
+        case .atomTitle: beginAtomText(.feedTitle, attributes: attributes, depth: depth, base: base)
+        case .rssDescription: begin(.feedSubtitle, kind: .html, depth: depth, base: base)
+        case .atomSubtitle: beginAtomText(.feedSubtitle, attributes: attributes, depth: depth, base: base)
+        case .rssLink: begin(.feedLink, kind: .text, depth: depth, base: base)
+        case .atomLink:
+            if let link = Self.atomLink(attributes, base: base) {
+                feed.links.append(link)
+            } else if Self.isAlternate(attributes) {
+                begin(.feedLink, kind: .text, depth: depth, base: base)
+            }
+        case .language: begin(.feedLanguage, kind: .text, depth: depth, base: base)
+        case .lastBuildDate, .updated, .published: begin(.feedUpdated, kind: .text, depth: depth, base: base)
+        case .ttl: begin(.feedTTL, kind: .text, depth: depth, base: base)
+        case .logo: if feed.imageURL == nil { begin(.feedImageURL, kind: .text, depth: depth, base: base) }
+        case .itunesImage:
+            if let href = attributes["href"] { feed.imageURL = RawLink(href: href, rel: "image", base: base) }
+        default: break
+        }
+    }
+
+    private func startItemElement(_ name: XMLName, parent: FeedElement, attributes: XMLAttributes, base: URL?, depth: Int) {
+        if let authorDepth, depth == authorDepth + 1 {
+            if name.element == .atomName { begin(.authorName, kind: .text, depth: depth, base: base) }
+            return
+        }
+        // media:content and media:group hold their own title, description and thumbnails.
+        let inMedia = parent == .mediaGroup || parent == .mediaContent
+        guard depth == itemDepth + 1 || inMedia else { return }
+        switch name.element {
+        case .rssTitle: begin(.title, kind: .text, depth: depth, base: base)
+        case .atomTitle: beginAtomText(.title, attributes: attributes, depth: depth, base: base)
+        case .rssLink: begin(.link, kind: .text, depth: depth, base: base)
+        case .atomLink:
+            if let link = Self.atomLink(attributes, base: base) {
+                if link.rel == "enclosure" { item?.enclosures.append(link) } else { item?.links.append(link) }
+            } else if Self.isAlternate(attributes) {
+                begin(.link, kind: .text, depth: depth, base: base)
+            }
+        case .guid:
+            item?.guidIsPermaLink = attributes["isPermaLink"]?.lowercased() != "false"
+            begin(.guid, kind: .text, depth: depth, base: base)
+        case .atomID: begin(.guid, kind: .text, depth: depth, base: base)
+        case .published: begin(.published, kind: .text, depth: depth, base: base)
+        case .updated: begin(.updated, kind: .text, depth: depth, base: base)
+        case .authorText: begin(.author, kind: .text, depth: depth, base: base)
+        case .atomAuthor: authorDepth = depth
+        case .categoryText: begin(.category, kind: .text, depth: depth, base: base)
+        case .atomCategory:
+            if let term = attributes["term"] ?? attributes["label"], !term.isEmpty { item?.categories.append(term) }
+        case .rssDescription: begin(.summary, kind: .html, depth: depth, base: base)
+        case .atomSummary: beginAtomText(.summary, attributes: attributes, depth: depth, base: base)
+        case .atomContent:
+            if let source = attributes["src"] { item?.contentSource = RawLink(href: source, rel: "alternate", base: base) }
+            beginAtomText(.content, attributes: attributes, depth: depth, base: base)
+        case .contentEncoded: begin(.content, kind: .html, depth: depth, base: base)
+        case .xhtmlBody: begin(.content, kind: .xhtml, depth: depth, base: base)
+        case .mediaTitle: begin(.mediaTitle, kind: .text, depth: depth, base: base)
+        case .mediaDescription:
+            begin(.mediaDescription, kind: attributes["type"] == "html" ? .html : .text, depth: depth, base: base)
+        case .enclosure:
+            if let url = attributes["url"] {
+                item?.enclosures.append(
+                    RawLink(
+                        href: url, rel: "enclosure", type: attributes["type"],
+                        length: attributes["length"], base: base))
+            }
+        case .mediaContent:
+            guard let url = attributes["url"] else { return }
+            let type = attributes["type"]
+            let link = RawLink(href: url, rel: "enclosure", type: type, length: attributes["fileSize"], base: base)
+            if attributes["medium"] == "image" || type?.hasPrefix("image/") == true {
+                item?.thumbnails.append(link)
+            } else {
+                item?.enclosures.append(link)
+            }
+        case .mediaThumbnail, .itunesImage:
+            if let url = attributes["url"] ?? attributes["href"] {
+                item?.thumbnails.insert(RawLink(href: url, rel: "thumbnail", base: base), at: 0)
+            }
+        case .comments: begin(.comments, kind: .text, depth: depth, base: base)
+        case .slashComments: begin(.commentCount, kind: .text, depth: depth, base: base)
+        case .duration: begin(.duration, kind: .text, depth: depth, base: base)
+        default: break
+        }
+    }
+
+    /// Starts capturing an Atom text construct, read as its `type` (and 0.3's `mode`) say.
+    private func beginAtomText(_ target: Target, attributes: XMLAttributes, depth: Int, base: URL?) {
+        let mode = attributes["mode"]
+        let kind: TextKind
+        var base64 = mode == "base64"
+        switch attributes["type"]?.lowercased() {
+        case nil, "", "text", "text/plain": kind = mode == "escaped" ? .html : .text
+        case "html", "text/html": kind = .html
+        case "xhtml", "application/xhtml+xml": kind = mode == "escaped" ? .html : .xhtml
+        case let type? where type.hasPrefix("text/"): kind = .text
+        case let type? where type.hasSuffix("+xml") || type.hasSuffix("/xml"): kind = mode == "escaped" ? .html : .xhtml
+        default:
+            // RFC 4287 4.1.3.3: any other media type is base64; shown as the text it decodes to.
+            kind = .text
+            base64 = true
+        }
+        begin(target, kind: kind, depth: depth, base: base, base64: base64)
+    }
+
+    private static func atomLink(_ attributes: XMLAttributes, base: URL?) -> RawLink? {
+        guard let href = attributes["href"] ?? attributes["url"] else { return nil }
+        return RawLink(
+            href: href, rel: attributes["rel"]?.lowercased() ?? "alternate", type: attributes["type"],
+            length: attributes["length"], base: base)
+    }
+
+    /// Whether an Atom link without an href is an alternate one, whose text is then read as
+    /// its URL (`<link rel="alternate">https://…</link>`, RSS's habit in an Atom feed).
+    private static func isAlternate(_ attributes: XMLAttributes) -> Bool {
+        attributes["rel"].map { $0.lowercased() == "alternate" } ?? true
+    }
+
+    // MARK: Captured text
+
+    private func finish(_ capture: Capture) {
+        if capture.base64 {
+            let compact = String(decoding: buffer.filter { $0 > 0x20 }, as: UTF8.self)
+            buffer = Data(base64Encoded: compact).flatMap { String(validating: $0, as: UTF8.self) }.map { Array($0.utf8) } ?? []
+        }
+        // Short values (ids, links, dates) are wanted as trimmed strings; long text stays bytes,
+        // copied out at its size so that `buffer` is never shared (clearing a shared array
+        // allocates its whole capacity anew: that was a hot spot).
+        var text: RawText {
+            let value = wholePiece.map { lifted[pieces[$0]] } ?? ArraySlice(buffer.withUnsafeBufferPointer { Array($0) })
+            return RawText(value: value, kind: capture.kind, base: capture.base)
+        }
+        var trimmed: String { withCapturedBytes(Whitespace.trimmed) }
+        switch capture.target {
+        case .feedTitle: if feed.title == nil { feed.title = text }
+        case .feedSubtitle: if feed.subtitle == nil { feed.subtitle = text }
+        case .feedLink: if !trimmed.isEmpty { feed.links.append(RawLink(href: trimmed, rel: "alternate", base: capture.base)) }
+        case .feedLanguage: if feed.language == nil { feed.language = trimmed }
+        case .feedUpdated: if feed.updated == nil { feed.updated = trimmed }
+        case .feedTTL: feed.ttl = trimmed
+        case .feedImageURL:
+            if feed.imageURL == nil, !trimmed.isEmpty { feed.imageURL = RawLink(href: trimmed, rel: "image", base: capture.base) }
+        case .title: if item?.title == nil { item?.title = text }
+        case .guid: if item?.guid == nil, !trimmed.isEmpty { item?.guid = trimmed }
+        case .link:
+            if !trimmed.isEmpty { item?.links.append(RawLink(href: trimmed, rel: "alternate", base: capture.base)) }
+        case .published: if item?.published == nil, !trimmed.isEmpty { item?.published = trimmed }
+        case .updated: if item?.updated == nil, !trimmed.isEmpty { item?.updated = trimmed }
+        case .author, .authorName: if !trimmed.isEmpty { item?.authors.append(trimmed) }
+        case .category: if !trimmed.isEmpty { item?.categories.append(trimmed) }
+        case .summary: if item?.summary == nil { item?.summary = text }
+        case .content: if item?.content == nil { item?.content = text }
+        case .mediaTitle: if item?.mediaTitle == nil { item?.mediaTitle = text }
+        case .mediaDescription: if item?.mediaDescription == nil { item?.mediaDescription = text }
+        case .comments: if !trimmed.isEmpty { item?.comments = RawLink(href: trimmed, rel: "replies", base: capture.base) }
+        case .commentCount: item?.commentCount = trimmed
+        case .duration: item?.duration = trimmed
+        }
+    }
+}
+
+/// Driven by one parse on one thread.
+@available(*, unavailable)
+extension FeedBuilder: Sendable {}

@@ -1,0 +1,109 @@
+import Foundation
+import GRDB
+import NewsdeskParse
+
+/// What the boilerplate filter took out of one feed's items, summed over every item stored or
+/// updated with blocks removed (``BoilerplateFilter``).
+public struct BoilerplateRemoved: Sendable, Equatable {
+    public var items = 0
+    public var blocks = 0
+    public var bytes = 0
+
+    public init(items: Int = 0, blocks: Int = 0, bytes: Int = 0) {
+        self.items = items
+        self.blocks = blocks
+        self.bytes = bytes
+    }
+}
+
+/// The per-feed memory of the boilerplate filter: each stored item's block hashes as the feed
+/// gave them (`item.blocks`, 8 bytes a block, cleared by retention with the text), the hashes
+/// judged boilerplate at the last poll (`boilerplate`: feed, hash, items carrying it, when),
+/// and the cumulative counts `status` shows (`feed.boilerplate_items`, `_blocks`, `_bytes`).
+/// The evidence of a poll is its document plus the feed's latest stored items, so a later poll
+/// that brings a single new item still knows the ad it carries.
+extension StateStore {
+    static func registerBoilerplateMigration(in migrator: inout DatabaseMigrator) {
+        migrator.registerMigration("v6: boilerplate") { db in
+            try db.execute(
+                sql: """
+                    ALTER TABLE item ADD COLUMN blocks BLOB;
+                    ALTER TABLE feed ADD COLUMN boilerplate_items INTEGER NOT NULL DEFAULT 0;
+                    ALTER TABLE feed ADD COLUMN boilerplate_blocks INTEGER NOT NULL DEFAULT 0;
+                    ALTER TABLE feed ADD COLUMN boilerplate_bytes INTEGER NOT NULL DEFAULT 0;
+                    CREATE TABLE boilerplate (
+                        feed_id INTEGER NOT NULL REFERENCES feed(id) ON DELETE CASCADE,
+                        hash INTEGER NOT NULL,
+                        items INTEGER NOT NULL,
+                        last_seen REAL NOT NULL,
+                        PRIMARY KEY (feed_id, hash)
+                    );
+                    """)
+        }
+    }
+
+    /// What the filter took out of each feed's items, by feed id (feeds with nothing absent).
+    public func boilerplateRemoved() throws(StoreError) -> [Int64: BoilerplateRemoved] {
+        try read("reading boilerplate counts") { db in
+            var counts: [Int64: BoilerplateRemoved] = [:]
+            let rows = try Row.fetchCursor(
+                db, sql: "SELECT id, boilerplate_items, boilerplate_blocks, boilerplate_bytes FROM feed WHERE boilerplate_items > 0")
+            while let row = try rows.next() {
+                counts[row["id"]] = BoilerplateRemoved(
+                    items: row["boilerplate_items"], blocks: row["boilerplate_blocks"], bytes: row["boilerplate_bytes"])
+            }
+            return counts
+        }
+    }
+
+    /// Cleans a document's items (``BoilerplateFilter``) with the feed's stored evidence, and
+    /// remembers this poll's verdicts. `keys` are the items' keys, so that an item of the
+    /// document is counted once, from the document.
+    static func removeBoilerplate(
+        _ items: [FeedItem], keys: [String], feedID: Int64, filter: BoilerplateFilter, now: Date, in db: Database
+    ) throws -> BoilerplateFilter.Result {
+        let history = try Data.fetchAll(
+            db.cachedStatement(
+                sql: """
+                    SELECT blocks FROM item WHERE feed_id = ? AND blocks IS NOT NULL AND key NOT IN (SELECT value FROM json_each(?))
+                    ORDER BY first_seen DESC, id DESC LIMIT ?
+                    """),
+            arguments: [feedID, try jsonArray(keys), filter.window]
+        ).map(hashes(from:))
+        let remembered = Set(
+            try Int64.fetchAll(db.cachedStatement(sql: "SELECT hash FROM boilerplate WHERE feed_id = ?"), arguments: [feedID])
+                .map { UInt64(bitPattern: $0) })
+        let result = filter.clean(items, history: history, remembered: remembered)
+        try db.execute(sql: "DELETE FROM boilerplate WHERE feed_id = ?", arguments: [feedID])
+        let remember = try db.cachedStatement(sql: "INSERT INTO boilerplate (feed_id, hash, items, last_seen) VALUES (?, ?, ?, ?)")
+        for (hash, count) in result.boilerplate {
+            try remember.execute(arguments: [feedID, Int64(bitPattern: hash), count, now.timeIntervalSince1970])
+        }
+        return result
+    }
+
+    /// Adds one stored item's removals to its feed's counts.
+    static func countRemoved(blocks: Int, bytes: Int, feedID: Int64, in db: Database) throws {
+        guard blocks > 0 else { return }
+        try db.cachedStatement(
+            sql: """
+                UPDATE feed SET boilerplate_items = boilerplate_items + 1, boilerplate_blocks = boilerplate_blocks + ?,
+                    boilerplate_bytes = boilerplate_bytes + ? WHERE id = ?
+                """
+        ).execute(arguments: [blocks, bytes, feedID])
+    }
+
+    /// Block hashes as `item.blocks` stores them: 8 bytes each, little-endian.
+    static func blob(_ hashes: [UInt64]) -> Data {
+        var data = Data(capacity: hashes.count * 8)
+        for hash in hashes { withUnsafeBytes(of: hash.littleEndian) { data.append(contentsOf: $0) } }
+        return data
+    }
+
+    static func hashes(from data: Data) -> [UInt64] {
+        let bytes = [UInt8](data)
+        return stride(from: 0, to: bytes.count - bytes.count % 8, by: 8).map { start in
+            bytes[start..<start + 8].reversed().reduce(UInt64(0)) { $0 << 8 | UInt64($1) }
+        }
+    }
+}

@@ -1,0 +1,348 @@
+import Foundation
+import GRDB
+import NewsdeskBase
+import NewsdeskParse
+
+/// An item as stored: the normalized fields of its latest version plus when Newsdesk saw it.
+public struct StoredItem: Sendable, Equatable {
+    public var id: Int64
+    public var feedID: Int64
+    public var key: String
+    public var guid: String?
+    public var title: String?
+    public var link: String?
+    public var canonicalLink: String?
+    public var summary: String?
+    public var excerpt: String?
+    public var authors: [String]
+    public var categories: [String]
+    public var published: Date?
+    public var updated: Date?
+    public var firstSeen: Date
+    public var lastChanged: Date
+    /// Pruned by retention: the text is gone, the key stays so the item never comes back as new.
+    public var pruned: Bool
+}
+
+/// What storing one fetch changed.
+public struct StoreOutcome: Sendable, Equatable {
+    public var new = 0
+    public var updated = 0
+    /// Items evicted earlier that came back (by their date or their key's hash), not stored:
+    /// see ``StateStore/record(_:now:maxItemsPerFeed:)``.
+    public var ignored = 0
+    /// Items deleted, key and all, to keep the feed within `max_items_per_feed`.
+    public var evicted = 0
+}
+
+extension StateStore {
+    /// Stores the results of several fetches in one transaction, in order.
+    ///
+    /// Each feed keeps at most `maxItemsPerFeed` items (`max_items_per_feed`), pruned ones
+    /// included, since a pruned item's key is still a row: beyond it the oldest are deleted,
+    /// text and key, and their stories with them when emptied (their vectors go by the
+    /// foreign key's cascade). An item's age is its claimed date (published, else updated),
+    /// never later than when Newsdesk first saw it; undated items are as old as their first
+    /// sight.
+    ///
+    /// Evicted items stay gone, though deleting a key forgets the item. Two things remember
+    /// them, both bounded however long a feed churns:
+    /// - a watermark per feed, the newest age among the items it ever evicted
+    ///   (`feed.evicted_through`). Every item kept is that old or newer, so an unknown item whose
+    ///   age (its claimed date, or now) is at or before the watermark was evicted, or is older
+    ///   than everything kept: it is ignored (``StoreOutcome/ignored``), never stored as new. The
+    ///   price: a genuinely new item claiming a date older than the watermark is not taken either.
+    /// - the 64-bit hashes of the last `maxItemsPerFeed` keys evicted (`evicted_key`), for what
+    ///   the watermark cannot see: an undated item is as old as now when it comes back. An
+    ///   undated item evicted longer ago than the feed's last `maxItemsPerFeed` evictions would
+    ///   be new again; dated ones never are.
+    ///
+    /// Items are cleaned by `boilerplate` first (see ``BoilerplateFilter``), with the feed's
+    /// stored evidence: what is stored, folded and published is the cleaned text.
+    public func record(
+        _ batch: [(FeedRecord, [FeedItem]?)], now: Date, maxItemsPerFeed: Int = .max,
+        boilerplate: BoilerplateFilter? = BoilerplateFilter()
+    ) throws(StoreError) -> [StoreOutcome] {
+        try write("storing \(batch.count) feeds") { db in
+            try batch.map { feed, items in
+                try Self.record(feed, items: items, now: now, maxItems: maxItemsPerFeed, boilerplate: boilerplate, in: db)
+            }
+        }
+    }
+
+    /// Per feed id, its items dated in `since...until`; feeds none of whose items has a date
+    /// are absent. One query for a whole cycle.
+    public func datedPosts(since: Date, until: Date) throws(StoreError) -> [Int64: Int] {
+        try read("counting posts") { db in
+            var counts: [Int64: Int] = [:]
+            let rows = try Row.fetchCursor(
+                db,
+                sql: """
+                    SELECT feed_id, sum(published BETWEEN ? AND ?) AS recent FROM item
+                    WHERE published IS NOT NULL GROUP BY feed_id
+                    """,
+                arguments: [since.timeIntervalSince1970, until.timeIntervalSince1970])
+            while let row = try rows.next() { counts[row["feed_id"]] = row["recent"] ?? 0 }
+            return counts
+        }
+    }
+
+    /// Stores a fetch's result in one transaction: the feed's new state and, when the fetch
+    /// brought a feed, its items (new ones inserted, changed ones updated in place).
+    @discardableResult
+    public func record(
+        _ feed: FeedRecord, items: [FeedItem]? = nil, now: Date, maxItemsPerFeed: Int = .max,
+        boilerplate: BoilerplateFilter? = BoilerplateFilter()
+    ) throws(StoreError) -> StoreOutcome {
+        try write("storing \(feed.url)") { db in
+            try Self.record(feed, items: items, now: now, maxItems: maxItemsPerFeed, boilerplate: boilerplate, in: db)
+        }
+    }
+
+    private static func record(
+        _ feed: FeedRecord, items: [FeedItem]?, now: Date, maxItems: Int, boilerplate: BoilerplateFilter?, in db: Database
+    ) throws -> StoreOutcome {
+        var feed = feed
+        var outcome = StoreOutcome()
+        if let items {
+            let (keys, mode) = ItemKey.keys(for: items, mode: feed.keyMode)
+            feed.keyMode = mode
+            let watermark = try Double.fetchOne(
+                db.cachedStatement(sql: "SELECT evicted_through FROM feed WHERE id = ?"), arguments: [feed.id])
+            let cleaned = try boilerplate.map {
+                try Self.removeBoilerplate(items, keys: keys, feedID: feed.id, filter: $0, now: now, in: db)
+            }
+            var seen = Set<String>()
+            var inserted: [Int64] = []
+            for (index, key) in keys.enumerated() where seen.insert(key).inserted {
+                let item = cleaned?.items[index] ?? items[index]
+                let blocks = cleaned.map { Self.blob(Array($0.hashes[index].prefix(64))) }
+                let change = try Self.upsert(item, key: key, blocks: blocks, feedID: feed.id, now: now, watermark: watermark, in: db)
+                switch change {
+                case .new(let id): inserted.append(id)
+                case .updated: outcome.updated += 1
+                case .ignored: outcome.ignored += 1
+                case .unchanged: break
+                }
+                if let cleaned, change != .unchanged, change != .ignored {
+                    try Self.countRemoved(blocks: cleaned.removedBlocks[index], bytes: cleaned.removedBytes[index], feedID: feed.id, in: db)
+                }
+            }
+            let evicted = try Self.evict(feedID: feed.id, keeping: maxItems, sparing: seen, in: db)
+            outcome.evicted = evicted.count
+            // An item evicted as soon as it came (older than all the feed keeps) was never news.
+            outcome.new = inserted.count - inserted.filter(evicted.contains).count
+        }
+        try Self.update(feed, in: db)
+        return outcome
+    }
+
+    private enum Change: Equatable {
+        case new(Int64)
+        case updated, unchanged, ignored
+    }
+
+    /// An item's age for eviction: its claimed date, never later than `now` (its first sight).
+    static let ageSQL = "min(coalesce(published, updated, first_seen), first_seen)"
+
+    /// Deletes the oldest items of a feed beyond `limit` (see ``record(_:now:maxItemsPerFeed:)``),
+    /// the stories they leave empty, and raises the feed's watermark to the newest age deleted.
+    /// The items of the document just stored (`sparing`, their keys) are never among them: an
+    /// old item the feed still carries (a pinned post) stays. Returns the ids deleted.
+    private static func evict(feedID: Int64, keeping limit: Int, sparing current: Set<String>, in db: Database) throws -> Set<Int64> {
+        let count = try Int.fetchOne(db.cachedStatement(sql: "SELECT count(*) FROM item WHERE feed_id = ?"), arguments: [feedID]) ?? 0
+        guard count > limit else { return [] }
+        let spared = try Self.jsonArray(current.sorted())
+        let rows = try Row.fetchAll(
+            db.cachedStatement(
+                sql: """
+                    SELECT id, key, story_id, \(ageSQL) AS age FROM item
+                    WHERE feed_id = ? AND key NOT IN (SELECT value FROM json_each(?)) ORDER BY age, id LIMIT ?
+                    """),
+            arguments: [feedID, spared, count - limit])
+        let ids = rows.map { $0["id"] as Int64 }
+        let remember = try db.cachedStatement(sql: "INSERT INTO evicted_key (feed_id, hash) VALUES (?, ?)")
+        for row in rows { try remember.execute(arguments: [feedID, keyHash(row["key"])]) }
+        try db.execute(
+            sql: """
+                DELETE FROM evicted_key WHERE feed_id = ?1
+                    AND id <= (SELECT id FROM evicted_key WHERE feed_id = ?1 ORDER BY id DESC LIMIT 1 OFFSET ?2)
+                """,
+            arguments: [feedID, limit])
+        let stories = Set(rows.compactMap { $0["story_id"] as String? })
+        let idList = try Self.jsonArray(ids)
+        try db.execute(sql: "DELETE FROM item WHERE id IN (SELECT value FROM json_each(?))", arguments: [idList])
+        if !stories.isEmpty {
+            let storyList = try Self.jsonArray(stories.sorted())
+            try db.execute(
+                sql: """
+                    DELETE FROM story WHERE id IN (SELECT value FROM json_each(?))
+                        AND NOT EXISTS (SELECT 1 FROM item WHERE item.story_id = story.id)
+                    """,
+                arguments: [storyList])
+        }
+        let newest = rows.compactMap { $0["age"] as Double? }.max() ?? 0
+        try db.execute(
+            sql: "UPDATE feed SET evicted_through = max(coalesce(evicted_through, ?1), ?1) WHERE id = ?2", arguments: [newest, feedID])
+        return Set(ids)
+    }
+
+    /// A key as `evicted_key` stores it.
+    private static func keyHash(_ key: String) -> Int64 { Int64(bitPattern: ContentHash.value(key.utf8)) }
+
+    /// Whether an item not stored under any key was evicted before (see ``record(_:now:maxItemsPerFeed:)``).
+    private static func wasEvicted(
+        _ item: FeedItem, key: String, feedID: Int64, now: Date, watermark: Double?, in db: Database
+    ) throws -> Bool {
+        guard let watermark else { return false }  // never evicted anything
+        if min((item.published ?? item.updated ?? now).timeIntervalSince1970, now.timeIntervalSince1970) <= watermark { return true }
+        return try Bool.fetchOne(
+            db.cachedStatement(sql: "SELECT 1 FROM evicted_key WHERE feed_id = ? AND hash = ?"), arguments: [feedID, keyHash(key)])
+            ?? false
+    }
+
+    private static func upsert(
+        _ item: FeedItem, key: String, blocks: Data?, feedID: Int64, now: Date, watermark: Double?, in db: Database
+    ) throws -> Change {
+        let hash = fingerprint(item)
+        let canonical = item.link.map(CanonicalURL.key)
+        var existing = try Row.fetchOne(
+            db.cachedStatement(sql: "SELECT id, hash, pruned FROM item WHERE feed_id = ? AND key = ?"),
+            arguments: [feedID, key])
+        if existing == nil, !key.hasPrefix("g:") {
+            // The feed fell back from guids to links (or to hashes): an item stored under its old
+            // key is found by what the new key is made of, and takes the new key.
+            existing =
+                key.hasPrefix("l:")
+                ? try Row.fetchOne(
+                    db.cachedStatement(
+                        sql: "SELECT id, hash, pruned FROM item WHERE feed_id = ? AND canonical_link = ? AND key NOT LIKE 'l:%'"),
+                    arguments: [feedID, canonical])
+                : try Row.fetchOne(
+                    db.cachedStatement(
+                        sql: "SELECT id, hash, pruned FROM item WHERE feed_id = ? AND title IS ? AND published IS ? AND key NOT LIKE 'h:%'"),
+                    arguments: [feedID, item.title, item.published?.timeIntervalSince1970])
+            if let found = existing {
+                try db.cachedStatement(sql: "UPDATE item SET key = ? WHERE id = ?").execute(arguments: [key, found["id"] as Int64])
+            }
+        }
+        if let existing {
+            // A pruned item stays pruned; an unchanged one is left alone.
+            if existing["pruned"] as Bool { return .unchanged }
+            if existing["hash"] as String == hash {
+                // The evidence is kept as the feed gives it now (the cleaned text may not move).
+                try db.cachedStatement(sql: "UPDATE item SET blocks = ?1 WHERE id = ?2 AND blocks IS NOT ?1")
+                    .execute(arguments: [blocks, existing["id"] as Int64])
+                return .unchanged
+            }
+            try db.cachedStatement(
+                sql: """
+                    UPDATE item SET guid = ?, link = ?, canonical_link = ?, title = ?, summary = ?, content = ?, excerpt = ?,
+                        authors = ?, categories = ?, enclosures = ?, published = ?, updated = ?, last_changed = ?, hash = ?,
+                        blocks = ?
+                    WHERE id = ?
+                    """
+            ).execute(arguments: fields(item, canonical) + [now.timeIntervalSince1970, hash, blocks, existing["id"] as Int64])
+            // A corrected article is news for its story (if it has one yet).
+            try db.cachedStatement(
+                sql: "UPDATE story SET last_updated = max(last_updated, ?) WHERE id = (SELECT story_id FROM item WHERE id = ?)"
+            ).execute(arguments: [now.timeIntervalSince1970, existing["id"] as Int64])
+            return .updated
+        }
+        if try wasEvicted(item, key: key, feedID: feedID, now: now, watermark: watermark, in: db) { return .ignored }
+        try db.cachedStatement(
+            sql: """
+                INSERT INTO item (guid, link, canonical_link, title, summary, content, excerpt, authors, categories, enclosures,
+                    published, updated, first_seen, last_changed, hash, feed_id, key, blocks)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """
+        ).execute(arguments: fields(item, canonical) + [now.timeIntervalSince1970, now.timeIntervalSince1970, hash, feedID, key, blocks])
+        return .new(db.lastInsertedRowID)
+    }
+
+    private static func fields(_ item: FeedItem, _ canonical: String?) -> StatementArguments {
+        [
+            item.guid, item.link, canonical, item.title, item.summary, item.content, item.excerpt,
+            joined(item.authors), joined(item.categories), enclosuresJSON(item.enclosures),
+            item.published?.timeIntervalSince1970, item.updated?.timeIntervalSince1970,
+        ]
+    }
+
+    /// What decides whether an item changed: every field a reader sees.
+    private static func fingerprint(_ item: FeedItem) -> String {
+        var text = [item.title, item.link, item.summary, item.content].map { $0 ?? "\u{0}" }.joined(separator: "\u{1F}")
+        text += "\u{1F}" + [item.published, item.updated].map { $0.map(FeedDate.rfc3339) ?? "" }.joined(separator: "\u{1F}")
+        text += "\u{1F}" + item.authors.joined(separator: "\u{1E}") + "\u{1F}" + item.categories.joined(separator: "\u{1E}")
+        text += "\u{1F}" + (enclosuresJSON(item.enclosures) ?? "")
+        return ContentHash.hex(text.utf8)
+    }
+
+    /// Lists are stored one value per line (values never contain a newline after parsing).
+    private static func joined(_ values: [String]) -> String? {
+        values.isEmpty ? nil : values.map { $0.replacingOccurrences(of: "\n", with: " ") }.joined(separator: "\n")
+    }
+
+    private static func enclosuresJSON(_ enclosures: [Enclosure]) -> String? {
+        guard !enclosures.isEmpty else { return nil }
+        let objects: [[String: Any]] = enclosures.map { enclosure in
+            var object: [String: Any] = ["url": enclosure.url]
+            if let type = enclosure.type { object["type"] = type }
+            if let length = enclosure.length { object["length"] = length }
+            return object
+        }
+        let data = (try? JSONSerialization.data(withJSONObject: objects, options: [.sortedKeys])) ?? Data()
+        return String(decoding: data, as: UTF8.self)
+    }
+
+    /// Drops the text of items first seen and last changed before `cutoff`, keeping their keys
+    /// (which `max_items_per_feed` bounds: see ``record(_:now:maxItemsPerFeed:)``).
+    @discardableResult
+    public func prune(before cutoff: Date) throws(StoreError) -> Int {
+        try write("pruning old items") { db in
+            try db.execute(
+                sql: """
+                    UPDATE item SET pruned = 1, title = NULL, summary = NULL, content = NULL, excerpt = NULL, authors = NULL,
+                        categories = NULL, enclosures = NULL, blocks = NULL
+                    WHERE pruned = 0 AND last_changed < ?
+                    """,
+                arguments: [cutoff.timeIntervalSince1970])
+            let pruned = db.changesCount
+            if pruned > 0 {
+                try db.execute(sql: "DELETE FROM embedding WHERE item_id IN (SELECT id FROM item WHERE pruned = 1)")
+            }
+            return pruned
+        }
+    }
+
+    /// The items of one feed (by config URL), oldest first.
+    public func items(feedURL: String) throws(StoreError) -> [StoredItem] {
+        try read("reading items") { db in
+            try Row.fetchAll(
+                db,
+                sql: "SELECT item.* FROM item JOIN feed ON feed.id = item.feed_id WHERE feed.url = ? ORDER BY item.id",
+                arguments: [feedURL]
+            ).map(StoredItem.init(row:))
+        }
+    }
+}
+
+extension StoredItem {
+    init(row: Row) {
+        id = row["id"]
+        feedID = row["feed_id"]
+        key = row["key"]
+        guid = row["guid"]
+        title = row["title"]
+        link = row["link"]
+        canonicalLink = row["canonical_link"]
+        summary = row["summary"]
+        excerpt = row["excerpt"]
+        authors = (row["authors"] as String?).map { $0.components(separatedBy: "\n") } ?? []
+        categories = (row["categories"] as String?).map { $0.components(separatedBy: "\n") } ?? []
+        published = (row["published"] as Double?).map(Date.init(timeIntervalSince1970:))
+        updated = (row["updated"] as Double?).map(Date.init(timeIntervalSince1970:))
+        firstSeen = Date(timeIntervalSince1970: row["first_seen"])
+        lastChanged = Date(timeIntervalSince1970: row["last_changed"])
+        pruned = row["pruned"]
+    }
+}

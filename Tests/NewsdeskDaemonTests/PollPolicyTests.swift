@@ -1,0 +1,52 @@
+import Foundation
+import Testing
+
+@testable import NewsdeskDaemon
+@testable import NewsdeskParse
+
+@Suite struct PollPolicyTests {
+    let policy = PollPolicy(defaultInterval: 1_800)
+
+    @Test func aConfiguredIntervalWinsButStaysWithinFiveMinutesAndADay() {
+        #expect(policy.interval(configured: 900, postsLastWeek: 500, serverInterval: nil) == 900)
+        #expect(policy.interval(configured: 10, postsLastWeek: nil, serverInterval: nil) == 300)
+        #expect(policy.interval(configured: 3 * 86_400, postsLastWeek: nil, serverInterval: nil) == 86_400)
+    }
+
+    @Test func withoutOneTheIntervalFollowsThePostingRate() {
+        #expect(policy.interval(configured: nil, postsLastWeek: nil, serverInterval: nil) == 1_800)
+        // 168 posts a week is one an hour: 3,600 s, inside [poll_interval / 4, poll_interval * 4].
+        #expect(policy.interval(configured: nil, postsLastWeek: 168, serverInterval: nil) == 3_600)
+        #expect(policy.interval(configured: nil, postsLastWeek: 10_000, serverInterval: nil) == 450)
+        #expect(policy.interval(configured: nil, postsLastWeek: 0, serverInterval: nil) == 7_200)
+    }
+
+    @Test func theServerCanOnlyLengthenTheInterval() {
+        #expect(policy.interval(configured: 900, postsLastWeek: nil, serverInterval: 3_600) == 3_600)
+        #expect(policy.interval(configured: 3_600, postsLastWeek: nil, serverInterval: 60) == 3_600)
+        #expect(policy.interval(configured: 900, postsLastWeek: nil, serverInterval: 9 * 86_400) == 86_400)
+    }
+
+    @Test func backoffDoublesWithJitterUpToADay() {
+        #expect(policy.backoff(interval: 1_800, failures: 1, random: 0) == 1_800)
+        #expect(policy.backoff(interval: 1_800, failures: 2, random: 0) == 3_600)
+        #expect(policy.backoff(interval: 1_800, failures: 3, random: 1) == 5_760)
+        #expect(policy.backoff(interval: 1_800, failures: 40, random: 0) == 86_400)
+    }
+
+    @Test func retryAfterReadsSecondsAndDates() {
+        let now = Date(timeIntervalSince1970: 1_800_000_000)
+        #expect(PollPolicy.retryAfter("120", now: now) == 120)
+        #expect(PollPolicy.retryAfter(FeedDate.rfc822(now.addingTimeInterval(600)), now: now) == 600)
+        #expect(PollPolicy.retryAfter("999999", now: now) == 86_400)
+        #expect(PollPolicy.retryAfter("soon", now: now) == nil)
+        #expect(PollPolicy.retryAfter(nil, now: now) == nil)
+    }
+
+    @Test func freshnessComesFromMaxAgeThenExpires() {
+        let now = Date(timeIntervalSince1970: 1_800_000_000)
+        #expect(PollPolicy.freshness(headers: ["cache-control": "public, max-age=600"], now: now) == 600)
+        #expect(PollPolicy.freshness(headers: ["expires": FeedDate.rfc822(now.addingTimeInterval(900))], now: now) == 900)
+        #expect(PollPolicy.freshness(headers: ["cache-control": "no-cache"], now: now) == nil)
+    }
+}
