@@ -33,64 +33,70 @@ struct FetchOutcome {
     ) {
         var record = record
         record.lastFetch = now
-        var feed: Feed?
-        var event: Event
-        var movedTo: String?
         switch result {
         case .failure(let error):
-            event = .failed(error.message)
             record.httpStatus = nil
+            (event, feed, movedTo) = (.failed(error.message), nil, nil)
         case .success(let response):
             record.httpStatus = response.status == 0 ? nil : response.status
             movedTo = Self.trackMove(response.redirects, record: &record)
-            let freshness = PollPolicy.freshness(headers: response.headers, now: now)
-            if let freshness { record.serverInterval = freshness }
-            switch response.status {
-            case 0, 200..<300:
-                let hash = ContentHash.hex(response.body)
-                if hash == record.contentHash {
-                    Self.storeValidators(response.headers, in: &record, replacing: true)
-                    event = .notModified
-                } else {
-                    do {
-                        let parsed = try parser.parse(
-                            response.body, url: URL(string: response.effectiveURL), charset: response.charset)
-                        Self.storeValidators(response.headers, in: &record, replacing: true)
-                        record.contentHash = hash
-                        record.title = parsed.title
-                        record.siteLink = parsed.link
-                        // A new document says afresh what the server wants: a ttl or a
-                        // freshness header that is gone no longer stretches the interval.
-                        let ttl = parsed.ttlMinutes.flatMap { $0 > 0 ? TimeInterval(min($0, 1_440) * 60) : nil }
-                        record.serverInterval = [freshness, ttl].compactMap { $0 }.max()
-                        feed = parsed
-                        event = .fetched(items: parsed.items.count)
-                    } catch {
-                        event = .failed("\(error)")
-                    }
-                }
-            case 304:
-                Self.storeValidators(response.headers, in: &record, replacing: false)
-                event = .notModified
-            case 410:
-                event = .gone
-            case 429, 503:
-                if let wait = PollPolicy.retryAfter(response.headers["retry-after"], now: now) {
-                    event = .retryAfter(wait)
-                } else {
-                    event = .failed("HTTP \(response.status) without Retry-After")
-                }
-            default:
-                event = .failed("HTTP \(response.status)")
-            }
+            (event, feed) = Self.read(response, into: &record, parser: parser, now: now)
         }
-
         let dated = feed.map { parsed in parsed.items.compactMap { $0.published ?? $0.updated } }
         let posts =
             dated.map { dates in dates.isEmpty ? nil : dates.filter { now.timeIntervalSince($0) < 7 * 86_400 }.count }
             ?? (config.interval == nil ? postsLastWeek() : nil)
         let interval = policy.interval(
             configured: config.interval?.timeInterval, postsLastWeek: posts, serverInterval: record.serverInterval)
+        Self.schedule(event, interval: interval, record: &record, policy: policy, now: now, random: random)
+        self.record = record
+    }
+
+    /// What `response` means for the feed (``HTTPRules``), with its document parsed when it
+    /// brought a new one; the validators, content hash and server's wishes go into `record`.
+    private static func read(
+        _ response: FetchResponse, into record: inout FeedRecord, parser: FeedParser, now: Date
+    ) -> (Event, Feed?) {
+        let freshness = HTTPRules.freshness(headers: response.headers, now: now)
+        if let freshness { record.serverInterval = freshness }
+        switch HTTPRules.meaning(of: response, now: now) {
+        case .document:
+            let hash = ContentHash.hex(response.body)
+            guard hash != record.contentHash else {
+                storeValidators(response.headers, in: &record, replacing: true)
+                return (.notModified, nil)
+            }
+            do {
+                let parsed = try parser.parse(response.body, url: URL(string: response.effectiveURL), charset: response.charset)
+                storeValidators(response.headers, in: &record, replacing: true)
+                record.contentHash = hash
+                record.title = parsed.title
+                record.siteLink = parsed.link
+                // A new document says afresh what the server wants: a ttl or a freshness
+                // header that is gone no longer stretches the interval.
+                let ttl = parsed.ttlMinutes.flatMap { $0 > 0 ? TimeInterval(min($0, 1_440) * 60) : nil }
+                record.serverInterval = [freshness, ttl].compactMap { $0 }.max()
+                return (.fetched(items: parsed.items.count), parsed)
+            } catch {
+                return (.failed("\(error)"), nil)
+            }
+        case .notModified:
+            storeValidators(response.headers, in: &record, replacing: false)
+            return (.notModified, nil)
+        case .gone:
+            return (.gone, nil)
+        case .retryAfter(let wait):
+            return (.retryAfter(min(wait, PollPolicy.longestWait)), nil)
+        case .failed(let message):
+            return (.failed(message), nil)
+        }
+    }
+
+    /// The feed's state and next fetch after `event`: `interval` for a healthy feed, a backoff
+    /// after a failure, the server's wait, or never for a gone feed.
+    private static func schedule(
+        _ event: Event, interval: TimeInterval, record: inout FeedRecord, policy: PollPolicy, now: Date, random: Double
+    ) {
         switch event {
         case .fetched, .notModified:
             record.state = event == .notModified ? .notModified : .ok
@@ -113,23 +119,19 @@ struct FetchOutcome {
             record.errorCount += 1
             record.nextDue = now.addingTimeInterval(max(wait, 1))
         }
-        self.record = record
-        self.feed = feed
-        self.event = event
-        self.movedTo = movedTo
     }
 
-    /// ETag and Last-Modified from a 200 (all replaced) or a 304 (only those it repeats).
+    /// The validators to send next time (``HTTPRules/Validators``) kept in the record.
     private static func storeValidators(_ headers: [String: String], in record: inout FeedRecord, replacing: Bool) {
-        if replacing || headers["etag"] != nil { record.etag = headers["etag"] }
-        if replacing || headers["last-modified"] != nil { record.lastModified = headers["last-modified"] }
+        let kept = HTTPRules.Validators(etag: record.etag, lastModified: record.lastModified)
+            .updated(by: headers, replacing: replacing)
+        (record.etag, record.lastModified) = (kept.etag, kept.lastModified)
     }
 
     /// Counts permanent redirects (301/308 from the first hop on) to the same place; the third
     /// in a row moves the feed there. Returns the new fetch URL when it moves.
     private static func trackMove(_ redirects: [Redirect], record: inout FeedRecord) -> String? {
-        let permanent = redirects.prefix { $0.status == 301 || $0.status == 308 }
-        guard let target = permanent.last?.location else {
+        guard let target = HTTPRules.permanentTarget(of: redirects) else {
             record.redirectTarget = nil
             record.redirectCount = 0
             return nil

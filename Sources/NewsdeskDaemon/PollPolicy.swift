@@ -1,6 +1,5 @@
 import Foundation
 import NewsdeskConfig
-import NewsdeskParse
 
 /// When to fetch a feed next: its interval, the server's wishes, backoff after failures.
 /// Pure functions of their inputs, so every rule is tested without a clock or a network.
@@ -56,32 +55,5 @@ public struct PollPolicy: Sendable {
         let doubled = interval * pow(2, Double(min(max(failures - 1, 0), 20)))
         let capped = min(doubled, Self.maximum)
         return max(capped * (1 - 0.2 * min(max(random, 0), 1)), minimum / 5)
-    }
-
-    /// A `Retry-After` value (seconds, or an HTTP date) as a wait from `now`, capped at 24 h.
-    public static func retryAfter(_ value: String?, now: Date) -> TimeInterval? {
-        guard let value = value?.trimmingCharacters(in: .whitespaces), !value.isEmpty else { return nil }
-        if let seconds = Int(value) { return min(max(TimeInterval(seconds), 0), maximum) }
-        guard let date = FeedDate.parse(value) else { return nil }
-        return min(max(date.timeIntervalSince(now), 0), maximum)
-    }
-
-    /// How long the server says its answer stays fresh: `Cache-Control: max-age`, else `Expires`.
-    public static func freshness(headers: [String: String], now: Date) -> TimeInterval? {
-        if let control = headers["cache-control"]?.lowercased() {
-            for directive in control.split(separator: ",") {
-                let parts = directive.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
-                if parts.count == 2, parts[0] == "max-age",
-                    let seconds = Int(parts[1].trimmingCharacters(in: CharacterSet(charactersIn: "\"")))
-                {
-                    return TimeInterval(max(seconds, 0))
-                }
-            }
-        }
-        if let expires = headers["expires"], let date = FeedDate.parse(expires) {
-            let base = headers["date"].flatMap(FeedDate.parse) ?? now
-            return max(date.timeIntervalSince(base), 0)
-        }
-        return nil
     }
 }

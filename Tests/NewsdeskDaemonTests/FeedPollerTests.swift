@@ -4,6 +4,7 @@ import TestSupport
 import Testing
 
 @testable import NewsdeskBase
+@testable import NewsdeskDaemon
 @testable import NewsdeskFetch
 @testable import NewsdeskParse
 
@@ -168,14 +169,16 @@ import Testing
             "/soon": .init(status: 503, headers: ["Retry-After": inAnHour]),
             "/later": .init(status: 503, headers: ["Retry-After": inAWeek]),
             "/bare": .init(status: 503),
+            "/forever": .init(status: 429, headers: ["Retry-After": "999999999"]),
         ])
         defer { server.stop() }
-        let harness = try PollHarness(server: server, feeds: ["/soon", "/later", "/bare"])
+        let harness = try PollHarness(server: server, feeds: ["/soon", "/later", "/bare", "/forever"])
         _ = try harness.poll()
         let start = harness.clock.now
         #expect(try harness.record(0).nextDue == start.addingTimeInterval(3_600))
         #expect(try harness.record(1).nextDue == start.addingTimeInterval(86_400))
         #expect(try harness.record(2).state == .backoff)  // 503 without Retry-After: an ordinary failure
+        #expect(try harness.record(3).nextDue == start.addingTimeInterval(PollPolicy.longestWait))
     }
 
     @Test func failuresBackOffExponentiallyAndASuccessResetsThem() throws {

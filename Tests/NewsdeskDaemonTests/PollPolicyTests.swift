@@ -33,20 +33,4 @@ import Testing
         #expect(policy.backoff(interval: 1_800, failures: 3, random: 1) == 5_760)
         #expect(policy.backoff(interval: 1_800, failures: 40, random: 0) == 86_400)
     }
-
-    @Test func retryAfterReadsSecondsAndDates() {
-        let now = Date(timeIntervalSince1970: 1_800_000_000)
-        #expect(PollPolicy.retryAfter("120", now: now) == 120)
-        #expect(PollPolicy.retryAfter(FeedDate.rfc822(now.addingTimeInterval(600)), now: now) == 600)
-        #expect(PollPolicy.retryAfter("999999", now: now) == 86_400)
-        #expect(PollPolicy.retryAfter("soon", now: now) == nil)
-        #expect(PollPolicy.retryAfter(nil, now: now) == nil)
-    }
-
-    @Test func freshnessComesFromMaxAgeThenExpires() {
-        let now = Date(timeIntervalSince1970: 1_800_000_000)
-        #expect(PollPolicy.freshness(headers: ["cache-control": "public, max-age=600"], now: now) == 600)
-        #expect(PollPolicy.freshness(headers: ["expires": FeedDate.rfc822(now.addingTimeInterval(900))], now: now) == 900)
-        #expect(PollPolicy.freshness(headers: ["cache-control": "no-cache"], now: now) == nil)
-    }
 }
