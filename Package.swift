@@ -82,7 +82,7 @@ let package = Package(
         ),
         .testTarget(
             name: "NewsdeskStoreTests",
-            dependencies: ["NewsdeskBase", "NewsdeskConfig", "NewsdeskParse", "NewsdeskStore", "FeedTestSupport"]
+            dependencies: ["NewsdeskBase", "NewsdeskConfig", "NewsdeskParse", "NewsdeskStore"]
         ),
         .testTarget(
             name: "NewsdeskStoriesTests",

@@ -42,7 +42,7 @@ public enum HTTPDate {
         (components.year, components.month, components.day) = (y, m + 1, d)
         (components.hour, components.minute, components.second) = (hour, minute, second)
         var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = TimeZone(identifier: "UTC")!
+        calendar.timeZone = .gmt
         guard let date = calendar.date(from: components), calendar.component(.day, from: date) == d else { return nil }
         return date.addingTimeInterval(-offset)
     }

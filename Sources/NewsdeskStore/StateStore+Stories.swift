@@ -205,7 +205,6 @@ extension StateStore {
     public func dataVersion() throws(StoreError) -> Int {
         try write("reading the data version") { db in try Int.fetchOne(db, sql: "PRAGMA data_version") ?? 0 }
     }
-
 }
 
 extension StoryItem {

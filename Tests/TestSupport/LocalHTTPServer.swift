@@ -113,7 +113,10 @@ public final class LocalHTTPServer: @unchecked Sendable {
     private func serve() {
         while !isStopped {
             let client = accept(descriptor, nil, nil)
-            guard client >= 0 else { if isStopped { return } else { continue } }
+            guard client >= 0 else {
+                guard !isStopped else { return }
+                continue
+            }
             let thread = Thread { [self] in
                 while handle(client), keepAlive {}
                 close(client)
