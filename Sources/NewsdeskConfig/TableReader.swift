@@ -91,7 +91,12 @@ struct TableReader {
         }
         var fields: [ScoreRule.Field] = [.title]
         if let value = table["in"] {
-            let names = value.array.map { array in array.compactMap(\.string) } ?? value.string.map { [$0] } ?? []
+            var names: [String] = []
+            if let array = value.array {
+                names = array.compactMap(\.string)
+            } else if let one = value.string {
+                names = [one]
+            }
             let parsed = names.compactMap(ScoreRule.Field.init(rawValue:))
             if parsed.isEmpty || parsed.count != names.count {
                 problem(table, key: "in", name: "\(label).in", "must list \"title\" and/or \"summary\"")
@@ -141,6 +146,13 @@ struct TableReader {
                 problem(table, key: "feed_url", name: "feed_url", "not an http(s) URL: \(url)")
             }
         }
+        readSchedule(table, into: &settings)
+        readLimits(table, into: &settings)
+        return settings
+    }
+
+    /// `[newsdesk]`'s intervals and periods: when to poll, what to keep, when to publish.
+    private mutating func readSchedule(_ table: Section, into settings: inout Settings) {
         if let value = duration(table, "poll_interval") {
             settings.pollInterval = value
             checkFloor(value, table, "poll_interval", name: "poll_interval")
@@ -170,6 +182,10 @@ struct TableReader {
                     "unknown time zone \"\(zone)\" (use an IANA name like \"Europe/Paris\")")
             }
         }
+    }
+
+    /// `[newsdesk]`'s numbers: the ranking's cut-offs, the poller's limits, the caps on sizes.
+    private mutating func readLimits(_ table: Section, into settings: inout Settings) {
         if let value = positiveInt(table, "red_threshold") {
             if value <= 100 {
                 settings.redThreshold = value
@@ -192,17 +208,7 @@ struct TableReader {
         }
         if let value = positiveInt(table, "max_title_chars") { settings.maxTitleChars = value }
         if let value = positiveInt(table, "max_excerpt_chars") { settings.maxExcerptChars = value }
-        if let value = table["max_body"] {
-            let size = value.int.flatMap { $0 > 0 ? $0 : nil } ?? value.string.flatMap(ConfigValue.size)
-            if let size {
-                settings.maxBody = size
-            } else {
-                problem(
-                    table, key: "max_body", name: "max_body",
-                    "bad size \(show(value)) (write e.g. \"16MiB\", \"500kB\" or a byte count)")
-            }
-        }
-        return settings
+        if let value = size(table, "max_body") { settings.maxBody = value }
     }
 
     private mutating func readEmbeddings(_ table: Section) -> EmbeddingSettings? {
@@ -268,7 +274,7 @@ struct TableReader {
         feed.line = table.position?.line
         feed.name = string(table, "name", label: label)
         if let value = table["weight"] {
-            if let weight = value.double ?? value.int.map(Double.init), weight >= 0, weight.isFinite {
+            if let weight = value.number, weight >= 0, weight.isFinite {
                 feed.weight = weight
             } else {
                 problem(table, key: "weight", name: "\(label).weight", "must be a number of at least 0, not \(show(value))")
@@ -278,8 +284,8 @@ struct TableReader {
         if let interval = feed.interval { checkFloor(interval, table, "interval", name: "\(label).interval") }
         feed.allowPrivateNetworks = bool(table, "allow_private_networks", label: label)
         if let value = table["tags"] {
-            if let array = value.array, let tags = Optional(array.compactMap(\.string)), tags.count == array.count {
-                feed.tags = tags
+            if let array = value.array, array.allSatisfy({ $0.string != nil }) {
+                feed.tags = array.compactMap(\.string)
             } else {
                 problem(table, key: "tags", name: "\(label).tags", "must be a list of strings, like [\"world\", \"tech\"]")
             }
@@ -326,6 +332,15 @@ struct TableReader {
         problem(
             table, key: key, name: name,
             "\(ConfigValue.format(value)) is below the floor of \(floor): no feed is polled more often than every \(floor)")
+    }
+
+    /// A size: a positive byte count, or a string such as "16MiB" or "500kB".
+    private mutating func size(_ table: Section, _ key: String) -> Int? {
+        guard let value = table[key] else { return nil }
+        if let count = value.int, count > 0 { return count }
+        if let text = value.string, let size = ConfigValue.size(text) { return size }
+        problem(table, key: key, name: key, "bad size \(show(value)) (write e.g. \"16MiB\", \"500kB\" or a byte count)")
+        return nil
     }
 
     private mutating func bool(_ table: Section, _ key: String, label: String? = nil) -> Bool? {

@@ -43,6 +43,15 @@ public struct TOMLValue: Sendable, Equatable {
         return nil
     }
 
+    /// A float, or an integer as a float: what a key that takes any number reads.
+    public var number: Double? {
+        switch kind {
+        case .float(let number): number
+        case .integer(let number): Double(number)
+        default: nil
+        }
+    }
+
     public var bool: Bool? {
         if case .boolean(let flag) = kind { return flag }
         return nil
