@@ -55,6 +55,7 @@ let package = Package(
                 "NewsdeskStories", "NewsdeskPublish",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
             ]
         ),
         .executableTarget(
