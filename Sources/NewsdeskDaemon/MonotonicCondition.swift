@@ -1,10 +1,11 @@
 import Dispatch
 import Foundation
 
-/// A lock with timed waits that a step of the wall clock cannot stretch.
+/// A lock with timed waits that a step of the wall clock cannot stretch, for the embedding
+/// thread (``EmbeddingWorker``: its pauses, and the cycle's wait for its vectors).
 ///
 /// `NSCondition.wait(until:)` waits for a wall-clock time (`CLOCK_REALTIME`): a clock set back a
-/// year by NTP while the daemon sleeps would turn a 15 s nap into a year. Here a wait is measured
+/// year by NTP while the thread pauses would turn a minute into a year. Here a wait is measured
 /// in seconds that pass (a semaphore's `DispatchTime` counts uptime), whatever the clock says.
 final class MonotonicCondition: @unchecked Sendable {
     private let lock = NSLock()

@@ -3,7 +3,7 @@ import Foundation
 import NewsdeskBase
 
 @main
-struct Newsdesk: ParsableCommand {
+struct Newsdesk: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "newsdesk",
         abstract: "A self-hosted news aggregator: polls feeds politely and remembers every item.",
@@ -15,11 +15,15 @@ struct Newsdesk: ParsableCommand {
         ]
     )
 
-    static func main() {
+    static func main() async {
         Faults.install(KillAtFault(ProcessInfo.processInfo.environment["NEWSDESK_FAULT"]))
         do {
             var command = try parseAsRoot()
-            try command.run()
+            if var command = command as? any AsyncParsableCommand {
+                try await command.run()
+            } else {
+                try command.run()
+            }
         } catch {
             exit(withError: error)
         }

@@ -3,7 +3,7 @@ import Foundation
 import NewsdeskDaemon
 
 /// `newsdesk run`: the daemon.
-struct Run: ParsableCommand {
+struct Run: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Run as a daemon: poll feeds as they come due, cluster, score, publish at every period boundary.",
         discussion:
@@ -12,7 +12,7 @@ struct Run: ParsableCommand {
 
     @OptionGroup var options: ConfigOptions
 
-    func run() throws {
+    func run() async throws {
         let config = try options.load()
         let daemon: Daemon
         let logger = options.logger()
@@ -20,7 +20,7 @@ struct Run: ParsableCommand {
         let stall = ProcessInfo.processInfo.environment["NEWSDESK_FAULT"] == "stall-reload"
         do {
             daemon = try Daemon(
-                configPath: options.config, config: config, logger: logger, clock: { ConfigOptions.now() },
+                configPath: options.config, config: config, logger: logger, clock: SystemClock(wall: { ConfigOptions.now() }),
                 beforeReload: {
                     guard stall else { return }
                     logger.warning("holding the reload for 20 s (NEWSDESK_FAULT=stall-reload)")
@@ -30,7 +30,7 @@ struct Run: ParsableCommand {
             Console.error(error.description)
             throw ExitCode(ConfigOptions.status(of: error))
         }
-        let status = daemon.run()
+        let status = await daemon.serve()
         if status != 0 { throw ExitCode(status) }
     }
 }
