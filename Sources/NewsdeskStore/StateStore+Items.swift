@@ -133,7 +133,7 @@ extension StateStore {
             // An item evicted as soon as it came (older than all the feed keeps) was never news.
             outcome.new = inserted.count - inserted.filter(evicted.contains).count
         }
-        try Self.update(feed, in: db)
+        try feed.update(db, columns: FeedRecord.polledColumns)
         return outcome
     }
 

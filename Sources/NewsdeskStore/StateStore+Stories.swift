@@ -158,11 +158,8 @@ extension StateStore {
     public func feedsByURL() throws(StoreError) -> [String: FeedRecord] {
         try read("reading feeds") { db in
             var records: [String: FeedRecord] = [:]
-            let rows = try Row.fetchCursor(db, sql: "SELECT * FROM feed")
-            while let row = try rows.next() {
-                let record = FeedRecord(row: row)
-                records[record.url] = record
-            }
+            let feeds = try FeedRecord.fetchCursor(db)
+            while let record = try feeds.next() { records[record.url] = record }
             return records
         }
     }
