@@ -113,8 +113,8 @@ extension StateStore {
                     ORDER BY item.first_seen, item.id LIMIT ?
                     """,
                 arguments: [model, limit])
-            return rows.compactMap { row in
-                Self.floats(row["vector"]).map { (StoryItem(row: row), $0) }
+            return try rows.compactMap { row in
+                try Self.floats(row["vector"]).map { (try StoryItem(row: row), $0) }
             }
         }
     }
