@@ -85,7 +85,10 @@ let package = Package(
         ),
         .testTarget(
             name: "NewsdeskStoreTests",
-            dependencies: ["NewsdeskBase", "NewsdeskConfig", "NewsdeskParse", "NewsdeskStore"]
+            dependencies: [
+                "NewsdeskBase", "NewsdeskConfig", "NewsdeskParse", "NewsdeskStore",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ]
         ),
         .testTarget(
             name: "NewsdeskStoriesTests",

@@ -1,4 +1,5 @@
 import Foundation
+import GRDB
 
 /// Where a feed stands, as `newsdesk status` reports it.
 public enum FeedState: String, Sendable, Codable, CaseIterable {
@@ -58,5 +59,55 @@ public struct FeedRecord: Sendable, Equatable {
         self.url = url
         self.fetchURL = fetchURL
         self.nextDue = nextDue
+    }
+}
+
+/// `feed` rows as GRDB records: a column per property, named by `CodingKeys`; times in seconds
+/// since 1970 (``StateRecord``), the state as its raw string, the key mode as its number.
+extension FeedRecord: Codable, FetchableRecord, PersistableRecord, StateRecord {
+    public static let databaseTableName = "feed"
+
+    /// The columns of `feed`, but for the boilerplate counts (the item store's, read apart).
+    enum CodingKeys: String, CodingKey, CaseIterable, ColumnExpression {
+        case id
+        case url
+        case fetchURL = "fetch_url"
+        case title
+        case siteLink = "site_link"
+        case etag
+        case lastModified = "last_modified"
+        case contentHash = "content_hash"
+        case state
+        case httpStatus = "http_status"
+        case error
+        case errorCount = "error_count"
+        case nextDue = "next_due"
+        case lastFetch = "last_fetch"
+        case lastSuccess = "last_success"
+        case lastFullFetch = "last_full_fetch"
+        case redirectTarget = "redirect_target"
+        case redirectCount = "redirect_count"
+        case serverInterval = "server_interval"
+        case keyMode = "key_mode"
+        case droppedItems = "dropped_items"
+        case evictedThrough = "evicted_through"
+    }
+
+    /// What a fetch decides, written back after each: every column but the identity and the
+    /// eviction watermark, which only the item store moves (in SQL, within the same transaction).
+    static let polledColumns = CodingKeys.allCases.filter { ![.id, .url, .evictedThrough].contains($0) }.map(\.rawValue)
+}
+
+extension FeedState: DatabaseValueConvertible {
+    /// A state this version does not know (a newer Newsdesk wrote it) reads as `never`.
+    public static func fromDatabaseValue(_ dbValue: DatabaseValue) -> FeedState? {
+        String.fromDatabaseValue(dbValue).map { FeedState(rawValue: $0) ?? .never }
+    }
+}
+
+extension ItemKey.Mode: Codable, DatabaseValueConvertible {
+    /// A mode this version does not know (a newer Newsdesk wrote it) reads as `guid`.
+    public static func fromDatabaseValue(_ dbValue: DatabaseValue) -> ItemKey.Mode? {
+        Int.fromDatabaseValue(dbValue).map { ItemKey.Mode(rawValue: $0) ?? .guid }
     }
 }

@@ -4,7 +4,7 @@ import NewsdeskParse
 
 /// What the boilerplate filter took out of one feed's items, summed over every item stored or
 /// updated with blocks removed (``BoilerplateFilter``).
-public struct BoilerplateRemoved: Sendable, Equatable {
+public struct BoilerplateRemoved: Sendable, Equatable, Decodable, FetchableRecord {
     public var items = 0
     public var blocks = 0
     public var bytes = 0
@@ -13,6 +13,29 @@ public struct BoilerplateRemoved: Sendable, Equatable {
         self.items = items
         self.blocks = blocks
         self.bytes = bytes
+    }
+
+    /// Read from the feed's cumulative counts.
+    enum CodingKeys: String, CodingKey {
+        case items = "boilerplate_items"
+        case blocks = "boilerplate_blocks"
+        case bytes = "boilerplate_bytes"
+    }
+}
+
+/// One hash judged boilerplate at a feed's last poll, one row of `boilerplate`.
+private struct BoilerplateVerdict: Encodable, PersistableRecord, StateRecord {
+    static let databaseTableName = "boilerplate"
+    var feedID: Int64
+    var hash: Int64
+    /// How many items of the evidence carried it.
+    var items: Int
+    var lastSeen: Date
+
+    enum CodingKeys: String, CodingKey {
+        case hash, items
+        case feedID = "feed_id"
+        case lastSeen = "last_seen"
     }
 }
 
@@ -48,10 +71,7 @@ extension StateStore {
             var counts: [Int64: BoilerplateRemoved] = [:]
             let rows = try Row.fetchCursor(
                 db, sql: "SELECT id, boilerplate_items, boilerplate_blocks, boilerplate_bytes FROM feed WHERE boilerplate_items > 0")
-            while let row = try rows.next() {
-                counts[row["id"]] = BoilerplateRemoved(
-                    items: row["boilerplate_items"], blocks: row["boilerplate_blocks"], bytes: row["boilerplate_bytes"])
-            }
+            while let row = try rows.next() { counts[row["id"]] = try BoilerplateRemoved(row: row) }
             return counts
         }
     }
@@ -75,9 +95,8 @@ extension StateStore {
                 .map { UInt64(bitPattern: $0) })
         let result = filter.clean(items, history: history, remembered: remembered)
         try db.execute(sql: "DELETE FROM boilerplate WHERE feed_id = ?", arguments: [feedID])
-        let remember = try db.cachedStatement(sql: "INSERT INTO boilerplate (feed_id, hash, items, last_seen) VALUES (?, ?, ?, ?)")
         for (hash, count) in result.boilerplate {
-            try remember.execute(arguments: [feedID, Int64(bitPattern: hash), count, now.timeIntervalSince1970])
+            try BoilerplateVerdict(feedID: feedID, hash: Int64(bitPattern: hash), items: count, lastSeen: now).insert(db)
         }
         return result
     }
@@ -85,6 +104,7 @@ extension StateStore {
     /// Adds one stored item's removals to its feed's counts.
     static func countRemoved(blocks: Int, bytes: Int, feedID: Int64, in db: Database) throws {
         guard blocks > 0 else { return }
+        // Sums kept in place, in one statement.
         try db.cachedStatement(
             sql: """
                 UPDATE feed SET boilerplate_items = boilerplate_items + 1, boilerplate_blocks = boilerplate_blocks + ?,

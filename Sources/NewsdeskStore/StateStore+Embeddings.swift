@@ -17,8 +17,24 @@ public struct EmbeddingStatus: Sendable, Equatable {
     public var since: Date
     /// The last request's time.
     public var checked: Date
-    /// Items of the window still without a vector of `model`.
-    public var pending: Int
+    /// Items of the window still without a vector of `model` (counted, not a column).
+    public var pending = 0
+}
+
+/// An item to embed is read as a record of its id and text (NULL text read as empty, in SQL).
+extension EmbeddingInput: Decodable, FetchableRecord {
+    enum CodingKeys: String, CodingKey {
+        case title, excerpt
+        case itemID = "item_id"
+    }
+}
+
+/// The one row of `embedding_status`, a column per property (`pending` aside); times in
+/// seconds since 1970 (``StateRecord``).
+extension EmbeddingStatus: Decodable, FetchableRecord, StateRecord {
+    enum CodingKeys: String, CodingKey {
+        case model, available, error, since, checked
+    }
 }
 
 extension StateStore {
@@ -26,16 +42,15 @@ extension StateStore {
     /// a backlog is worked from what readers see first.
     public func itemsToEmbed(model: String, since: Date, limit: Int) throws(StoreError) -> [EmbeddingInput] {
         try read("reading items to embed") { db in
-            try Row.fetchAll(
+            try EmbeddingInput.fetchAll(
                 db,
                 sql: """
-                    SELECT item.id, item.title, item.excerpt FROM item
+                    SELECT item.id AS item_id, coalesce(item.title, '') AS title, coalesce(item.excerpt, '') AS excerpt FROM item
                     LEFT JOIN embedding ON embedding.item_id = item.id AND embedding.model = ?
                     WHERE embedding.item_id IS NULL AND item.pruned = 0 AND item.first_seen >= ?
                     ORDER BY item.first_seen DESC, item.id DESC LIMIT ?
                     """,
-                arguments: [model, since.timeIntervalSince1970, limit]
-            ).map { row in EmbeddingInput(itemID: row["id"], title: row["title"] ?? "", excerpt: row["excerpt"] ?? "") }
+                arguments: [model, since.timeIntervalSince1970, limit])
         }
     }
 
@@ -63,6 +78,7 @@ extension StateStore {
     /// meanwhile is skipped.
     public func saveEmbeddings(_ vectors: [(itemID: Int64, vector: [Float])], model: String) throws(StoreError) {
         try write("storing embeddings") { db in
+            // A conditional insert (only while the item exists) in one statement, which a record cannot say.
             let insert = try db.cachedStatement(
                 sql: """
                     INSERT OR REPLACE INTO embedding (item_id, model, vector, folded)
@@ -113,8 +129,8 @@ extension StateStore {
                     ORDER BY item.first_seen, item.id LIMIT ?
                     """,
                 arguments: [model, limit])
-            return rows.compactMap { row in
-                Self.floats(row["vector"]).map { (StoryItem(row: row), $0) }
+            return try rows.compactMap { row in
+                try Self.floats(row["vector"]).map { (try StoryItem(row: row), $0) }
             }
         }
     }
@@ -131,6 +147,7 @@ extension StateStore {
     /// Records the endpoint's state after a request; `since` moves only when the state changes.
     public func recordEmbeddingStatus(model: String, error: String?, at now: Date) throws(StoreError) {
         try write("storing the embeddings status") { db in
+            // An upsert whose `since` depends on the row it replaces: SQL says it, a record cannot.
             try db.execute(
                 sql: """
                     INSERT INTO embedding_status (id, model, available, error, since, checked) VALUES (1, ?1, ?2, ?3, ?4, ?4)
@@ -144,14 +161,15 @@ extension StateStore {
 
     /// The endpoint's last recorded state, with the backlog since `since`; nil before any request.
     public func embeddingStatus(since: Date) throws(StoreError) -> EmbeddingStatus? {
-        let row = try read("reading the embeddings status") { db in try Row.fetchOne(db, sql: "SELECT * FROM embedding_status") }
-        guard let row else { return nil }
-        let model: String = row["model"]
-        return EmbeddingStatus(
-            model: model, available: row["available"], error: row["error"], since: Date(timeIntervalSince1970: row["since"]),
-            checked: Date(timeIntervalSince1970: row["checked"]), pending: try embeddingBacklog(model: model, since: since))
+        let status = try read("reading the embeddings status") { db in
+            try EmbeddingStatus.fetchOne(db, sql: "SELECT * FROM embedding_status")
+        }
+        guard var status else { return nil }
+        status.pending = try embeddingBacklog(model: status.model, since: since)
+        return status
     }
 
+    /// Vectors by item id: pairs of columns into a dictionary, no record.
     private func vectorMap(_ db: Database, sql: String, arguments: StatementArguments) throws -> [Int64: [Float]] {
         var vectors: [Int64: [Float]] = [:]
         let rows = try Row.fetchCursor(db, sql: sql, arguments: arguments)

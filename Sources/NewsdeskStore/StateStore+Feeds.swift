@@ -9,15 +9,15 @@ extension StateStore {
     @discardableResult
     public func syncFeeds(_ feeds: [FeedConfig]) throws(StoreError) -> [FeedRecord] {
         try write("registering feeds") { db in
+            // A new feed is only its identity: every other column takes the schema's default
+            // (a record would write its own, `next_due` among them).
             let insert = try db.cachedStatement(sql: "INSERT INTO feed (url, fetch_url) VALUES (?, ?) ON CONFLICT(url) DO NOTHING")
             let follow = try db.cachedStatement(sql: "UPDATE feed SET fetch_url = ? WHERE url = ?")
             for feed in feeds {
                 try insert.execute(arguments: [feed.url, feed.fetchURL])
                 if feed.fetchURL.hasPrefix("file:") { try follow.execute(arguments: [feed.fetchURL, feed.url]) }
             }
-            let byURL = Dictionary(
-                try Row.fetchAll(db, sql: "SELECT * FROM feed").map { row in (row["url"] as String, FeedRecord(row: row)) },
-                uniquingKeysWith: { first, _ in first })
+            let byURL = Dictionary(try FeedRecord.fetchAll(db).map { ($0.url, $0) }, uniquingKeysWith: { first, _ in first })
             return feeds.compactMap { byURL[$0.url] }
         }
     }
@@ -44,13 +44,14 @@ extension StateStore {
     /// The stored state of the feed with config URL `url`.
     public func feed(url: String) throws(StoreError) -> FeedRecord? {
         try read("reading a feed") { db in
-            try Row.fetchOne(db, sql: "SELECT * FROM feed WHERE url = ?", arguments: [url]).map(FeedRecord.init(row:))
+            try FeedRecord.filter(FeedRecord.CodingKeys.url == url).fetchOne(db)
         }
     }
 
     /// Item counts per feed id: all stored (not pruned) and first seen since `since`.
     public func itemCounts(since: Date) throws(StoreError) -> [Int64: (total: Int, recent: Int)] {
         try read("counting items") { db in
+            // Aggregates per feed, not records: one grouped query.
             var counts: [Int64: (Int, Int)] = [:]
             let rows = try Row.fetchCursor(
                 db,
@@ -61,49 +62,5 @@ extension StateStore {
             }
             return counts
         }
-    }
-
-    static func update(_ feed: FeedRecord, in db: Database) throws {
-        try db.cachedStatement(
-            sql: """
-                UPDATE feed SET fetch_url = ?, title = ?, site_link = ?, etag = ?, last_modified = ?, content_hash = ?,
-                    state = ?, http_status = ?, error = ?, error_count = ?, next_due = ?, last_fetch = ?, last_success = ?,
-                    last_full_fetch = ?, redirect_target = ?, redirect_count = ?, server_interval = ?, key_mode = ?,
-                    dropped_items = ?
-                WHERE id = ?
-                """
-        ).execute(
-            arguments: [
-                feed.fetchURL, feed.title, feed.siteLink, feed.etag, feed.lastModified, feed.contentHash,
-                feed.state.rawValue, feed.httpStatus, feed.error, feed.errorCount, feed.nextDue.timeIntervalSince1970,
-                feed.lastFetch?.timeIntervalSince1970, feed.lastSuccess?.timeIntervalSince1970,
-                feed.lastFullFetch?.timeIntervalSince1970, feed.redirectTarget, feed.redirectCount, feed.serverInterval,
-                feed.keyMode.rawValue, feed.droppedItems, feed.id,
-            ])
-    }
-}
-
-extension FeedRecord {
-    init(row: Row) {
-        self.init(id: row["id"], url: row["url"], fetchURL: row["fetch_url"])
-        title = row["title"]
-        siteLink = row["site_link"]
-        etag = row["etag"]
-        lastModified = row["last_modified"]
-        contentHash = row["content_hash"]
-        state = FeedState(rawValue: row["state"]) ?? .never
-        httpStatus = row["http_status"]
-        error = row["error"]
-        errorCount = row["error_count"]
-        nextDue = Date(timeIntervalSince1970: row["next_due"])
-        lastFetch = (row["last_fetch"] as Double?).map(Date.init(timeIntervalSince1970:))
-        lastSuccess = (row["last_success"] as Double?).map(Date.init(timeIntervalSince1970:))
-        lastFullFetch = (row["last_full_fetch"] as Double?).map(Date.init(timeIntervalSince1970:))
-        redirectTarget = row["redirect_target"]
-        redirectCount = row["redirect_count"]
-        serverInterval = row["server_interval"]
-        keyMode = ItemKey.Mode(rawValue: row["key_mode"]) ?? .guid
-        droppedItems = row["dropped_items"]
-        evictedThrough = (row["evicted_through"] as Double?).map(Date.init(timeIntervalSince1970:))
     }
 }

@@ -74,6 +74,7 @@ extension StateStore {
     /// are absent. One query for a whole cycle.
     public func datedPosts(since: Date, until: Date) throws(StoreError) -> [Int64: Int] {
         try read("counting posts") { db in
+            // Aggregates per feed, not records: one grouped query.
             var counts: [Int64: Int] = [:]
             let rows = try Row.fetchCursor(
                 db,
@@ -133,7 +134,7 @@ extension StateStore {
             // An item evicted as soon as it came (older than all the feed keeps) was never news.
             outcome.new = inserted.count - inserted.filter(evicted.contains).count
         }
-        try Self.update(feed, in: db)
+        try feed.update(db, columns: FeedRecord.polledColumns)
         return outcome
     }
 
@@ -153,23 +154,23 @@ extension StateStore {
         let count = try Int.fetchOne(db.cachedStatement(sql: "SELECT count(*) FROM item WHERE feed_id = ?"), arguments: [feedID]) ?? 0
         guard count > limit else { return [] }
         let spared = try Self.jsonArray(current.sorted())
-        let rows = try Row.fetchAll(
+        let candidates = try EvictionCandidate.fetchAll(
             db.cachedStatement(
                 sql: """
                     SELECT id, key, story_id, \(ageSQL) AS age FROM item
                     WHERE feed_id = ? AND key NOT IN (SELECT value FROM json_each(?)) ORDER BY age, id LIMIT ?
                     """),
             arguments: [feedID, spared, count - limit])
-        let ids = rows.map { $0["id"] as Int64 }
-        let remember = try db.cachedStatement(sql: "INSERT INTO evicted_key (feed_id, hash) VALUES (?, ?)")
-        for row in rows { try remember.execute(arguments: [feedID, keyHash(row["key"])]) }
+        let ids = candidates.map(\.id)
+        for candidate in candidates { try EvictedKey(feedID: feedID, hash: keyHash(candidate.key)).insert(db) }
+        // Bulk statements from here: they touch rows by the set, not one record at a time.
         try db.execute(
             sql: """
                 DELETE FROM evicted_key WHERE feed_id = ?1
                     AND id <= (SELECT id FROM evicted_key WHERE feed_id = ?1 ORDER BY id DESC LIMIT 1 OFFSET ?2)
                 """,
             arguments: [feedID, limit])
-        let stories = Set(rows.compactMap { $0["story_id"] as String? })
+        let stories = Set(candidates.compactMap(\.storyID))
         let idList = try Self.jsonArray(ids)
         try db.execute(sql: "DELETE FROM item WHERE id IN (SELECT value FROM json_each(?))", arguments: [idList])
         if !stories.isEmpty {
@@ -181,10 +182,35 @@ extension StateStore {
                     """,
                 arguments: [storyList])
         }
-        let newest = rows.compactMap { $0["age"] as Double? }.max() ?? 0
+        let newest = candidates.compactMap(\.age).max() ?? 0
         try db.execute(
             sql: "UPDATE feed SET evicted_through = max(coalesce(evicted_through, ?1), ?1) WHERE id = ?2", arguments: [newest, feedID])
         return Set(ids)
+    }
+
+    /// An item that may be evicted, oldest first; `age` as ``ageSQL`` computes it.
+    private struct EvictionCandidate: Decodable, FetchableRecord {
+        var id: Int64
+        var key: String
+        var storyID: String?
+        var age: Double?
+
+        enum CodingKeys: String, CodingKey {
+            case id, key, age
+            case storyID = "story_id"
+        }
+    }
+
+    /// A hash of an evicted key (``keyHash(_:)``), one row of `evicted_key`.
+    private struct EvictedKey: Encodable, PersistableRecord {
+        static let databaseTableName = "evicted_key"
+        var feedID: Int64
+        var hash: Int64
+
+        enum CodingKeys: String, CodingKey {
+            case hash
+            case feedID = "feed_id"
+        }
     }
 
     /// A key as `evicted_key` stores it.
@@ -201,12 +227,21 @@ extension StateStore {
             ?? false
     }
 
+    /// What deciding whether an item changed needs of its stored row.
+    private struct StoredVersion: Decodable, FetchableRecord {
+        var id: Int64
+        var hash: String
+        var pruned: Bool
+    }
+
     private static func upsert(
         _ item: FeedItem, key: String, blocks: Data?, feedID: Int64, now: Date, watermark: Double?, in db: Database
     ) throws -> Change {
-        let hash = fingerprint(item)
-        let canonical = item.link.map(CanonicalURL.key)
-        var existing = try Row.fetchOne(
+        let enclosures = ItemRecord.enclosures(item.enclosures)
+        var record = ItemRecord(
+            item, feedID: feedID, key: key, enclosures: enclosures, hash: fingerprint(item, enclosures: enclosures), blocks: blocks,
+            now: now)
+        var existing = try StoredVersion.fetchOne(
             db.cachedStatement(sql: "SELECT id, hash, pruned FROM item WHERE feed_id = ? AND key = ?"),
             arguments: [feedID, key])
         if existing == nil, !key.hasPrefix("g:") {
@@ -214,84 +249,48 @@ extension StateStore {
             // key is found by what the new key is made of, and takes the new key.
             existing =
                 key.hasPrefix("l:")
-                ? try Row.fetchOne(
+                ? try StoredVersion.fetchOne(
                     db.cachedStatement(
                         sql: "SELECT id, hash, pruned FROM item WHERE feed_id = ? AND canonical_link = ? AND key NOT LIKE 'l:%'"),
-                    arguments: [feedID, canonical])
-                : try Row.fetchOne(
+                    arguments: [feedID, record.canonicalLink])
+                : try StoredVersion.fetchOne(
                     db.cachedStatement(
                         sql: "SELECT id, hash, pruned FROM item WHERE feed_id = ? AND title IS ? AND published IS ? AND key NOT LIKE 'h:%'"),
                     arguments: [feedID, item.title, item.published?.timeIntervalSince1970])
             if let found = existing {
-                try db.cachedStatement(sql: "UPDATE item SET key = ? WHERE id = ?").execute(arguments: [key, found["id"] as Int64])
+                try db.cachedStatement(sql: "UPDATE item SET key = ? WHERE id = ?").execute(arguments: [key, found.id])
             }
         }
         if let existing {
             // A pruned item stays pruned; an unchanged one is left alone.
-            if existing["pruned"] as Bool { return .unchanged }
-            if existing["hash"] as String == hash {
-                // The evidence is kept as the feed gives it now (the cleaned text may not move).
+            if existing.pruned { return .unchanged }
+            if existing.hash == record.hash {
+                // The evidence is kept as the feed gives it now (the cleaned text may not move);
+                // a conditional statement, so an unchanged row is not written at all.
                 try db.cachedStatement(sql: "UPDATE item SET blocks = ?1 WHERE id = ?2 AND blocks IS NOT ?1")
-                    .execute(arguments: [blocks, existing["id"] as Int64])
+                    .execute(arguments: [blocks, existing.id])
                 return .unchanged
             }
-            try db.cachedStatement(
-                sql: """
-                    UPDATE item SET guid = ?, link = ?, canonical_link = ?, title = ?, summary = ?, content = ?, excerpt = ?,
-                        authors = ?, categories = ?, enclosures = ?, published = ?, updated = ?, last_changed = ?, hash = ?,
-                        blocks = ?
-                    WHERE id = ?
-                    """
-            ).execute(arguments: fields(item, canonical) + [now.timeIntervalSince1970, hash, blocks, existing["id"] as Int64])
+            record.id = existing.id
+            try record.update(db, columns: ItemRecord.changedColumns)
             // A corrected article is news for its story (if it has one yet).
             try db.cachedStatement(
                 sql: "UPDATE story SET last_updated = max(last_updated, ?) WHERE id = (SELECT story_id FROM item WHERE id = ?)"
-            ).execute(arguments: [now.timeIntervalSince1970, existing["id"] as Int64])
+            ).execute(arguments: [now.timeIntervalSince1970, existing.id])
             return .updated
         }
         if try wasEvicted(item, key: key, feedID: feedID, now: now, watermark: watermark, in: db) { return .ignored }
-        try db.cachedStatement(
-            sql: """
-                INSERT INTO item (guid, link, canonical_link, title, summary, content, excerpt, authors, categories, enclosures,
-                    published, updated, first_seen, last_changed, hash, feed_id, key, blocks)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """
-        ).execute(arguments: fields(item, canonical) + [now.timeIntervalSince1970, now.timeIntervalSince1970, hash, feedID, key, blocks])
+        try record.insert(db)
         return .new(db.lastInsertedRowID)
     }
 
-    private static func fields(_ item: FeedItem, _ canonical: String?) -> StatementArguments {
-        [
-            item.guid, item.link, canonical, item.title, item.summary, item.content, item.excerpt,
-            joined(item.authors), joined(item.categories), enclosuresJSON(item.enclosures),
-            item.published?.timeIntervalSince1970, item.updated?.timeIntervalSince1970,
-        ]
-    }
-
     /// What decides whether an item changed: every field a reader sees.
-    private static func fingerprint(_ item: FeedItem) -> String {
+    private static func fingerprint(_ item: FeedItem, enclosures: String?) -> String {
         var text = [item.title, item.link, item.summary, item.content].map { $0 ?? "\u{0}" }.joined(separator: "\u{1F}")
         text += "\u{1F}" + [item.published, item.updated].map { $0.map(FeedDate.rfc3339) ?? "" }.joined(separator: "\u{1F}")
         text += "\u{1F}" + item.authors.joined(separator: "\u{1E}") + "\u{1F}" + item.categories.joined(separator: "\u{1E}")
-        text += "\u{1F}" + (enclosuresJSON(item.enclosures) ?? "")
+        text += "\u{1F}" + (enclosures ?? "")
         return ContentHash.hex(text.utf8)
-    }
-
-    /// Lists are stored one value per line (values never contain a newline after parsing).
-    private static func joined(_ values: [String]) -> String? {
-        values.isEmpty ? nil : values.map { $0.replacingOccurrences(of: "\n", with: " ") }.joined(separator: "\n")
-    }
-
-    private static func enclosuresJSON(_ enclosures: [Enclosure]) -> String? {
-        guard !enclosures.isEmpty else { return nil }
-        let objects: [[String: Any]] = enclosures.map { enclosure in
-            var object: [String: Any] = ["url": enclosure.url]
-            if let type = enclosure.type { object["type"] = type }
-            if let length = enclosure.length { object["length"] = length }
-            return object
-        }
-        let data = (try? JSONSerialization.data(withJSONObject: objects, options: [.sortedKeys])) ?? Data()
-        return String(decoding: data, as: UTF8.self)
     }
 
     /// Drops the text of items first seen and last changed before `cutoff`, keeping their keys
@@ -299,6 +298,7 @@ extension StateStore {
     @discardableResult
     public func prune(before cutoff: Date) throws(StoreError) -> Int {
         try write("pruning old items") { db in
+            // One statement for every item past the cutoff: no record is read to be cleared.
             try db.execute(
                 sql: """
                     UPDATE item SET pruned = 1, title = NULL, summary = NULL, content = NULL, excerpt = NULL, authors = NULL,
@@ -317,32 +317,11 @@ extension StateStore {
     /// The items of one feed (by config URL), oldest first.
     public func items(feedURL: String) throws(StoreError) -> [StoredItem] {
         try read("reading items") { db in
-            try Row.fetchAll(
+            try ItemRecord.fetchAll(
                 db,
                 sql: "SELECT item.* FROM item JOIN feed ON feed.id = item.feed_id WHERE feed.url = ? ORDER BY item.id",
                 arguments: [feedURL]
-            ).map(StoredItem.init(row:))
+            ).map(StoredItem.init)
         }
-    }
-}
-
-extension StoredItem {
-    init(row: Row) {
-        id = row["id"]
-        feedID = row["feed_id"]
-        key = row["key"]
-        guid = row["guid"]
-        title = row["title"]
-        link = row["link"]
-        canonicalLink = row["canonical_link"]
-        summary = row["summary"]
-        excerpt = row["excerpt"]
-        authors = (row["authors"] as String?).map { $0.components(separatedBy: "\n") } ?? []
-        categories = (row["categories"] as String?).map { $0.components(separatedBy: "\n") } ?? []
-        published = (row["published"] as Double?).map(Date.init(timeIntervalSince1970:))
-        updated = (row["updated"] as Double?).map(Date.init(timeIntervalSince1970:))
-        firstSeen = Date(timeIntervalSince1970: row["first_seen"])
-        lastChanged = Date(timeIntervalSince1970: row["last_changed"])
-        pruned = row["pruned"]
     }
 }

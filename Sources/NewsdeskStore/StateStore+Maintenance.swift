@@ -106,6 +106,7 @@ extension StateStore {
             var repair = ClockRepair()
             let present = now.timeIntervalSince1970
             let ahead = present + Self.clockSlack
+            // Columns looked at by name, each with its own limit and reset: a repair, not a record.
             let rows = try Row.fetchAll(
                 db,
                 sql: """

@@ -16,6 +16,7 @@ extension StateStore {
     public func counts(configured: Set<String>) throws(StoreError) -> StateCounts {
         try read("counting for the metrics") { db in
             var counts = StateCounts()
+            // Two columns counted, no record: the config decides which rows count.
             for row in try Row.fetchAll(db, sql: "SELECT url, state FROM feed") where configured.contains(row["url"]) {
                 counts.feedsByState[row["state"], default: 0] += 1
             }

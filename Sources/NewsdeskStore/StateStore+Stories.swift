@@ -32,23 +32,23 @@ extension StateStore {
     /// first `limit` of them.
     public func unassignedItems(limit: Int = .max) throws(StoreError) -> [StoryItem] {
         try read("reading new items") { db in
-            try Row.fetchAll(
+            try StoryItem.fetchAll(
                 db,
                 sql: Self.storyItemColumns
                     + " WHERE item.story_id IS NULL AND item.pruned = 0 ORDER BY item.first_seen, item.id LIMIT ?",
                 arguments: [limit == .max ? -1 : limit]
-            ).map(StoryItem.init(row:))
+            )
         }
     }
 
     /// Items already in a story and first seen since `since`: what clustering compares new items to.
     public func assignedItems(since: Date) throws(StoreError) -> [StoryItem] {
         try read("reading recent items") { db in
-            try Row.fetchAll(
+            try StoryItem.fetchAll(
                 db,
                 sql: Self.storyItemColumns + " WHERE item.story_id IS NOT NULL AND item.first_seen >= ? ORDER BY item.first_seen, item.id",
                 arguments: [since.timeIntervalSince1970]
-            ).map(StoryItem.init(row:))
+            )
         }
     }
 
@@ -69,17 +69,17 @@ extension StateStore {
                 try db.execute(sql: "UPDATE item SET story_id = ? WHERE story_id = ?", arguments: [merge.into, merge.from])
                 try db.execute(sql: "DELETE FROM story WHERE id = ?", arguments: [merge.from])
             }
-            let create = try db.cachedStatement(
-                sql: "INSERT INTO story (id, first_seen, last_coverage, last_updated) VALUES (?, ?, ?, ?) ON CONFLICT(id) DO NOTHING")
+            // Setting one column of a row the item store owns: a statement, not a whole record.
             let link = try db.cachedStatement(sql: "UPDATE item SET story_id = ? WHERE id = ?")
             for (itemID, storyID, firstSeen) in assignments {
-                let seen = firstSeen.timeIntervalSince1970
-                try create.execute(arguments: [storyID, seen, seen, seen])
+                let story = StoryRecord(id: storyID, firstSeen: firstSeen, lastCoverage: firstSeen, lastUpdated: firstSeen)
+                try story.insert(db, onConflict: .ignore)
                 try link.execute(arguments: [storyID, itemID])
             }
             // The stories that got items (an item updated in place moves its story's
             // last_updated where it is stored, in `record`).
             let touched = Set(assignments.map(\.storyID) + merges.map(\.into))
+            // Aggregates of the stories' items, computed where they are.
             let refresh = try db.cachedStatement(
                 sql: """
                     UPDATE story SET
@@ -114,8 +114,8 @@ extension StateStore {
                     """, arguments: range + feedArgument)
             guard !ids.isEmpty else { return [] }
             let idList = try Self.jsonArray(ids)
-            var groups: [(story: String, feed: Int64, firstID: Int64, firstSeen: Double, published: Double?, changed: Double)] = []
-            let rows = try Row.fetchCursor(
+            // One row per story and feed: aggregates, decoded as such (``CoverageGroup``).
+            let groups = try CoverageGroup.fetchAll(
                 db,
                 sql: """
                     SELECT story_id, feed_id, min(id) AS first_id, min(first_seen) AS first_seen,
@@ -125,24 +125,18 @@ extension StateStore {
                     GROUP BY story_id, feed_id
                     """,
                 arguments: [idList, to.timeIntervalSince1970] + feedArgument)
-            while let row = try rows.next() {
-                groups.append((row["story_id"], row["feed_id"], row["first_id"], row["first_seen"], row["published"], row["last_changed"]))
-            }
             // The earliest item of each (story, feed): what the story shows of that source.
             let firstIDs = try Self.jsonArray(groups.map(\.firstID))
             var firsts: [Int64: StoryItem] = [:]
-            let itemRows = try Row.fetchCursor(
+            let itemRows = try StoryItem.fetchCursor(
                 db, sql: Self.storyItemColumns + " WHERE item.id IN (SELECT value FROM json_each(?))", arguments: [firstIDs])
-            while let row = try itemRows.next() {
-                let item = StoryItem(row: row)
-                firsts[item.id] = item
-            }
+            while let item = try itemRows.next() { firsts[item.id] = item }
             var items: [String: [StoryItem]] = [:]
             for group in groups.sorted(by: { ($0.firstSeen, $0.firstID) < ($1.firstSeen, $1.firstID) }) {
                 guard var item = firsts[group.firstID] else { continue }
-                item.firstSeen = Date(timeIntervalSince1970: group.firstSeen)
-                item.published = group.published.map(Date.init(timeIntervalSince1970:))
-                item.lastChanged = Date(timeIntervalSince1970: group.changed)
+                item.firstSeen = group.firstSeen
+                item.published = group.published
+                item.lastChanged = group.lastChanged
                 items[group.story, default: []].append(item)
             }
             return ids.compactMap { id in
@@ -158,11 +152,8 @@ extension StateStore {
     public func feedsByURL() throws(StoreError) -> [String: FeedRecord] {
         try read("reading feeds") { db in
             var records: [String: FeedRecord] = [:]
-            let rows = try Row.fetchCursor(db, sql: "SELECT * FROM feed")
-            while let row = try rows.next() {
-                let record = FeedRecord(row: row)
-                records[record.url] = record
-            }
+            let feeds = try FeedRecord.fetchCursor(db)
+            while let record = try feeds.next() { records[record.url] = record }
             return records
         }
     }
@@ -184,9 +175,7 @@ extension StateStore {
     /// Records that a period's archive and digest are written, for good.
     public func markPublished(periodStart start: Date, end: Date, at now: Date) throws(StoreError) {
         try write("recording a published period") { db in
-            try db.execute(
-                sql: "INSERT INTO published (period_start, period_end, published_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
-                arguments: [start.timeIntervalSince1970, end.timeIntervalSince1970, now.timeIntervalSince1970])
+            try PublishedPeriod(start: start, end: end, publishedAt: now).insert(db, onConflict: .ignore)
         }
     }
 
@@ -207,18 +196,65 @@ extension StateStore {
     }
 }
 
-extension StoryItem {
-    init(row: Row) {
-        id = row["id"]
-        feedURL = row["feed_url"]
-        key = row["key"]
-        title = row["title"]
-        excerpt = row["excerpt"]
-        link = row["link"]
-        canonicalLink = row["canonical_link"]
-        published = (row["published"] as Double?).map(Date.init(timeIntervalSince1970:))
-        firstSeen = Date(timeIntervalSince1970: row["first_seen"])
-        lastChanged = Date(timeIntervalSince1970: row["last_changed"])
-        storyID = row["story_id"]
+/// Story items are read from ``StateStore/storyItemColumns``: a column per property, named by
+/// `CodingKeys`; times in seconds since 1970 (``StateRecord``).
+extension StoryItem: Decodable, FetchableRecord, StateRecord {
+    enum CodingKeys: String, CodingKey {
+        case id, key, title, excerpt, link, published
+        case feedURL = "feed_url"
+        case canonicalLink = "canonical_link"
+        case firstSeen = "first_seen"
+        case lastChanged = "last_changed"
+        case storyID = "story_id"
+    }
+}
+
+/// One row of `story`. Its times are kept up to date with its items by SQL aggregates
+/// (``StateStore/assign(_:merges:folded:)``); a record only creates it.
+struct StoryRecord: Encodable, PersistableRecord, StateRecord {
+    static let databaseTableName = "story"
+    var id: String
+    var firstSeen: Date
+    var lastCoverage: Date
+    var lastUpdated: Date
+
+    enum CodingKeys: String, CodingKey {
+        case id
+        case firstSeen = "first_seen"
+        case lastCoverage = "last_coverage"
+        case lastUpdated = "last_updated"
+    }
+}
+
+/// One row of `published`: a period whose archive and digest are written.
+struct PublishedPeriod: Encodable, PersistableRecord, StateRecord {
+    static let databaseTableName = "published"
+    var start: Date
+    var end: Date
+    var publishedAt: Date
+
+    enum CodingKeys: String, CodingKey {
+        case start = "period_start"
+        case end = "period_end"
+        case publishedAt = "published_at"
+    }
+}
+
+/// The items of one story and one feed, summed up (``StateStore/storiesWithCoverage(from:to:feedURLs:)``).
+private struct CoverageGroup: Decodable, FetchableRecord, StateRecord {
+    var story: String
+    var feed: Int64
+    var firstID: Int64
+    var firstSeen: Date
+    var published: Date?
+    var lastChanged: Date
+
+    enum CodingKeys: String, CodingKey {
+        case published
+        case story = "story_id"
+        case feed = "feed_id"
+        case firstID = "first_id"
+        case firstSeen = "first_seen"
+        case lastChanged = "last_changed"
     }
 }
