@@ -153,14 +153,11 @@ struct XMLParseOutcome: Sendable {
 /// Not `Sendable`: one parse, one thread. Safe against hostile input by construction of the C side
 /// (no external entities or DTDs, no network, libxml2's default size and depth limits).
 final class XMLStreamParser {
-    /// A strong `let`: the callbacks reach it through the parser, which they hold as guaranteed,
-    /// with no reference counting per event (an `unowned(unsafe)` field was retained around
-    /// every call).
     private let sink: any XMLEventSink
     /// libxml2 interns names, so a (local name, namespace URI) pointer pair names one element.
-    // Touched on every event from one thread, never reentrantly: no dynamic exclusivity checks.
-    @exclusivity(unchecked) private var names: [NameKey: XMLName] = [:]
-    @exclusivity(unchecked) private var recent = [(key: NameKey, name: XMLName)?](repeating: nil, count: 64)
+    private var names: [NameKey: XMLName] = [:]
+    /// A direct-mapped cache in front of `names`, indexed by a hash of the two pointers.
+    private var recent = [(key: NameKey, name: XMLName)?](repeating: nil, count: 64)
 
     private struct NameKey: Hashable {
         let local: UnsafePointer<UInt8>
@@ -176,24 +173,23 @@ final class XMLStreamParser {
         let parser = XMLStreamParser(sink: sink)
         var handler = nd_xml_handler()
         handler.userdata = Unmanaged.passUnretained(parser).toOpaque()
+        // The callbacks borrow the parser: `withExtendedLifetime` below keeps it alive for the
+        // whole parse, so the userdata pointer never outlives it.
         handler.start_element = { userdata, local, _, uri, count, attributes in
             guard let userdata, let local else { return 0 }
-            return Unmanaged<XMLStreamParser>.fromOpaque(userdata)._withUnsafeGuaranteedRef { parser in
-                let name = parser.name(local: local, uri: uri)
-                return parser.sink.startElement(name, attributes: XMLAttributes(count: Int(count), base: attributes)) ? 1 : 0
-            }
+            let parser = Unmanaged<XMLStreamParser>.fromOpaque(userdata).takeUnretainedValue()
+            let name = parser.name(local: local, uri: uri)
+            return parser.sink.startElement(name, attributes: XMLAttributes(count: Int(count), base: attributes)) ? 1 : 0
         }
         handler.end_element = { userdata, local, uri in
             guard let userdata, let local else { return 0 }
-            return Unmanaged<XMLStreamParser>.fromOpaque(userdata)._withUnsafeGuaranteedRef { parser in
-                parser.sink.endElement(parser.name(local: local, uri: uri)) ? 1 : 0
-            }
+            let parser = Unmanaged<XMLStreamParser>.fromOpaque(userdata).takeUnretainedValue()
+            return parser.sink.endElement(parser.name(local: local, uri: uri)) ? 1 : 0
         }
         handler.characters = { userdata, text, length in
             guard let userdata, let text, length > 0 else { return }
-            Unmanaged<XMLStreamParser>.fromOpaque(userdata)._withUnsafeGuaranteedRef { parser in
-                parser.sink.characters(UnsafeBufferPointer(start: text, count: length))
-            }
+            let parser = Unmanaged<XMLStreamParser>.fromOpaque(userdata).takeUnretainedValue()
+            parser.sink.characters(UnsafeBufferPointer(start: text, count: length))
         }
         var result = nd_xml_result()
         let status = withExtendedLifetime(parser) {
