@@ -70,8 +70,7 @@ package enum CharsetDecoder {
             var controls = 0
             while i < buffer.count {
                 if buffer[i] == 0xC2, isC1(buffer, i) {
-                    let scalar = windows1252[Int(buffer[i + 1]) - 0x80]
-                    if scalar != 0xFFFD, let character = UnicodeScalar(scalar) { out.append(contentsOf: String(character).utf8) }
+                    if let character = Windows1252.character(buffer[i + 1]) { out.append(contentsOf: String(character).utf8) }
                     controls += 1
                     i += 2
                 } else {
@@ -297,7 +296,7 @@ package enum CharsetDecoder {
             } else {
                 flush(to: i)
                 invalid += 1
-                out.append(contentsOf: String(UnicodeScalar(windows1252[Int(b) - 0x80]) ?? "\u{FFFD}").utf8)
+                out.append(contentsOf: String(Windows1252.character(b) ?? "\u{FFFD}").utf8)
                 i += 1
                 runStart = i
             }
@@ -395,11 +394,4 @@ package enum CharsetDecoder {
         default: return 0
         }
     }
-
-    /// windows-1252's 0x80-0x9F, where it differs from Latin-1; 0xA0-0xFF map to themselves.
-    private static let windows1252: [UInt32] =
-        [
-            0x20AC, 0xFFFD, 0x201A, 0x0192, 0x201E, 0x2026, 0x2020, 0x2021, 0x02C6, 0x2030, 0x0160, 0x2039, 0x0152, 0xFFFD, 0x017D, 0xFFFD,
-            0xFFFD, 0x2018, 0x2019, 0x201C, 0x201D, 0x2022, 0x2013, 0x2014, 0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0xFFFD, 0x017E, 0x0178,
-        ] + (0xA0...0xFF).map { UInt32($0) }
 }
