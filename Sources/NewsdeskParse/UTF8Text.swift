@@ -182,11 +182,12 @@ enum UTF8Text {
                 continue
             }
             if i > runStart { out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<i])) }
-            if b == UInt8(ascii: "&"), let (scalar, length) = reference(bytes, at: i) {
-                appendScalar(scalar, escape: escape, to: &out)
-                i += length
-            } else if b == UInt8(ascii: "&"), let (decoded, length) = namedReference(bytes, at: i) {
-                if escape { appendEscaped(decoded, to: &out) } else { Whitespace.withBytes(decoded) { out.append(contentsOf: $0) } }
+            if b == UInt8(ascii: "&"), let (decoded, length) = CharacterReference.decodeHTML(bytes, at: i) {
+                switch decoded {
+                case .scalar(let scalar): appendScalar(scalar, escape: escape, to: &out)
+                case .text(let text):
+                    if escape { appendEscaped(text, to: &out) } else { Whitespace.withBytes(text) { out.append(contentsOf: $0) } }
+                }
                 i += length
             } else {
                 if escape { appendEscaped(b, to: &out) } else { out.append(b) }
@@ -219,60 +220,6 @@ enum UTF8Text {
             out.append(UInt8(0x80 | v >> 6 & 0x3F))
             out.append(UInt8(0x80 | v & 0x3F))
         }
-    }
-
-    /// The numeric reference or one of the commonest named ones at `i` (which holds `&`), decoded
-    /// without touching a String: the scalar and the reference's length including `;`.
-    private static func reference(_ bytes: Bytes, at i: Int) -> (Unicode.Scalar, Int)? {
-        let n = bytes.count
-        guard i + 3 < n else { return nil }
-        if bytes[i + 1] == UInt8(ascii: "#") {
-            let hex = bytes[i + 2] | 0x20 == UInt8(ascii: "x")
-            var j = hex ? i + 3 : i + 2
-            let digitsStart = j
-            var value: UInt32 = 0
-            while j < n, j - digitsStart < 8 {
-                let d = bytes[j]
-                if d >= 0x30 && d <= 0x39 {
-                    value = value &* (hex ? 16 : 10) &+ UInt32(d - 0x30)
-                } else if hex, d | 0x20 >= 0x61, d | 0x20 <= 0x66 {
-                    value = value &* 16 &+ UInt32(d | 0x20 - 0x61 + 10)
-                } else {
-                    break
-                }
-                j += 1
-            }
-            guard j > digitsStart, j < n, bytes[j] == UInt8(ascii: ";"), value != 0 else { return nil }
-            // HTML reads 0x80-0x9F as windows-1252; the named path below knows that mapping.
-            guard !(0x80...0x9F).contains(value), let scalar = Unicode.Scalar(value) else { return nil }
-            return (scalar, j + 1 - i)
-        }
-        func named(_ name: StaticString, _ scalar: Unicode.Scalar) -> (Unicode.Scalar, Int)? {
-            let count = name.utf8CodeUnitCount
-            guard i + 1 + count < n, bytes[i + 1 + count] == UInt8(ascii: ";"), let base = bytes.baseAddress,
-                memcmp(base + i + 1, name.utf8Start, count) == 0
-            else { return nil }
-            return (scalar, count + 2)
-        }
-        switch bytes[i + 1] {
-        case UInt8(ascii: "a"): return named("amp", "&") ?? named("apos", "'")
-        case UInt8(ascii: "l"): return named("lt", "<")
-        case UInt8(ascii: "g"): return named("gt", ">")
-        case UInt8(ascii: "q"): return named("quot", "\"")
-        case UInt8(ascii: "n"): return named("nbsp", "\u{A0}")
-        default: return nil
-        }
-    }
-
-    /// Any other reference at `i` (which holds `&`): its characters and its length including `;`.
-    private static func namedReference(_ bytes: Bytes, at i: Int) -> (String, Int)? {
-        var j = i + 1
-        let limit = min(bytes.count, i + 40)
-        while j < limit, bytes[j] != UInt8(ascii: ";"), bytes[j] != UInt8(ascii: "&"), !Whitespace.isASCIISpace(bytes[j]) { j += 1 }
-        guard j < limit, bytes[j] == UInt8(ascii: ";"), j > i + 1 else { return nil }
-        let body = String(decoding: UnsafeBufferPointer(rebasing: bytes[(i + 1)..<j]), as: UTF8.self)
-        guard let decoded = HTMLEntities.reference(Substring(body)) else { return nil }
-        return (decoded, j + 1 - i)
     }
 
     /// How many times `byte` occurs in `bytes[start..<end]` (memchr).

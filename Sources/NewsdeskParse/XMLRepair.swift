@@ -231,59 +231,23 @@ enum XMLRepair {
             case bare
         }
 
-        /// `&lt;`, `&gt;` or `&amp;` at `amp`, the references escaped HTML is made of: the
-        /// character and the length. Checked before anything else, and inline where text is lifted.
-        @inline(__always)
-        static func markupReference<C: RandomAccessCollection<UInt8>>(_ bytes: C, at amp: Int) -> (UInt8, Int)?
-        where C.Index == Int {
-            let n = bytes.endIndex
-            if amp + 3 < n, bytes[amp + 3] == UInt8(ascii: ";"), bytes[amp + 2] == UInt8(ascii: "t"),
-                bytes[amp + 1] == UInt8(ascii: "l") || bytes[amp + 1] == UInt8(ascii: "g")
-            {
-                return (bytes[amp + 1] == UInt8(ascii: "l") ? UInt8(ascii: "<") : UInt8(ascii: ">"), 4)
-            }
-            if amp + 4 < n, bytes[amp + 4] == UInt8(ascii: ";"), bytes[amp + 1] == UInt8(ascii: "a"),
-                bytes[amp + 2] == UInt8(ascii: "m"), bytes[amp + 3] == UInt8(ascii: "p")
-            {
-                return (UInt8(ascii: "&"), 5)
-            }
-            return nil
-        }
-
         /// The reference at `amp` (which holds `&`) and its length (1 for a bare `&`).
         private func reference(at amp: Int) -> (Reference, Int) {
-            let n = bytes.count
-            if let (character, length) = Self.markupReference(bytes, at: amp) { return (.predefined(character), length) }
-            var i = amp + 1
-            if i < n, bytes[i] == UInt8(ascii: "#") {
-                i += 1
-                let hex = i < n && (bytes[i] | 0x20) == UInt8(ascii: "x")
-                if hex { i += 1 }
-                let digitsStart = i
-                var value: UInt32 = 0
-                while i < n, i - digitsStart < 8, let digit = Self.digit(bytes[i], hex: hex) {
-                    value = value &* (hex ? 16 : 10) &+ digit
-                    i += 1
-                }
-                if i > digitsStart, i < n, bytes[i] == UInt8(ascii: ";") {
-                    let length = i + 1 - amp
-                    if (0x80...0x9F).contains(value), let mapped = HTMLEntities.reference("#\(value)") {
-                        return (.windows1252(mapped), length)
-                    }
-                    guard Self.isXMLChar(value), let scalar = Unicode.Scalar(value) else { return (.forbidden, length) }
-                    return (.character(scalar), length)
-                }
-            } else {
-                while i < n, i - amp < 40, Self.isNameByte(bytes[i]) { i += 1 }
-                if i > amp + 1, i < n, bytes[i] == UInt8(ascii: ";") {
-                    let length = i + 1 - amp
-                    if let character = Self.predefined(bytes[(amp + 1)..<i]) { return (.predefined(character), length) }
-                    let name = String(decoding: bytes[(amp + 1)..<i], as: UTF8.self)
-                    if !declared.isEmpty, declared.contains(name) { return (.declared, length) }
-                    if let characters = HTMLEntities.character(named: name) { return (.html(characters), length) }
-                }
+            if let (character, length) = CharacterReference.markup(bytes, at: amp) { return (.predefined(character), length) }
+            guard let (token, length) = CharacterReference.scan(bytes, at: amp, syntax: .xml) else { return (.bare, 1) }
+            switch token {
+            case .number(let value):
+                // The XML syntax reads at most eight digits: the value always fits.
+                let value = value ?? UInt32.max
+                if let characters = CharacterReference.windows1252(value) { return (.windows1252(characters), length) }
+                guard Self.isXMLChar(value), let scalar = Unicode.Scalar(value) else { return (.forbidden, length) }
+                return (.character(scalar), length)
+            case .name(let name):
+                if let character = Self.predefined(bytes[name]) { return (.predefined(character), length) }
+                if !declared.isEmpty, declared.contains(String(decoding: bytes[name], as: UTF8.self)) { return (.declared, length) }
+                if let characters = CharacterReference.named(bytes[name]) { return (.html(characters), length) }
+                return (.bare, 1)
             }
-            return (.bare, 1)
         }
 
         /// Mends the `&` at `amp` for libxml2; returns where scanning goes on.
@@ -350,7 +314,7 @@ enum XMLRepair {
                         continue
                     }
                     if i > done { lifted.append(contentsOf: UnsafeBufferPointer(rebasing: src[done..<i])) }
-                    if let (character, length) = Self.markupReference(src, at: i) {
+                    if let (character, length) = CharacterReference.markup(src, at: i) {
                         lifted.append(character)
                         i += length
                         done = i
@@ -398,7 +362,7 @@ enum XMLRepair {
             while open >= start, bytes[open] != UInt8(ascii: "<") { open -= 1 }
             guard open >= start, open + 1 < close else { return nil }
             let first = bytes[open + 1]
-            guard first == UInt8(ascii: "/") || Self.isNameByte(first) || first >= 0x80 else { return nil }
+            guard first == UInt8(ascii: "/") || CharacterReference.isNameByte(first) || first >= 0x80 else { return nil }
             var i = open + 1
             var quote: UInt8 = 0
             while i < close {
@@ -475,7 +439,7 @@ enum XMLRepair {
         private func enclosingElementName(before index: Int) -> String? {
             var i = index - 1
             while i >= 0, bytes[i] != UInt8(ascii: "<") { i -= 1 }
-            guard i >= 0, i + 1 < index, Self.isNameByte(bytes[i + 1]) || bytes[i + 1] >= 0x80 else { return nil }
+            guard i >= 0, i + 1 < index, CharacterReference.isNameByte(bytes[i + 1]) || bytes[i + 1] >= 0x80 else { return nil }
             var j = i + 1
             while j < index, !Whitespace.isXMLSpace(bytes[j]), bytes[j] != UInt8(ascii: ">"), bytes[j] != UInt8(ascii: "/") { j += 1 }
             return String(decoding: bytes[(i + 1)..<j], as: UTF8.self)
@@ -496,20 +460,6 @@ enum XMLRepair {
                 case (0x61, 0x70, 0x6F, 0x73): return UInt8(ascii: "'")  // apos
                 default: return nil
                 }
-            default: return nil
-            }
-        }
-
-        static func isNameByte(_ b: UInt8) -> Bool {
-            (b >= 0x61 && b <= 0x7A) || (b >= 0x41 && b <= 0x5A) || (b >= 0x30 && b <= 0x39)
-                || b == UInt8(ascii: "_") || b == UInt8(ascii: "-") || b == UInt8(ascii: ".") || b == UInt8(ascii: ":")
-        }
-
-        static func digit(_ b: UInt8, hex: Bool) -> UInt32? {
-            switch b {
-            case 0x30...0x39: return UInt32(b - 0x30)
-            case 0x61...0x66 where hex: return UInt32(b - 0x61 + 10)
-            case 0x41...0x46 where hex: return UInt32(b - 0x41 + 10)
             default: return nil
             }
         }

@@ -150,4 +150,15 @@ struct EntityTests {
     @Test func decodeHelper() {
         #expect(HTMLEntities.decode("&lt;&amp;&#x41;&#66;&unknown;&") == "<&AB&unknown;&")
     }
+
+    /// How HTML text reads references, kept as it was when the three readers became one.
+    @Test func htmlReferenceSyntax() {
+        #expect(HTMLEntities.decode("&#+65;&#0000000066;&#x+43;") == "ABC", "a plus sign and any number of digits")
+        #expect(HTMLEntities.decode("&#x80;&#150;&#129;.") == "\u{20AC}\u{2013}.", "0x80-0x9F as windows-1252, unassigned dropped")
+        #expect(HTMLEntities.decode("&#0;&#xD800;&#1114112;&#99999999999;&#-65;&#x;") == "&#0;&#xD800;&#1114112;&#99999999999;&#-65;&#x;")
+        #expect(HTMLEntities.decode("&nbsp;&apos;&quot;&lt;&gt;&amp;") == "\u{A0}'\"<>&")
+        #expect(HTMLEntities.decode("&amp &a b; &NotEqualTilde;") == "&amp &a b; \u{2242}\u{338}")
+        let long = "&" + String(repeating: "a", count: 39) + ";"
+        #expect(HTMLEntities.decode(long) == long, "a name is read only within 40 bytes")
+    }
 }
