@@ -80,37 +80,18 @@ extension CharsetDecoder {
     }
 
     /// nil when `bytes` need repair; else how many multi-byte sequences they hold, and whether one
-    /// is a C1 control (C2 80-9F, read as windows-1252 after the decode). Many bytes at
-    /// a time while they are plain ASCII text, which is most of most feeds.
+    /// is a C1 control (C2 80-9F, read as windows-1252 after the decode). Plain ASCII text, most
+    /// of most feeds, is checked a word at a time (`ByteScan.skipXMLSafeASCII`).
     private static func scanClean(_ bytes: UnsafeBufferPointer<UInt8>) -> (multibyte: Int, c1: Bool)? {
         var multibyte = 0
         var c1 = false
         var i = 0
         let n = bytes.count
-        guard let base = bytes.baseAddress else { return (0, false) }
-        let raw = UnsafeRawPointer(base)
         while i < n {
-            // Eight bytes at a time through ASCII, and once a word is ASCII, 32 at a time through
-            // the stretch it starts (text that is mostly multi-byte pays for one word per step).
-            if i + 8 <= n {
-                let word = raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)
-                if word & 0x8080_8080_8080_8080 == 0 {
-                    // ASCII; a byte below 0x20 must be a tab, line feed or carriage return.
-                    guard forbiddenControls(word) == 0 else { return nil }
-                    i += 8
-                    while i + 32 <= n {
-                        let w0 = raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)
-                        let w1 = raw.loadUnaligned(fromByteOffset: i + 8, as: UInt64.self)
-                        let w2 = raw.loadUnaligned(fromByteOffset: i + 16, as: UInt64.self)
-                        let w3 = raw.loadUnaligned(fromByteOffset: i + 24, as: UInt64.self)
-                        guard (w0 | w1 | w2 | w3) & 0x8080_8080_8080_8080 == 0 else { break }
-                        let forbidden =
-                            forbiddenControls(w0) | forbiddenControls(w1) | forbiddenControls(w2) | forbiddenControls(w3)
-                        guard forbidden == 0 else { return nil }
-                        i += 32
-                    }
-                    continue
-                }
+            guard let next = ByteScan.skipXMLSafeASCII(bytes, from: i) else { return nil }
+            if next > i {
+                i = next
+                continue
             }
             let b = bytes[i]
             if b >= 0x20 && b < 0x80 {
@@ -129,17 +110,6 @@ extension CharsetDecoder {
             i += length
         }
         return (multibyte, c1)
-    }
-
-    /// The high bit of each byte of the ASCII `word` (no high bits set) that is a control
-    /// character XML forbids: below 0x20 and not a tab, line feed or carriage return.
-    @inline(__always)
-    private static func forbiddenControls(_ word: UInt64) -> UInt64 {
-        let controls = UTF8Text.asciiControls(word)
-        let tabs = UTF8Text.asciiBytes(word, equalTo: 0x09)
-        let lineFeeds = UTF8Text.asciiBytes(word, equalTo: 0x0A)
-        let returns = UTF8Text.asciiBytes(word, equalTo: 0x0D)
-        return controls & ~(tabs | lineFeeds | returns)
     }
 
     /// The length of the valid UTF-8 sequence at `i` (excluding the non-characters U+FFFE/U+FFFF

@@ -62,8 +62,8 @@ package enum CharsetDecoder {
         func isC1(_ buffer: UnsafeBufferPointer<UInt8>, _ i: Int) -> Bool { i + 1 < buffer.count && buffer[i + 1] < 0xA0 }
         return bytes.withUnsafeBufferPointer { buffer in
             // A UTF-8 C1 character is C2 80-9F: memchr for C2, which most text never holds.
-            var next = UTF8Text.index(of: 0xC2, in: buffer, from: 0)
-            while let i = next, !isC1(buffer, i) { next = UTF8Text.index(of: 0xC2, in: buffer, from: i + 1) }
+            var next = ByteScan.index(of: 0xC2, in: buffer, from: 0)
+            while let i = next, !isC1(buffer, i) { next = ByteScan.index(of: 0xC2, in: buffer, from: i + 1) }
             guard var i = next else { return (bytes, 0) }
             var out = Array(buffer[..<i])
             out.reserveCapacity(bytes.count)

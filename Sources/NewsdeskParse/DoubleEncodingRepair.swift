@@ -13,7 +13,7 @@ enum DoubleEncodingRepair {
         var repaired = 0
         var i = 0
         var runStart = 0
-        while let lead = bytes.withUnsafeBufferPointer({ UTF8Text.index(of: 0xC3, in: $0, from: i) }) {
+        while let lead = bytes.withUnsafeBufferPointer({ ByteScan.index(of: 0xC3, in: $0, from: i) }) {
             if let (original, length) = decodeOne(bytes, at: lead) {
                 out.append(contentsOf: bytes[runStart..<lead])
                 out.append(contentsOf: original)
@@ -33,7 +33,7 @@ enum DoubleEncodingRepair {
     private static func mayContainMojibake(_ bytes: [UInt8]) -> Bool {
         bytes.withUnsafeBufferPointer { buffer in
             var i = 0
-            while let hit = UTF8Text.index(of: 0xC3, in: buffer, from: i) {
+            while let hit = ByteScan.index(of: 0xC3, in: buffer, from: i) {
                 if hit + 2 < buffer.count, (0x82...0xB4).contains(buffer[hit + 1]), isContinuationLead(buffer[hit + 2]) {
                     return true
                 }

@@ -177,7 +177,7 @@ final class FeedBuilder: XMLEventSink {
         copyWholePiece()
         var start = 0
         // Swap placeholders (U+FDD0 number U+FDD1) back for the text lifted out.
-        while let lead = UTF8Text.index(of: 0xEF, in: text, from: start) {
+        while let lead = ByteScan.index(of: 0xEF, in: text, from: start) {
             guard let (index, end) = placeholder(in: text, at: lead) else {
                 append(UnsafeBufferPointer(rebasing: text[start...lead]), escape: kind == .xhtml)
                 start = lead + 1

@@ -21,7 +21,7 @@ package enum FeedDiscovery {
         var json: [String] = []
         html.withUnsafeBufferPointer { bytes in
             var i = 0
-            while found.count < limit, let open = UTF8Text.index(of: UInt8(ascii: "<"), in: bytes, from: i) {
+            while found.count < limit, let open = ByteScan.index(of: UInt8(ascii: "<"), in: bytes, from: i) {
                 i = open + 1
                 if startsComment(bytes, at: open) {
                     i = commentEnd(bytes, from: open + 4)
@@ -66,7 +66,7 @@ package enum FeedDiscovery {
     private static func commentEnd(_ bytes: UnsafeBufferPointer<UInt8>, from i: Int) -> Int {
         let dash = UInt8(ascii: "-")
         var j = i
-        while let close = UTF8Text.index(of: UInt8(ascii: ">"), in: bytes, from: j) {
+        while let close = ByteScan.index(of: UInt8(ascii: ">"), in: bytes, from: j) {
             if close == i || (close == i + 1 && bytes[i] == dash) { return close + 1 }
             let before = close - i
             if before >= 2, bytes[close - 1] == dash, bytes[close - 2] == dash { return close + 1 }

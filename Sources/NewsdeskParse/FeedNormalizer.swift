@@ -165,7 +165,7 @@ struct FeedNormalizer {
             let b = bytes[i]
             if b == UInt8(ascii: "<"), i + 1 < bytes.count,
                 bytes[i + 1] == UInt8(ascii: "/") || (bytes[i + 1] | 0x20 >= 0x61 && bytes[i + 1] | 0x20 <= 0x7A),
-                UTF8Text.index(of: UInt8(ascii: ">"), in: bytes, from: i + 1) != nil
+                ByteScan.index(of: UInt8(ascii: ">"), in: bytes, from: i + 1) != nil
             {
                 return true
             }

@@ -158,19 +158,7 @@ private struct SanitizingWriter: HTMLTokenSink, ~Copyable {
         guard value[rest] == UInt8(ascii: ":"), value[rest + 1] == UInt8(ascii: "/"), value[rest + 2] == UInt8(ascii: "/") else {
             return false
         }
-        // Eight bytes at a time: none may be below 0x21, `&` or DEL.
-        var i = 0
-        if let raw = UnsafeRawPointer(value.baseAddress) {
-            while i + 8 <= value.count {
-                let word = UTF8Text.word(raw, i)
-                let low = (word | 0x8080_8080_8080_8080) &- 0x2121_2121_2121_2121  // high bit clear: byte < 0x21 (ASCII)
-                if ~low & ~word & 0x8080_8080_8080_8080 != 0 || UTF8Text.matches(word, 0x26) != 0 || UTF8Text.matches(word, 0x7F) != 0 {
-                    return false
-                }
-                i += 8
-            }
-        }
-        return !value[i...].contains { $0 <= 0x20 || $0 == UInt8(ascii: "&") || $0 == 0x7F }
+        return ByteScan.isPlainURLText(value)
     }
 
     private mutating func appendAttribute(_ name: HTMLName, _ value: (inout ByteBuffer) -> Void) {

@@ -33,7 +33,7 @@ enum HTMLTokenizer {
         let tags = HTMLVocabulary.tags
         let attributeNames = HTMLVocabulary.attributes
         while i < n, !sink.isFull {
-            guard let lt = UTF8Text.index(of: UInt8(ascii: "<"), in: bytes, from: i) else {
+            guard let lt = ByteScan.index(of: UInt8(ascii: "<"), in: bytes, from: i) else {
                 sink.text(slice(bytes, i, n))
                 return
             }
@@ -47,7 +47,7 @@ enum HTMLTokenizer {
                 i = skipDeclaration(bytes, from: lt + 1)
             } else if first == UInt8(ascii: "/") {
                 let nameStart = lt + 2
-                let close = UTF8Text.index(of: UInt8(ascii: ">"), in: bytes, from: nameStart) ?? n
+                let close = ByteScan.index(of: UInt8(ascii: ">"), in: bytes, from: nameStart) ?? n
                 if nameStart < n, isLetter(bytes[nameStart]) {
                     var nameEnd = nameStart
                     while nameEnd < close, !Whitespace.isASCIISpace(bytes[nameEnd]), bytes[nameEnd] != UInt8(ascii: "/") { nameEnd += 1 }
@@ -83,25 +83,25 @@ enum HTMLTokenizer {
         let n = bytes.count
         if start + 2 < n, bytes[start + 1] == UInt8(ascii: "-"), bytes[start + 2] == UInt8(ascii: "-") {
             var i = start + 3
-            while let dash = UTF8Text.index(of: UInt8(ascii: "-"), in: bytes, from: i) {
+            while let dash = ByteScan.index(of: UInt8(ascii: "-"), in: bytes, from: i) {
                 if dash + 2 < n, bytes[dash + 1] == UInt8(ascii: "-"), bytes[dash + 2] == UInt8(ascii: ">") { return dash + 3 }
                 i = dash + 1
             }
             return n
         }
-        return (UTF8Text.index(of: UInt8(ascii: ">"), in: bytes, from: start) ?? n - 1) + 1
+        return (ByteScan.index(of: UInt8(ascii: ">"), in: bytes, from: start) ?? n - 1) + 1
     }
 
     /// Where the text after `</name>` starts (the end when it never closes).
     private static func skipRawText(_ bytes: Bytes, from start: Int, closing nameBytes: Bytes) -> Int {
         let n = bytes.count
         var i = start
-        while let lt = UTF8Text.index(of: UInt8(ascii: "<"), in: bytes, from: i) {
+        while let lt = ByteScan.index(of: UInt8(ascii: "<"), in: bytes, from: i) {
             let candidate = lt + 2
             if candidate + nameBytes.count <= n, bytes[lt + 1] == UInt8(ascii: "/"),
                 (0..<nameBytes.count).allSatisfy({ (bytes[candidate + $0] | 0x20) == nameBytes[$0] })
             {
-                return min(n, (UTF8Text.index(of: UInt8(ascii: ">"), in: bytes, from: candidate) ?? n - 1) + 1)
+                return min(n, (ByteScan.index(of: UInt8(ascii: ">"), in: bytes, from: candidate) ?? n - 1) + 1)
             }
             i = lt + 1
         }
@@ -139,7 +139,7 @@ enum HTMLTokenizer {
                 while i < n, Whitespace.isASCIISpace(bytes[i]) { i += 1 }
                 if i < n, bytes[i] == UInt8(ascii: "\"") || bytes[i] == UInt8(ascii: "'") {
                     let quote = bytes[i]
-                    let valueEnd = UTF8Text.index(of: quote, in: bytes, from: i + 1) ?? n
+                    let valueEnd = ByteScan.index(of: quote, in: bytes, from: i + 1) ?? n
                     value = slice(bytes, i + 1, valueEnd)
                     i = min(n, valueEnd + 1)
                 } else {

@@ -28,7 +28,7 @@ public enum PlainText {
     /// never shown, and leaves an ellipsis.
     public static func clean(_ text: String, limit: Int) -> String {
         let room = min(limit, 1 << 40) * 8 + 64
-        guard text.utf8.count > room, let end = Whitespace.withBytes(text, { UTF8Text.indexOfScalar(room, in: $0) }) else {
+        guard text.utf8.count > room, let end = Whitespace.withBytes(text, { ByteScan.indexOfScalar(room, in: $0) }) else {
             return cut(visible(text), to: limit)
         }
         var start = visible(String(decoding: text.utf8.prefix(end), as: UTF8.self))
@@ -93,7 +93,7 @@ public enum PlainText {
     public static func cut(_ text: String, to limit: Int, atWord: Bool = false, more: Bool = false) -> String {
         let utf8 = text.utf8
         // Where scalar number `limit` starts; nil when there is none (a scalar is a byte at least).
-        let end = utf8.count > limit ? Whitespace.withBytes(text) { UTF8Text.indexOfScalar(limit, in: $0) } : nil
+        let end = utf8.count > limit ? Whitespace.withBytes(text) { ByteScan.indexOfScalar(limit, in: $0) } : nil
         guard end != nil || more else { return text }
         if !more, let end, end == utf8.count - 3, text.hasSuffix("…") { return text }
         let limitIndex = end.map { utf8.index(utf8.startIndex, offsetBy: $0) } ?? text.endIndex

@@ -93,8 +93,7 @@ struct TextWriter: HTMLTokenSink, ~Copyable {
                 // or single spaces after text, all of which count and stay where they are. Tried
                 // only from an ASCII byte, so that text in other scripts does not pay for it.
                 if bytes[read] < 0x80, write == read, write > 0, read + 8 <= n, count + 8 <= limit,
-                    let raw = UnsafeRawPointer(bytes.baseAddress),
-                    Self.staysAsIs(UTF8Text.word(raw, read), after: bytes[read - 1])
+                    ByteScan.foldsNothing(UnsafeBufferPointer(bytes), at: read, after: bytes[read - 1])
                 {
                     read += 8
                     write += 8
@@ -129,18 +128,5 @@ struct TextWriter: HTMLTokenSink, ~Copyable {
         self.count = count
         text.removeLast(n - write)
         if stopped { unread = true }
-    }
-
-    /// Whether folding leaves the eight bytes of `word` as they are, after the byte `previous`:
-    /// all printable ASCII or spaces (0x20-0x7E), and no space right after another.
-    @inline(__always)
-    private static func staysAsIs(_ word: UInt64, after previous: UInt8) -> Bool {
-        // High bits clear and no byte below 0x20 or equal to 0x7F.
-        guard word & 0x8080_8080_8080_8080 == 0,
-            UTF8Text.asciiControls(word) | UTF8Text.asciiBytes(word, equalTo: 0x7F) == 0
-        else { return false }
-        let spaces = UTF8Text.asciiBytes(word, equalTo: 0x20)
-        // A space after a space: within the word, or at its start after `previous`.
-        return spaces & (spaces << 8) == 0 && !(previous == 0x20 && spaces & 0x80 != 0)
     }
 }

@@ -16,32 +16,24 @@ extension XMLRepair.Scanner {
         // line-end handling. Both are rare: such runs stay in the document.
         guard let runStart = textStart(before: amp), runStart >= copied,
             next(UInt8(ascii: "\r"), from: runStart, to: runEnd) == nil,
-            XMLRepair.firstIndex(of: Self.cdataEnd, in: bytes[runStart..<runEnd]) == nil
+            ByteScan.firstIndex(of: Self.cdataEnd, in: bytes[runStart..<runEnd]) == nil
         else { return nil }
         if lifted.capacity == 0 { lifted.reserveCapacity(bytes.count) }
         let mark = lifted.count
         let source = bytes
         // The references decoded (HTML entities, bare ampersands), or nil at an entity the DTD declares.
         let counts = source.withUnsafeBufferPointer { src -> (entities: Int, ampersands: Int)? in
-            guard let raw = UnsafeRawPointer(src.baseAddress) else { return nil }
+            let run = UnsafeBufferPointer(rebasing: src[..<runEnd])
             var counts = (entities: 0, ampersands: 0)
             var done = runStart
             var i = amp
             while i < runEnd {
-                if i + 8 <= runEnd {
-                    let skip = UTF8Text.firstToStop(UTF8Text.word(raw, i), escape: false)
-                    i += skip
-                    if skip == 8 { continue }
-                }
-                guard src[i] == UInt8(ascii: "&") else {
-                    i += 1
-                    continue
-                }
                 if i > done { lifted.append(contentsOf: UnsafeBufferPointer(rebasing: src[done..<i])) }
                 if let (character, length) = CharacterReference.markup(src, at: i) {
                     lifted.append(character)
                     i += length
                     done = i
+                    i = ByteScan.nextMarkup(in: run, from: i, escape: false)
                     continue
                 }
                 let (reference, length) = reference(at: i)
@@ -60,6 +52,7 @@ extension XMLRepair.Scanner {
                 }
                 i += length
                 done = i
+                i = ByteScan.nextMarkup(in: run, from: i, escape: false)
             }
             if runEnd > done { lifted.append(contentsOf: UnsafeBufferPointer(rebasing: src[done..<runEnd])) }
             return counts
@@ -81,7 +74,7 @@ extension XMLRepair.Scanner {
         let n = bytes.count
         let end = bodyStart <= n ? nextCDATAEnd(from: bodyStart) : nil
         // Another section opening before this one ends means this one was never closed.
-        let nextOpen = bodyStart <= n ? XMLRepair.firstIndex(of: Self.cdataOpen, in: bytes[bodyStart..<(end ?? n)]) : nil
+        let nextOpen = bodyStart <= n ? ByteScan.firstIndex(of: Self.cdataOpen, in: bytes[bodyStart..<(end ?? n)]) : nil
         if let end, nextOpen == nil {
             lift(start, body: bodyStart..<end, next: end + Self.cdataEnd.count)
             return end + Self.cdataEnd.count
@@ -89,7 +82,7 @@ extension XMLRepair.Scanner {
         let limit = nextOpen ?? n
         var closeAt = limit
         if let parent = enclosingElementName(before: start),
-            let close = XMLRepair.firstIndex(of: Array("</\(parent)".utf8), in: bytes[min(bodyStart, n)..<limit])
+            let close = ByteScan.firstIndex(of: Array("</\(parent)".utf8), in: bytes[min(bodyStart, n)..<limit])
         {
             closeAt = close
         }
@@ -101,7 +94,7 @@ extension XMLRepair.Scanner {
     /// The first `]]>` at or after `start`, remembering the answer for the searches after it.
     mutating func nextCDATAEnd(from start: Int) -> Int? {
         if let last = endSearch, start >= last.from, start <= (last.found ?? Int.max) { return last.found }
-        let found = XMLRepair.firstIndex(of: Self.cdataEnd, in: bytes[start...])
+        let found = ByteScan.firstIndex(of: Self.cdataEnd, in: bytes[start...])
         endSearch = (start, found)
         return found
     }
@@ -117,7 +110,7 @@ extension XMLRepair.Scanner {
     /// Replaces `range` of the document with the placeholder for the lifted text `piece`.
     mutating func placehold(_ range: Range<Int>, piece: Range<Int>) {
         // The line breaks stay in the placeholder, so libxml2 still counts lines right.
-        let lines = bytes.withUnsafeBufferPointer { UTF8Text.count(of: 0x0A, in: $0, from: range.lowerBound, to: range.upperBound) }
+        let lines = bytes.withUnsafeBufferPointer { ByteScan.count(of: 0x0A, in: $0, from: range.lowerBound, to: range.upperBound) }
         var placeholder = XMLRepair.placeholderOpen
         placeholder.append(contentsOf: String(pieces.count).utf8)
         placeholder.append(contentsOf: repeatElement(0x0A, count: lines))

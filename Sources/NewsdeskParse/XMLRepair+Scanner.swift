@@ -39,20 +39,20 @@ extension XMLRepair {
         mutating func run() -> Bool {
             var position = start
             let n = bytes.count
-            var nextCDATA = XMLRepair.firstIndex(of: Self.cdataOpen, in: bytes[position...])
-            var nextComment = XMLRepair.firstIndex(of: Self.commentOpen, in: bytes[position...])
+            var nextCDATA = ByteScan.firstIndex(of: Self.cdataOpen, in: bytes[position...])
+            var nextComment = ByteScan.firstIndex(of: Self.commentOpen, in: bytes[position...])
             while position < n {
                 guard let amp = next(UInt8(ascii: "&"), from: position, to: n) else { break }
                 if let comment = nextComment, comment < amp, nextCDATA.map({ comment < $0 }) ?? true {
-                    position = (XMLRepair.firstIndex(of: Self.commentEnd, in: bytes[(comment + 4)...]) ?? n - 3) + 3
-                    nextComment = XMLRepair.firstIndex(of: Self.commentOpen, in: bytes[min(position, n)...])
+                    position = (ByteScan.firstIndex(of: Self.commentEnd, in: bytes[(comment + 4)...]) ?? n - 3) + 3
+                    nextComment = ByteScan.firstIndex(of: Self.commentOpen, in: bytes[min(position, n)...])
                     continue
                 }
                 if let cdata = nextCDATA, cdata < amp {
                     position = skipCDATA(at: cdata)
-                    nextCDATA = position < n ? XMLRepair.firstIndex(of: Self.cdataOpen, in: bytes[position...]) : nil
+                    nextCDATA = position < n ? ByteScan.firstIndex(of: Self.cdataOpen, in: bytes[position...]) : nil
                     if let c = nextComment, c < position {
-                        nextComment = XMLRepair.firstIndex(of: Self.commentOpen, in: bytes[min(position, n)...])
+                        nextComment = ByteScan.firstIndex(of: Self.commentOpen, in: bytes[min(position, n)...])
                     }
                     continue
                 }
@@ -65,7 +65,7 @@ extension XMLRepair {
             // CDATA sections after the last ampersand still need their ends checked.
             while let cdata = nextCDATA {
                 position = skipCDATA(at: cdata)
-                nextCDATA = position < n ? XMLRepair.firstIndex(of: Self.cdataOpen, in: bytes[position...]) : nil
+                nextCDATA = position < n ? ByteScan.firstIndex(of: Self.cdataOpen, in: bytes[position...]) : nil
             }
             guard changed else { return false }
             output.append(contentsOf: bytes[copied...])
@@ -179,7 +179,7 @@ extension XMLRepair {
 
         /// The first `byte` in `bytes[from..<to]`.
         func next(_ byte: UInt8, from: Int, to: Int) -> Int? {
-            bytes.withUnsafeBufferPointer { UTF8Text.index(of: byte, in: UnsafeBufferPointer(rebasing: $0[..<to]), from: from) }
+            bytes.withUnsafeBufferPointer { ByteScan.index(of: byte, in: UnsafeBufferPointer(rebasing: $0[..<to]), from: from) }
         }
 
         /// The character of amp, lt, gt, quot or apos, the references XML itself defines.

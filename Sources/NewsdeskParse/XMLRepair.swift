@@ -65,7 +65,7 @@ enum XMLRepair {
             start += Whitespace.isXMLSpace(bytes[start]) ? 1 : 3
         }
         if start < bytes.count, bytes[start] != UInt8(ascii: "<") || !bytes[start...].starts(with: Array("<?xml".utf8)),
-            let declaration = firstIndex(of: Array("<?xml".utf8), in: bytes[start..<min(bytes.count, start + 4096)]),
+            let declaration = ByteScan.firstIndex(of: Array("<?xml".utf8), in: bytes[start..<min(bytes.count, start + 4096)]),
             declaration > start
         {
             warnings.append("\(declaration) bytes of text before the XML declaration were ignored")
@@ -77,7 +77,7 @@ enum XMLRepair {
     /// Where the DOCTYPE declaration (with its internal subset) is, when the document starts with
     /// one: its entity values are left to libxml2.
     private static func doctypeRange(_ bytes: [UInt8]) -> Range<Int>? {
-        guard let start = firstIndex(of: Array("<!DOCTYPE".utf8), in: bytes[..<min(bytes.count, 8192)]) else { return nil }
+        guard let start = ByteScan.firstIndex(of: Array("<!DOCTYPE".utf8), in: bytes[..<min(bytes.count, 8192)]) else { return nil }
         var depth = 0
         var i = start
         while i < bytes.count {
@@ -97,7 +97,7 @@ enum XMLRepair {
         var names: Set<String> = []
         var position = doctype.startIndex
         let marker = Array("<!ENTITY".utf8)
-        while let found = firstIndex(of: marker, in: doctype[position...]) {
+        while let found = ByteScan.firstIndex(of: marker, in: doctype[position...]) {
             var i = found + marker.count
             while i < doctype.endIndex, Whitespace.isXMLSpace(doctype[i]) { i += 1 }
             if i < doctype.endIndex, doctype[i] != UInt8(ascii: "%") {
@@ -108,26 +108,5 @@ enum XMLRepair {
             position = i
         }
         return names
-    }
-
-    /// The start of the first occurrence of `needle` in `haystack`. memchr looks for the needle's
-    /// rarest byte (`[`, `]`, `!` or `?` when it has one: rare in feed text, unlike `<`).
-    static func firstIndex(of needle: [UInt8], in haystack: ArraySlice<UInt8>) -> Int? {
-        guard !needle.isEmpty, haystack.count >= needle.count else { return nil }
-        let anchor = needle.firstIndex(where: { $0 == 0x5B || $0 == 0x5D || $0 == 0x21 || $0 == 0x3F }) ?? 0
-        return haystack.withUnsafeBytes { raw -> Int? in
-            guard let base = raw.baseAddress else { return nil }
-            var offset = anchor
-            let last = raw.count - needle.count + anchor
-            while offset <= last {
-                guard let hit = memchr(base + offset, Int32(needle[anchor]), last - offset + 1) else { return nil }
-                let at = UnsafeRawPointer(hit) - base - anchor
-                if needle.withUnsafeBytes({ pattern in pattern.baseAddress.map { memcmp(base + at, $0, needle.count) == 0 } ?? false }) {
-                    return haystack.startIndex + at
-                }
-                offset = at + anchor + 1
-            }
-            return nil
-        }
     }
 }

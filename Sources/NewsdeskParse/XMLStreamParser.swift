@@ -79,7 +79,7 @@ struct XMLAttributes {
             UTF8Text.append("=\"", to: &out)
             // Escaped a run at a time; the ampersands between runs are kept as they are.
             var rest = UnsafeBufferPointer(start: start, count: end - start)
-            while let amp = UTF8Text.index(of: UInt8(ascii: "&"), in: rest, from: 0) {
+            while let amp = ByteScan.index(of: UInt8(ascii: "&"), in: rest, from: 0) {
                 UTF8Text.appendEscaped(UnsafeBufferPointer(rebasing: rest[..<amp]), to: &out)
                 out.append(UInt8(ascii: "&"))
                 rest = UnsafeBufferPointer(rebasing: rest[(amp + 1)...])

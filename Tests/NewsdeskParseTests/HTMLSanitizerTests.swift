@@ -107,7 +107,7 @@ struct HTMLSanitizerTests {
         }
         Array(text.utf8).withUnsafeBufferPointer { bytes in
             for n in 0...(scalars.count + 2) {
-                #expect(UTF8Text.indexOfScalar(n, in: bytes) == (n < scalars.count ? offsets[n] : nil), "scalar \(n)")
+                #expect(ByteScan.indexOfScalar(n, in: bytes) == (n < scalars.count ? offsets[n] : nil), "scalar \(n)")
             }
         }
     }
