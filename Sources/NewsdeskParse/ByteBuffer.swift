@@ -6,11 +6,14 @@ protocol ByteOutput: ~Copyable {
 
 extension Array: ByteOutput where Element == UInt8 {}
 
-/// A growable run of bytes for the hottest output (sanitized HTML): appending checks only the
-/// capacity. An array also checks, at every append, that its storage is not shared, and the
-/// sanitizer appends a few bytes at a time, millions of times per corpus.
+/// A growable run of bytes for sanitized HTML and plain text, which are written a few bytes at a
+/// time: appending checks only the capacity (an array also checks at every append that its
+/// storage is not shared).
 ///
-/// Not copyable, so it has one owner and frees its storage when that owner is done with it.
+/// Invariants: `base` points to `capacity` bytes this value allocated and alone owns; the first
+/// `count` are initialized (`count <= capacity` always); `grow` moves them to a larger block
+/// and frees the old one; `deinit` frees the block. Not copyable, so there is one owner and no
+/// second free. The buffers `withBytes` and `withMutableBytes` lend are valid only during the call.
 struct ByteBuffer: ~Copyable, ByteOutput {
     private var base: UnsafeMutablePointer<UInt8>
     private(set) var count = 0

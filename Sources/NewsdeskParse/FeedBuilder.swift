@@ -8,9 +8,9 @@ import NewsdeskBase
 /// RSS `image` it is not. An item joins the feed only when its end tag is seen, so a truncated
 /// document yields its complete items.
 ///
-/// Its state is touched on every SAX event from one thread only, with no reentrancy, so the hot
-/// properties opt out of Swift's dynamic exclusivity checks (`@exclusivity(unchecked)`), which
-/// cost more than the work they guard.
+/// Its state is touched on every SAX event, from one thread and never reentrantly: the
+/// properties read at every event opt out of Swift's dynamic exclusivity checks
+/// (`@exclusivity(unchecked)`), which would otherwise run at each access.
 final class FeedBuilder: XMLEventSink {
     @exclusivity(unchecked) var feed = RawFeed()
     private(set) var rootName: String?
@@ -249,8 +249,8 @@ final class FeedBuilder: XMLEventSink {
             buffer = Data(base64Encoded: compact).flatMap { String(validating: $0, as: UTF8.self) }.map { Array($0.utf8) } ?? []
         }
         // Short values (ids, links, dates) are wanted as trimmed strings; long text stays bytes,
-        // copied out at its size so that `buffer` is never shared (clearing a shared array
-        // allocates its whole capacity anew: that was a hot spot).
+        // copied out at its size so that `buffer` is never shared: clearing a shared array
+        // allocates its whole capacity anew.
         var text: RawText {
             let value = wholePiece.map { lifted[pieces[$0]] } ?? ArraySlice(buffer.withUnsafeBufferPointer { Array($0) })
             return RawText(value: value, kind: capture.kind, base: capture.base)

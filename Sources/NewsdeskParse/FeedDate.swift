@@ -105,7 +105,7 @@ public enum FeedDate {
         let offset = f.offset ?? (f.korean ? 540 : 0)
         let secs = daysFromCivil(year, month, day) * 86_400 + hour * 3600 + f.minute * 60 + f.second - offset * 60
         // A leap second, 24:00 or an offset can carry 9999-12-31 into year 10000 (or 0001-01-01
-        // into year 0): outside what RFC 3339 can write, so not a date (found by fuzzing).
+        // into year 0): outside what RFC 3339 can write, so not a date.
         guard (-62_135_596_800..<253_402_300_800).contains(secs) else { return nil }
         return Date(timeIntervalSince1970: Double(secs) + f.fraction)
     }

@@ -198,7 +198,7 @@ struct FeedNormalizer {
     }
 
     /// itunes:duration as seconds: "3723", "62:03", "1:02:03"; nil for anything else, absurdly
-    /// long values included (an overflow here once crashed the parser, found by fuzzing).
+    /// long values included (each part is bounded, so the total cannot overflow).
     static func seconds(_ text: String) -> Int? {
         let parts = text.split(separator: ":", omittingEmptySubsequences: false).map { Int(Whitespace.trim(String($0))) }
         guard !parts.isEmpty, parts.count <= 3 else { return nil }

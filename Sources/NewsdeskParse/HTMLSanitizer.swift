@@ -59,8 +59,8 @@ package enum HTMLSanitizer {
     /// Folded text (as `TextWriter` gathers it) cut to `limit` scalars at a word (else where a
     /// character ends), with an ellipsis when anything was left out.
     static func cutExcerpt(_ text: UnsafeBufferPointer<UInt8>, unread: Bool, limit: Int) -> String {
-        // Counted on the decoded text: a stray byte of invalid UTF-8 becomes a U+FFFD of its own
-        // (counting the raw bytes let such input run past the limit; found by fuzzing).
+        // Counted on the decoded text, where a stray byte of invalid UTF-8 is a U+FFFD of its own,
+        // so that such input cannot run past the limit.
         PlainText.cut(String(decoding: text, as: UTF8.self), to: limit, atWord: true, more: unread)
     }
 
@@ -172,8 +172,7 @@ private struct SanitizingWriter: HTMLTokenSink, ~Copyable {
     /// A URL (or a srcset's URLs) made absolute and checked; nil when nothing safe is left.
     private func safeURLs(_ value: String, srcset: Bool) -> String? {
         guard srcset else { return HTMLSanitizer.safeURL(value, base: base) }
-        // "url [descriptor], url [descriptor]": split on the UTF-8 bytes (Character splitting of
-        // long srcset lists was a hot spot).
+        // "url [descriptor], url [descriptor]": split on the UTF-8 bytes, not on Characters.
         let candidates = value.utf8.split(separator: UInt8(ascii: ",")).compactMap { candidate -> String? in
             let parts = candidate.split(whereSeparator: Whitespace.isASCIISpace)
             guard let first = parts.first,

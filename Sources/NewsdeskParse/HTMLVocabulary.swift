@@ -1,6 +1,6 @@
 /// The HTML tag and attribute names the sanitizer knows, looked up straight from bytes: names are
 /// packed, lower-cased, into two 64-bit words and found by binary search, with no String and no
-/// hashing on the hot path.
+/// hashing per tag.
 ///
 /// A plain value (no references), so passing it around costs no reference counting; its
 /// spelling is in its table.

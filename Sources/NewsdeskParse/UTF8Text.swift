@@ -1,8 +1,8 @@
 import Foundation
 import NewsdeskBase
 
-/// Byte-level text helpers for the hot paths of parsing: Foundation's and `Character`'s
-/// Unicode-aware versions cost more than the XML parse itself.
+/// Text helpers on UTF-8 bytes, used on every piece of text a feed holds: folding white space,
+/// HTML escaping and decoding character references. The searches they make are `ByteScan`'s.
 ///
 /// White space here is ASCII white space plus U+00A0 (no-break space), which feeds use as a space.
 enum UTF8Text {
@@ -53,7 +53,7 @@ enum UTF8Text {
         }
     }
 
-    /// Appends the bytes of `literal` (no temporary array: this runs for every tag and escape).
+    /// Appends the bytes of `literal`, with no temporary array.
     @inline(__always)
     static func append<Out: ByteOutput & ~Copyable>(_ literal: StaticString, to out: inout Out) {
         literal.withUTF8Buffer { out.append(contentsOf: $0) }

@@ -18,7 +18,7 @@ extension XMLRepair {
         var liftFrom = 0
         /// The last search for `]]>`: from where, and what it found (nil: none to the end). Any
         /// later search from within that span has the same answer, which keeps a document full
-        /// of unclosed sections linear (found by fuzzing).
+        /// of unclosed sections linear.
         var endSearch: (from: Int, found: Int?)?
 
         /// Where scanning starts: after the DOCTYPE, if any.

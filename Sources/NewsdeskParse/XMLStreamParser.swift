@@ -150,6 +150,13 @@ struct XMLParseOutcome: Sendable {
 
 /// The one Swift file that talks to libxml2: a SAX2 parse in recovery mode over UTF-8 bytes.
 ///
+/// Pointers, all libxml2's and all borrowed: names are NUL-terminated strings interned in the
+/// parser's dictionary, alive for the whole parse (so a pointer pair can key `names`); the
+/// attribute array (five pointers an attribute: local name, prefix, URI, value start, value end)
+/// and character data are valid only during the callback that hands them over, and are never
+/// kept. The userdata pointer is this parser, kept alive across `nd_xml_parse` by
+/// `withExtendedLifetime`. The input buffer is the caller's and outlives the call.
+///
 /// Not `Sendable`: one parse, one thread. Safe against hostile input by construction of the C side
 /// (no external entities or DTDs, no network, libxml2's default size and depth limits).
 final class XMLStreamParser {
