@@ -4,7 +4,7 @@
 // path for the common forms must give the general parser's answer.
 import Foundation
 
-@_cdecl("LLVMFuzzerTestOneInput")
+@c(LLVMFuzzerTestOneInput)
 public func fuzzDate(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     let text = String(decoding: UnsafeBufferPointer(start: data, count: size), as: UTF8.self)
     // The fast path for the common forms must agree with the general parser wherever it answers.

@@ -49,7 +49,7 @@ private func blackHole(_ value: Int) {
     if value == -0x7fff_ffff { print(value) }
 }
 
-@_cdecl("LLVMFuzzerTestOneInput")
+@c(LLVMFuzzerTestOneInput)
 public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     let bytes = UnsafeBufferPointer(start: data, count: size)
     // 1. The bytes as fetched with no context.

@@ -13,7 +13,7 @@ private let urlAttributes: Set<String> = [
 
 private let forbidden = ["script", "iframe", "frame", "frameset", "object", "embed", "applet", "meta", "link", "style", "base", "form"]
 
-@_cdecl("LLVMFuzzerTestOneInput")
+@c(LLVMFuzzerTestOneInput)
 public func fuzzSanitizer(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     let bytes = UnsafeBufferPointer(start: data, count: size)
     let base = URL(string: "https://example.com/a/b")
