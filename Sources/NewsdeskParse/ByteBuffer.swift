@@ -43,6 +43,10 @@ struct ByteBuffer: ~Copyable, ByteOutput {
         count += bytes.count
     }
 
+    mutating func append(contentsOf bytes: [UInt8]) {
+        bytes.withUnsafeBufferPointer { append(contentsOf: $0) }
+    }
+
     /// Drops the last `n` bytes.
     mutating func removeLast(_ n: Int) {
         precondition(n >= 0 && n <= count)

@@ -93,7 +93,7 @@ enum HTMLTokenizer {
     }
 
     /// Where the text after `</name>` starts (the end when it never closes).
-    private static func skipRawText(_ bytes: Bytes, from start: Int, closing nameBytes: Bytes) -> Int {
+    private static func skipRawText(_ bytes: Bytes, from start: Int, closing nameBytes: [UInt8]) -> Int {
         let n = bytes.count
         var i = start
         while let lt = ByteScan.index(of: UInt8(ascii: "<"), in: bytes, from: i) {

@@ -26,15 +26,12 @@ struct HTMLName: Sendable {
     }
 }
 
-/// A sorted table of `HTMLName`s.
-///
-/// Its storage is allocated once and never freed (the tables are static): reading it costs no
-/// reference counting, which in the sanitizer's inner loop is most of the cost of an array.
-struct HTMLNameTable: @unchecked Sendable {
-    private let keys: UnsafeBufferPointer<Key>
-    private let names: UnsafeBufferPointer<HTMLName>
-    private let spellings: UnsafeBufferPointer<UInt8>
-    private let offsets: UnsafeBufferPointer<Int>
+/// A sorted table of `HTMLName`s, with a hash of their keys for lookup by bytes.
+struct HTMLNameTable: Sendable {
+    private let keys: [Key]
+    private let names: [HTMLName]
+    /// The lower-case spelling of each entry, by id.
+    private let spellings: [[UInt8]]
 
     private struct Key: Comparable, Sendable {
         let high: UInt64, low: UInt64
@@ -42,21 +39,20 @@ struct HTMLNameTable: @unchecked Sendable {
     }
 
     /// Open-addressing hash of the keys: slot -> entry index + 1 (0: empty).
-    private let slots: UnsafeBufferPointer<UInt8>
+    private let slots: [UInt8]
 
     init(_ entries: [(String, HTMLName.Flags)]) {
         let sorted = entries.map { (Self.key(Array($0.0.utf8)), $0.0, $0.1) }.sorted { $0.0 < $1.0 }
-        keys = Self.immortal(sorted.map(\.0))
-        names = Self.immortal(sorted.enumerated().map { index, entry in HTMLName(id: UInt8(index), flags: entry.2) })
-        spellings = Self.immortal(sorted.flatMap { Array($0.1.utf8) })
-        offsets = Self.immortal(sorted.reduce(into: [0]) { $0.append($0[$0.count - 1] + $1.1.utf8.count) })
+        keys = sorted.map(\.0)
+        names = sorted.enumerated().map { index, entry in HTMLName(id: UInt8(index), flags: entry.2) }
+        spellings = sorted.map { Array($0.1.utf8) }
         var table = [UInt8](repeating: 0, count: Self.slotCount)
         for (index, entry) in sorted.enumerated() {
             var slot = Self.slot(of: entry.0)
             while table[slot] != 0 { slot = (slot + 1) & (Self.slotCount - 1) }
             table[slot] = UInt8(index + 1)
         }
-        slots = Self.immortal(table)
+        slots = table
     }
 
     private static let slotCount = 512
@@ -66,19 +62,11 @@ struct HTMLNameTable: @unchecked Sendable {
         Int(truncatingIfNeeded: ((key.high ^ key.low &* 0x9E37_79B9_7F4A_7C15) &* 0xBF58_476D_1CE4_E5B9) >> 55) & (slotCount - 1)
     }
 
-    private static func immortal<T>(_ values: [T]) -> UnsafeBufferPointer<T> {
-        let buffer = UnsafeMutableBufferPointer<T>.allocate(capacity: max(1, values.count))
-        _ = buffer.initialize(from: values)
-        return UnsafeBufferPointer(rebasing: buffer[..<values.count])
-    }
-
     /// How many entries the table has; their ids are 0..<count.
     var count: Int { keys.count }
 
     /// The lower-case spelling of entry `id`.
-    func spelling(_ id: UInt8) -> UnsafeBufferPointer<UInt8> {
-        UnsafeBufferPointer(rebasing: spellings[offsets[Int(id)]..<offsets[Int(id) + 1]])
-    }
+    func spelling(_ id: UInt8) -> [UInt8] { spellings[Int(id)] }
 
     /// The entry named by `bytes` (any case), or nil.
     func lookup(_ bytes: UnsafeBufferPointer<UInt8>) -> HTMLName? {
@@ -93,17 +81,14 @@ struct HTMLNameTable: @unchecked Sendable {
         return nil
     }
 
-    private static func key(_ bytes: [UInt8]) -> Key {
-        bytes.withUnsafeBufferPointer { key($0) }
-    }
-
+    /// The first 16 bytes of a name, lower-cased, as two words.
     @inline(__always)
-    private static func key(_ bytes: UnsafeBufferPointer<UInt8>) -> Key {
+    private static func key<C: RandomAccessCollection<UInt8>>(_ bytes: C) -> Key where C.Index == Int {
         var high: UInt64 = 0
         var low: UInt64 = 0
         let count = min(bytes.count, 16)
         for index in 0..<count {
-            let byte = bytes[index]
+            let byte = bytes[bytes.startIndex + index]
             let folded = UInt64(byte >= 0x41 && byte <= 0x5A ? byte | 0x20 : byte)
             if index < 8 { high |= folded << (56 - 8 * index) } else { low |= folded << (56 - 8 * (index - 8)) }
         }
