@@ -126,10 +126,13 @@ let package = Package(
 )
 
 // Strict settings for every Swift target, in one place: warnings are errors in every build.
+// Release builds optimize across the stages' modules as one program would be (full cross-module
+// optimization): split into targets, the hot paths call across module boundaries.
 for target in package.targets where target.type != .system && target.name != "CLibXML2" {
     target.swiftSettings =
         (target.swiftSettings ?? []) + [
             .enableUpcomingFeature("ExistentialAny"),
             .treatAllWarnings(as: .error),
+            .unsafeFlags(["-cross-module-optimization"], .when(configuration: .release)),
         ]
 }
