@@ -280,7 +280,7 @@ extension StateStore {
             return .updated
         }
         if try wasEvicted(item, key: key, feedID: feedID, now: now, watermark: watermark, in: db) { return .ignored }
-        try record.insert(db)
+        try record.insertNew(db)
         return .new(db.lastInsertedRowID)
     }
 
