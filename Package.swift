@@ -17,6 +17,8 @@ let package = Package(
     targets: [
         // libcurl: a system library plus typed wrappers for its variadic calls.
         .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
+        // libpq, PostgreSQL's client library, for a state kept in PostgreSQL.
+        .systemLibrary(name: "CLibPQ", pkgConfig: "libpq", providers: [.apt(["libpq-dev"])]),
         // libxml2 behind an opaque C API: its headers (which pull in ICU) stay in the .c file,
         // so no Swift module that imports Foundation ever sees them.
         .target(
@@ -33,7 +35,7 @@ let package = Package(
         .target(
             name: "NewsdeskStore",
             dependencies: [
-                "NewsdeskBase", "NewsdeskConfig", "NewsdeskParse",
+                "NewsdeskBase", "NewsdeskConfig", "NewsdeskParse", "CLibPQ",
                 .product(name: "GRDB", package: "GRDB.swift"),
             ]
         ),
@@ -86,7 +88,7 @@ let package = Package(
         .testTarget(
             name: "NewsdeskStoreTests",
             dependencies: [
-                "NewsdeskBase", "NewsdeskConfig", "NewsdeskParse", "NewsdeskStore",
+                "NewsdeskBase", "NewsdeskConfig", "NewsdeskParse", "NewsdeskStore", "TestSupport",
                 .product(name: "GRDB", package: "GRDB.swift"),
             ]
         ),

@@ -135,7 +135,9 @@ struct TableReader {
         for key in table.keys.sorted() where !ConfigLoader.settingsKeys.contains(key) {
             problem(table, key: key, name: key, "unknown key in [newsdesk]")
         }
-        if let path = string(table, "state") { settings.state = ConfigLoader.absolutePath(path, relativeTo: folder) }
+        if let state = string(table, "state") {
+            settings.state = StateLocation.isPostgres(state) ? state : ConfigLoader.absolutePath(state, relativeTo: folder)
+        }
         if let path = string(table, "output") { settings.output = ConfigLoader.absolutePath(path, relativeTo: folder) }
         if let path = string(table, "metrics_file") { settings.metricsFile = ConfigLoader.absolutePath(path, relativeTo: folder) }
         if let title = string(table, "title") { settings.title = title }

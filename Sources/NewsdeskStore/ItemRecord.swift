@@ -75,16 +75,16 @@ struct ItemRecord: Codable, FetchableRecord, PersistableRecord, StateRecord {
     /// The columns a new item's row is written with, and the statement, built once.
     private static let insertColumns: [CodingKeys] = CodingKeys.allCases.filter { $0 != .id }
     private static let insertSQL =
-        "INSERT INTO item (\(insertColumns.map(\.rawValue).joined(separator: ", "))) VALUES (\(insertColumns.map { _ in "?" }.joined(separator: ", ")))"
+        "INSERT INTO item (\(insertColumns.map(\.rawValue).joined(separator: ", "))) VALUES (\(insertColumns.map { _ in "?" }.joined(separator: ", "))) RETURNING id"
 
-    /// A new item's row, through one cached statement: a first cycle stores every item it sees,
+    /// A new item's row, through one cached statement (returning its id): a first cycle stores every item it sees,
     /// and GRDB's generic insert (encoding the record into a container, then building the
     /// INSERT) took a seventh of that cycle (docs/BENCHMARKS.md). The values are the coding
     /// keys' in order; times are seconds since 1970, as ``StateRecord`` writes them.
-    mutating func insertNew(_ db: Database) throws {
-        let arguments = StatementArguments(Self.insertColumns.map(value(of:)))
-        try db.cachedStatement(sql: Self.insertSQL).execute(arguments: arguments)
-        id = db.lastInsertedRowID
+    mutating func insertNew(_ db: any StateSQL) throws -> Int64 {
+        let id = try db.value(Int64.self, Self.insertSQL, Self.insertColumns.map(value(of:))) ?? 0
+        self.id = id
+        return id
     }
 
     /// The value stored in `column` (the switch is exhaustive: a new column cannot be missed).

@@ -46,32 +46,13 @@ private struct BoilerplateVerdict: Encodable, PersistableRecord, StateRecord {
 /// The evidence of a poll is its document plus the feed's latest stored items, so a later poll
 /// that brings a single new item still knows the ad it carries.
 extension StateStore {
-    static func registerBoilerplateMigration(in migrator: inout DatabaseMigrator) {
-        migrator.registerMigration("v6: boilerplate") { db in
-            try db.execute(
-                sql: """
-                    ALTER TABLE item ADD COLUMN blocks BLOB;
-                    ALTER TABLE feed ADD COLUMN boilerplate_items INTEGER NOT NULL DEFAULT 0;
-                    ALTER TABLE feed ADD COLUMN boilerplate_blocks INTEGER NOT NULL DEFAULT 0;
-                    ALTER TABLE feed ADD COLUMN boilerplate_bytes INTEGER NOT NULL DEFAULT 0;
-                    CREATE TABLE boilerplate (
-                        feed_id INTEGER NOT NULL REFERENCES feed(id) ON DELETE CASCADE,
-                        hash INTEGER NOT NULL,
-                        items INTEGER NOT NULL,
-                        last_seen REAL NOT NULL,
-                        PRIMARY KEY (feed_id, hash)
-                    );
-                    """)
-        }
-    }
-
     /// What the filter took out of each feed's items, by feed id (feeds with nothing absent).
     public func boilerplateRemoved() throws(StoreError) -> [Int64: BoilerplateRemoved] {
         try read("reading boilerplate counts") { db in
             var counts: [Int64: BoilerplateRemoved] = [:]
-            let rows = try Row.fetchCursor(
-                db, sql: "SELECT id, boilerplate_items, boilerplate_blocks, boilerplate_bytes FROM feed WHERE boilerplate_items > 0")
-            while let row = try rows.next() { counts[row["id"]] = try BoilerplateRemoved(row: row) }
+            try db.forEachRow(
+                "SELECT id, boilerplate_items, boilerplate_blocks, boilerplate_bytes FROM feed WHERE boilerplate_items > 0", []
+            ) { row in counts[row["id"]] = try BoilerplateRemoved(row: row) }
             return counts
         }
     }
@@ -80,37 +61,36 @@ extension StateStore {
     /// remembers this poll's verdicts. `keys` are the items' keys, so that an item of the
     /// document is counted once, from the document.
     static func removeBoilerplate(
-        _ items: [FeedItem], keys: [String], feedID: Int64, filter: BoilerplateFilter, now: Date, in db: Database
+        _ items: [FeedItem], keys: [String], feedID: Int64, filter: BoilerplateFilter, now: Date, in db: any StateSQL
     ) throws -> BoilerplateFilter.Result {
-        let history = try Data.fetchAll(
-            db.cachedStatement(
-                sql: """
-                    SELECT blocks FROM item WHERE feed_id = ? AND blocks IS NOT NULL AND key NOT IN (SELECT value FROM json_each(?))
-                    ORDER BY first_seen DESC, id DESC LIMIT ?
-                    """),
-            arguments: [feedID, try jsonArray(keys), filter.window]
+        let history = try db.values(
+            Data.self,
+            """
+            SELECT blocks FROM item WHERE feed_id = ? AND blocks IS NOT NULL AND key NOT IN \(db.dialect.list(of: .text))
+            ORDER BY first_seen DESC, id DESC LIMIT ?
+            """,
+            [feedID, try jsonArray(keys), filter.window]
         ).map(hashes(from:))
         let remembered = Set(
-            try Int64.fetchAll(db.cachedStatement(sql: "SELECT hash FROM boilerplate WHERE feed_id = ?"), arguments: [feedID])
-                .map { UInt64(bitPattern: $0) })
+            try db.values(Int64.self, "SELECT hash FROM boilerplate WHERE feed_id = ?", [feedID]).map { UInt64(bitPattern: $0) })
         let result = filter.clean(items, history: history, remembered: remembered)
-        try db.execute(sql: "DELETE FROM boilerplate WHERE feed_id = ?", arguments: [feedID])
+        try db.execute("DELETE FROM boilerplate WHERE feed_id = ?", [feedID])
         for (hash, count) in result.boilerplate {
-            try BoilerplateVerdict(feedID: feedID, hash: Int64(bitPattern: hash), items: count, lastSeen: now).insert(db)
+            try db.insert(BoilerplateVerdict(feedID: feedID, hash: Int64(bitPattern: hash), items: count, lastSeen: now))
         }
         return result
     }
 
     /// Adds one stored item's removals to its feed's counts.
-    static func countRemoved(blocks: Int, bytes: Int, feedID: Int64, in db: Database) throws {
+    static func countRemoved(blocks: Int, bytes: Int, feedID: Int64, in db: any StateSQL) throws {
         guard blocks > 0 else { return }
         // Sums kept in place, in one statement.
-        try db.cachedStatement(
-            sql: """
-                UPDATE feed SET boilerplate_items = boilerplate_items + 1, boilerplate_blocks = boilerplate_blocks + ?,
-                    boilerplate_bytes = boilerplate_bytes + ? WHERE id = ?
-                """
-        ).execute(arguments: [blocks, bytes, feedID])
+        try db.execute(
+            """
+            UPDATE feed SET boilerplate_items = boilerplate_items + 1, boilerplate_blocks = boilerplate_blocks + ?,
+                boilerplate_bytes = boilerplate_bytes + ? WHERE id = ?
+            """,
+            [blocks, bytes, feedID])
     }
 
     /// Block hashes as `item.blocks` stores them: 8 bytes each, little-endian.

@@ -42,35 +42,35 @@ extension StateStore {
     /// a backlog is worked from what readers see first.
     public func itemsToEmbed(model: String, since: Date, limit: Int) throws(StoreError) -> [EmbeddingInput] {
         try read("reading items to embed") { db in
-            try EmbeddingInput.fetchAll(
-                db,
-                sql: """
-                    SELECT item.id AS item_id, coalesce(item.title, '') AS title, coalesce(item.excerpt, '') AS excerpt FROM item
-                    LEFT JOIN embedding ON embedding.item_id = item.id AND embedding.model = ?
-                    WHERE embedding.item_id IS NULL AND item.pruned = 0 AND item.first_seen >= ?
-                    ORDER BY item.first_seen DESC, item.id DESC LIMIT ?
-                    """,
-                arguments: [model, since.timeIntervalSince1970, limit])
+            try db.records(
+                EmbeddingInput.self,
+                """
+                SELECT item.id AS item_id, coalesce(item.title, '') AS title, coalesce(item.excerpt, '') AS excerpt FROM item
+                LEFT JOIN embedding ON embedding.item_id = item.id AND embedding.model = ?
+                WHERE embedding.item_id IS NULL AND item.pruned = 0 AND item.first_seen >= ?
+                ORDER BY item.first_seen DESC, item.id DESC LIMIT ?
+                """,
+                [model, since.timeIntervalSince1970, limit])
         }
     }
 
     /// How many items first seen since `since` still lack a vector of `model`.
     public func embeddingBacklog(model: String, since: Date) throws(StoreError) -> Int {
         try read("counting items to embed") { db in
-            try Int.fetchOne(
-                db,
-                sql: """
-                    SELECT count(*) FROM item LEFT JOIN embedding ON embedding.item_id = item.id AND embedding.model = ?
-                    WHERE embedding.item_id IS NULL AND item.pruned = 0 AND item.first_seen >= ?
-                    """,
-                arguments: [model, since.timeIntervalSince1970]) ?? 0
+            try db.value(
+                Int.self,
+                """
+                SELECT count(*) FROM item LEFT JOIN embedding ON embedding.item_id = item.id AND embedding.model = ?
+                WHERE embedding.item_id IS NULL AND item.pruned = 0 AND item.first_seen >= ?
+                """,
+                [model, since.timeIntervalSince1970]) ?? 0
         }
     }
 
     /// The dimension of the stored vectors of `model`, if any is stored.
     public func embeddingDimension(model: String) throws(StoreError) -> Int? {
         try read("reading embeddings") { db in
-            try Int.fetchOne(db, sql: "SELECT length(vector) / 4 FROM embedding WHERE model = ? LIMIT 1", arguments: [model])
+            try db.value(Int.self, "SELECT length(vector) / 4 FROM embedding WHERE model = ? LIMIT 1", [model])
         }
     }
 
@@ -79,13 +79,14 @@ extension StateStore {
     public func saveEmbeddings(_ vectors: [(itemID: Int64, vector: [Float])], model: String) throws(StoreError) {
         try write("storing embeddings") { db in
             // A conditional insert (only while the item exists) in one statement, which a record cannot say.
-            let insert = try db.cachedStatement(
-                sql: """
-                    INSERT OR REPLACE INTO embedding (item_id, model, vector, folded)
-                    SELECT ?, ?, ?, 0 WHERE EXISTS (SELECT 1 FROM item WHERE id = ?)
-                    """)
             for (itemID, vector) in vectors {
-                try insert.execute(arguments: [itemID, model, Self.blob(vector), itemID])
+                try db.execute(
+                    """
+                    INSERT INTO embedding (item_id, model, vector, folded)
+                    SELECT ?, ?, ?, 0 WHERE EXISTS (SELECT 1 FROM item WHERE id = ?)
+                    ON CONFLICT (item_id) DO UPDATE SET model = excluded.model, vector = excluded.vector, folded = 0
+                    """,
+                    [itemID, model, Self.blob(vector), itemID])
             }
         }
     }
@@ -96,7 +97,7 @@ extension StateStore {
         return try read("reading embeddings") { db in
             let ids = try Self.jsonArray(itemIDs)
             return try vectorMap(
-                db, sql: "SELECT item_id, vector FROM embedding WHERE model = ? AND item_id IN (SELECT value FROM json_each(?))",
+                db, sql: "SELECT item_id, vector FROM embedding WHERE model = ? AND item_id IN \(db.dialect.list(of: .integer))",
                 arguments: [model, ids])
         }
     }
@@ -119,19 +120,20 @@ extension StateStore {
     /// oldest `limit` of them, with their story.
     public func unfoldedEmbeddings(model: String, limit: Int) throws(StoreError) -> [(item: StoryItem, vector: [Float])] {
         try read("reading embeddings") { db in
-            let rows = try Row.fetchAll(
-                db,
+            var pairs: [(item: StoryItem, vector: [Float])] = []
+            try db.forEachRow(
                 // The vector is selected beside the item's columns: a row without one is dropped below.
-                sql: Self.storyItemColumns(with: "embedding.vector,")
+                Self.storyItemColumns(with: "embedding.vector,")
                     + """
                      JOIN embedding ON embedding.item_id = item.id
                     WHERE embedding.folded = 0 AND embedding.model = ? AND item.story_id IS NOT NULL AND item.pruned = 0
                     ORDER BY item.first_seen, item.id LIMIT ?
                     """,
-                arguments: [model, limit])
-            return try rows.compactMap { row in
-                try Self.floats(row["vector"]).map { (try StoryItem(row: row), $0) }
+                [model, limit]
+            ) { row in
+                if let vector = Self.floats(row["vector"]) { pairs.append((try StoryItem(row: row), vector)) }
             }
+            return pairs
         }
     }
 
@@ -139,8 +141,7 @@ extension StateStore {
     @discardableResult
     public func dropEmbeddings(otherThan model: String) throws(StoreError) -> Int {
         try write("dropping old embeddings") { db in
-            try db.execute(sql: "DELETE FROM embedding WHERE model != ?", arguments: [model])
-            return db.changesCount
+            try db.execute("DELETE FROM embedding WHERE model != ?", [model])
         }
     }
 
@@ -148,21 +149,22 @@ extension StateStore {
     public func recordEmbeddingStatus(model: String, error: String?, at now: Date) throws(StoreError) {
         try write("storing the embeddings status") { db in
             // An upsert whose `since` depends on the row it replaces: SQL says it, a record cannot.
-            try db.execute(
-                sql: """
-                    INSERT INTO embedding_status (id, model, available, error, since, checked) VALUES (1, ?1, ?2, ?3, ?4, ?4)
-                    ON CONFLICT(id) DO UPDATE SET
-                        since = CASE WHEN available = excluded.available AND model = excluded.model THEN since ELSE excluded.since END,
-                        model = excluded.model, available = excluded.available, error = excluded.error, checked = excluded.checked
-                    """,
-                arguments: [model, error == nil, error, now.timeIntervalSince1970])
+            _ = try db.execute(
+                """
+                INSERT INTO embedding_status (id, model, available, error, since, checked) VALUES (1, ?1, ?2, ?3, ?4, ?4)
+                ON CONFLICT(id) DO UPDATE SET
+                    since = CASE WHEN embedding_status.available = excluded.available AND embedding_status.model = excluded.model
+                            THEN embedding_status.since ELSE excluded.since END,
+                    model = excluded.model, available = excluded.available, error = excluded.error, checked = excluded.checked
+                """,
+                [model, error == nil, error, now.timeIntervalSince1970])
         }
     }
 
     /// The endpoint's last recorded state, with the backlog since `since`; nil before any request.
     public func embeddingStatus(since: Date) throws(StoreError) -> EmbeddingStatus? {
         let status = try read("reading the embeddings status") { db in
-            try EmbeddingStatus.fetchOne(db, sql: "SELECT * FROM embedding_status")
+            try db.record(EmbeddingStatus.self, "SELECT * FROM embedding_status")
         }
         guard var status else { return nil }
         status.pending = try embeddingBacklog(model: status.model, since: since)
@@ -170,10 +172,9 @@ extension StateStore {
     }
 
     /// Vectors by item id: pairs of columns into a dictionary, no record.
-    private func vectorMap(_ db: Database, sql: String, arguments: StatementArguments) throws -> [Int64: [Float]] {
+    private func vectorMap(_ db: any StateSQL, sql: String, arguments: [(any DatabaseValueConvertible)?]) throws -> [Int64: [Float]] {
         var vectors: [Int64: [Float]] = [:]
-        let rows = try Row.fetchCursor(db, sql: sql, arguments: arguments)
-        while let row = try rows.next() {
+        try db.forEachRow(sql, arguments) { row in
             if let vector = Self.floats(row["vector"]) { vectors[row["item_id"]] = vector }
         }
         return vectors

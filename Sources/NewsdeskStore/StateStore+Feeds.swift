@@ -11,13 +11,14 @@ extension StateStore {
         try write("registering feeds") { db in
             // A new feed is only its identity: every other column takes the schema's default
             // (a record would write its own, `next_due` among them).
-            let insert = try db.cachedStatement(sql: "INSERT INTO feed (url, fetch_url) VALUES (?, ?) ON CONFLICT(url) DO NOTHING")
-            let follow = try db.cachedStatement(sql: "UPDATE feed SET fetch_url = ? WHERE url = ?")
             for feed in feeds {
-                try insert.execute(arguments: [feed.url, feed.fetchURL])
-                if feed.fetchURL.hasPrefix("file:") { try follow.execute(arguments: [feed.fetchURL, feed.url]) }
+                try db.execute("INSERT INTO feed (url, fetch_url) VALUES (?, ?) ON CONFLICT(url) DO NOTHING", [feed.url, feed.fetchURL])
+                if feed.fetchURL.hasPrefix("file:") {
+                    try db.execute("UPDATE feed SET fetch_url = ? WHERE url = ?", [feed.fetchURL, feed.url])
+                }
             }
-            let byURL = Dictionary(try FeedRecord.fetchAll(db).map { ($0.url, $0) }, uniquingKeysWith: { first, _ in first })
+            let byURL = Dictionary(
+                try db.records(FeedRecord.self, "SELECT * FROM feed", []).map { ($0.url, $0) }, uniquingKeysWith: { first, _ in first })
             return feeds.compactMap { byURL[$0.url] }
         }
     }
@@ -30,13 +31,13 @@ extension StateStore {
         try read("reading the schedule") { db in
             let urls = try Self.jsonArray(feeds.map(\.url))
             let present = now?.timeIntervalSince1970 ?? .infinity
-            return try Double.fetchOne(
-                db,
-                sql: """
-                    SELECT min(CASE WHEN next_due > ?2 + ?3 THEN ?2 ELSE next_due END) FROM feed
-                    WHERE state != 'gone' AND url IN (SELECT value FROM json_each(?1))
-                    """,
-                arguments: [urls, present, horizon]
+            return try db.value(
+                Double.self,
+                """
+                SELECT min(CASE WHEN next_due > ?2 + ?3 THEN ?2 ELSE next_due END) FROM feed
+                WHERE state != 'gone' AND url IN \(db.dialect.list("?1", of: .text))
+                """,
+                [urls, present, horizon]
             ).map(Date.init(timeIntervalSince1970:))
         }
     }
@@ -44,7 +45,7 @@ extension StateStore {
     /// The stored state of the feed with config URL `url`.
     public func feed(url: String) throws(StoreError) -> FeedRecord? {
         try read("reading a feed") { db in
-            try FeedRecord.filter(FeedRecord.CodingKeys.url == url).fetchOne(db)
+            try db.record(FeedRecord.self, "SELECT * FROM feed WHERE url = ?", [url])
         }
     }
 
@@ -53,13 +54,13 @@ extension StateStore {
         try read("counting items") { db in
             // Aggregates per feed, not records: one grouped query.
             var counts: [Int64: (Int, Int)] = [:]
-            let rows = try Row.fetchCursor(
-                db,
-                sql: "SELECT feed_id, count(*) AS total, sum(first_seen >= ?) AS recent FROM item WHERE pruned = 0 GROUP BY feed_id",
-                arguments: [since.timeIntervalSince1970])
-            while let row = try rows.next() {
-                counts[row["feed_id"]] = (row["total"], row["recent"] ?? 0)
-            }
+            try db.forEachRow(
+                """
+                SELECT feed_id, count(*) AS total, sum(CASE WHEN first_seen >= ? THEN 1 ELSE 0 END) AS recent FROM item
+                WHERE pruned = 0 GROUP BY feed_id
+                """,
+                [since.timeIntervalSince1970]
+            ) { row in counts[row["feed_id"]] = (row["total"], row["recent"] ?? 0) }
             return counts
         }
     }

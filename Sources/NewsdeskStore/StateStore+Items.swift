@@ -76,14 +76,13 @@ extension StateStore {
         try read("counting posts") { db in
             // Aggregates per feed, not records: one grouped query.
             var counts: [Int64: Int] = [:]
-            let rows = try Row.fetchCursor(
-                db,
-                sql: """
-                    SELECT feed_id, sum(published BETWEEN ? AND ?) AS recent FROM item
-                    WHERE published IS NOT NULL GROUP BY feed_id
-                    """,
-                arguments: [since.timeIntervalSince1970, until.timeIntervalSince1970])
-            while let row = try rows.next() { counts[row["feed_id"]] = row["recent"] ?? 0 }
+            try db.forEachRow(
+                """
+                SELECT feed_id, sum(CASE WHEN published BETWEEN ? AND ? THEN 1 ELSE 0 END) AS recent FROM item
+                WHERE published IS NOT NULL GROUP BY feed_id
+                """,
+                [since.timeIntervalSince1970, until.timeIntervalSince1970]
+            ) { row in counts[row["feed_id"]] = row["recent"] ?? 0 }
             return counts
         }
     }
@@ -101,15 +100,14 @@ extension StateStore {
     }
 
     private static func record(
-        _ feed: FeedRecord, items: [FeedItem]?, now: Date, maxItems: Int, boilerplate: BoilerplateFilter?, in db: Database
+        _ feed: FeedRecord, items: [FeedItem]?, now: Date, maxItems: Int, boilerplate: BoilerplateFilter?, in db: any StateSQL
     ) throws -> StoreOutcome {
         var feed = feed
         var outcome = StoreOutcome()
         if let items {
             let (keys, mode) = ItemKey.keys(for: items, mode: feed.keyMode)
             feed.keyMode = mode
-            let watermark = try Double.fetchOne(
-                db.cachedStatement(sql: "SELECT evicted_through FROM feed WHERE id = ?"), arguments: [feed.id])
+            let watermark = try db.value(Double.self, "SELECT evicted_through FROM feed WHERE id = ?", [feed.id])
             let cleaned = try boilerplate.map {
                 try Self.removeBoilerplate(items, keys: keys, feedID: feed.id, filter: $0, now: now, in: db)
             }
@@ -134,7 +132,7 @@ extension StateStore {
             // An item evicted as soon as it came (older than all the feed keeps) was never news.
             outcome.new = inserted.count - inserted.filter(evicted.contains).count
         }
-        try feed.update(db, columns: FeedRecord.polledColumns)
+        try db.update(feed, columns: FeedRecord.polledColumns, id: feed.id)
         return outcome
     }
 
@@ -144,51 +142,52 @@ extension StateStore {
     }
 
     /// An item's age for eviction: its claimed date, never later than `now` (its first sight).
-    static let ageSQL = "min(coalesce(published, updated, first_seen), first_seen)"
+    static func ageSQL(_ dialect: SQLDialect) -> String { dialect.least("coalesce(published, updated, first_seen)", "first_seen") }
 
     /// Deletes the oldest items of a feed beyond `limit` (see ``record(_:now:maxItemsPerFeed:)``),
     /// the stories they leave empty, and raises the feed's watermark to the newest age deleted.
     /// The items of the document just stored (`sparing`, their keys) are never among them: an
     /// old item the feed still carries (a pinned post) stays. Returns the ids deleted.
-    private static func evict(feedID: Int64, keeping limit: Int, sparing current: Set<String>, in db: Database) throws -> Set<Int64> {
-        let count = try Int.fetchOne(db.cachedStatement(sql: "SELECT count(*) FROM item WHERE feed_id = ?"), arguments: [feedID]) ?? 0
+    private static func evict(feedID: Int64, keeping limit: Int, sparing current: Set<String>, in db: any StateSQL) throws -> Set<Int64> {
+        let count = try db.value(Int.self, "SELECT count(*) FROM item WHERE feed_id = ?", [feedID]) ?? 0
         guard count > limit else { return [] }
         let spared = try Self.jsonArray(current.sorted())
-        let candidates = try EvictionCandidate.fetchAll(
-            db.cachedStatement(
-                sql: """
-                    SELECT id, key, story_id, \(ageSQL) AS age FROM item
-                    WHERE feed_id = ? AND key NOT IN (SELECT value FROM json_each(?)) ORDER BY age, id LIMIT ?
-                    """),
-            arguments: [feedID, spared, count - limit])
+        let candidates = try db.records(
+            EvictionCandidate.self,
+            """
+            SELECT id, key, story_id, \(ageSQL(db.dialect)) AS age FROM item
+            WHERE feed_id = ? AND key NOT IN \(db.dialect.list(of: .text)) ORDER BY age, id LIMIT ?
+            """,
+            [feedID, spared, count - limit])
         let ids = candidates.map(\.id)
-        for candidate in candidates { try EvictedKey(feedID: feedID, hash: keyHash(candidate.key)).insert(db) }
+        for candidate in candidates { try db.insert(EvictedKey(feedID: feedID, hash: keyHash(candidate.key))) }
         // Bulk statements from here: they touch rows by the set, not one record at a time.
         try db.execute(
-            sql: """
-                DELETE FROM evicted_key WHERE feed_id = ?1
-                    AND id <= (SELECT id FROM evicted_key WHERE feed_id = ?1 ORDER BY id DESC LIMIT 1 OFFSET ?2)
-                """,
-            arguments: [feedID, limit])
+            """
+            DELETE FROM evicted_key WHERE feed_id = ?1
+                AND id <= (SELECT id FROM evicted_key WHERE feed_id = ?1 ORDER BY id DESC LIMIT 1 OFFSET ?2)
+            """,
+            [feedID, limit])
         let stories = Set(candidates.compactMap(\.storyID))
         let idList = try Self.jsonArray(ids)
-        try db.execute(sql: "DELETE FROM item WHERE id IN (SELECT value FROM json_each(?))", arguments: [idList])
+        try db.execute("DELETE FROM item WHERE id IN \(db.dialect.list(of: .integer))", [idList])
         if !stories.isEmpty {
             let storyList = try Self.jsonArray(stories.sorted())
             try db.execute(
-                sql: """
-                    DELETE FROM story WHERE id IN (SELECT value FROM json_each(?))
-                        AND NOT EXISTS (SELECT 1 FROM item WHERE item.story_id = story.id)
-                    """,
-                arguments: [storyList])
+                """
+                DELETE FROM story WHERE id IN \(db.dialect.list(of: .text))
+                    AND NOT EXISTS (SELECT 1 FROM item WHERE item.story_id = story.id)
+                """,
+                [storyList])
         }
         let newest = candidates.compactMap(\.age).max() ?? 0
         try db.execute(
-            sql: "UPDATE feed SET evicted_through = max(coalesce(evicted_through, ?1), ?1) WHERE id = ?2", arguments: [newest, feedID])
+            "UPDATE feed SET evicted_through = \(db.dialect.greatest("coalesce(evicted_through, ?1)", "?1")) WHERE id = ?2",
+            [newest, feedID])
         return Set(ids)
     }
 
-    /// An item that may be evicted, oldest first; `age` as ``ageSQL`` computes it.
+    /// An item that may be evicted, oldest first; `age` as ``ageSQL(_:)`` computes it.
     private struct EvictionCandidate: Decodable, FetchableRecord {
         var id: Int64
         var key: String
@@ -218,13 +217,11 @@ extension StateStore {
 
     /// Whether an item not stored under any key was evicted before (see ``record(_:now:maxItemsPerFeed:)``).
     private static func wasEvicted(
-        _ item: FeedItem, key: String, feedID: Int64, now: Date, watermark: Double?, in db: Database
+        _ item: FeedItem, key: String, feedID: Int64, now: Date, watermark: Double?, in db: any StateSQL
     ) throws -> Bool {
         guard let watermark else { return false }  // never evicted anything
         if min((item.published ?? item.updated ?? now).timeIntervalSince1970, now.timeIntervalSince1970) <= watermark { return true }
-        return try Bool.fetchOne(
-            db.cachedStatement(sql: "SELECT 1 FROM evicted_key WHERE feed_id = ? AND hash = ?"), arguments: [feedID, keyHash(key)])
-            ?? false
+        return try db.value(Bool.self, "SELECT 1 FROM evicted_key WHERE feed_id = ? AND hash = ?", [feedID, keyHash(key)]) ?? false
     }
 
     /// What deciding whether an item changed needs of its stored row.
@@ -235,31 +232,29 @@ extension StateStore {
     }
 
     private static func upsert(
-        _ item: FeedItem, key: String, blocks: Data?, feedID: Int64, now: Date, watermark: Double?, in db: Database
+        _ item: FeedItem, key: String, blocks: Data?, feedID: Int64, now: Date, watermark: Double?, in db: any StateSQL
     ) throws -> Change {
         let enclosures = ItemRecord.enclosures(item.enclosures)
         var record = ItemRecord(
             item, feedID: feedID, key: key, enclosures: enclosures, hash: fingerprint(item, enclosures: enclosures), blocks: blocks,
             now: now)
-        var existing = try StoredVersion.fetchOne(
-            db.cachedStatement(sql: "SELECT id, hash, pruned FROM item WHERE feed_id = ? AND key = ?"),
-            arguments: [feedID, key])
+        var existing = try db.record(StoredVersion.self, "SELECT id, hash, pruned FROM item WHERE feed_id = ? AND key = ?", [feedID, key])
         if existing == nil, !key.hasPrefix("g:") {
             // The feed fell back from guids to links (or to hashes): an item stored under its old
             // key is found by what the new key is made of, and takes the new key.
             existing =
                 key.hasPrefix("l:")
-                ? try StoredVersion.fetchOne(
-                    db.cachedStatement(
-                        sql: "SELECT id, hash, pruned FROM item WHERE feed_id = ? AND canonical_link = ? AND key NOT LIKE 'l:%'"),
-                    arguments: [feedID, record.canonicalLink])
-                : try StoredVersion.fetchOne(
-                    db.cachedStatement(
-                        sql: "SELECT id, hash, pruned FROM item WHERE feed_id = ? AND title IS ? AND published IS ? AND key NOT LIKE 'h:%'"),
-                    arguments: [feedID, item.title, item.published?.timeIntervalSince1970])
-            if let found = existing {
-                try db.cachedStatement(sql: "UPDATE item SET key = ? WHERE id = ?").execute(arguments: [key, found.id])
-            }
+                ? try db.record(
+                    StoredVersion.self, "SELECT id, hash, pruned FROM item WHERE feed_id = ? AND canonical_link = ? AND key NOT LIKE 'l:%'",
+                    [feedID, record.canonicalLink])
+                : try db.record(
+                    StoredVersion.self,
+                    """
+                    SELECT id, hash, pruned FROM item
+                    WHERE feed_id = ? AND title IS NOT DISTINCT FROM ? AND published IS NOT DISTINCT FROM ? AND key NOT LIKE 'h:%'
+                    """,
+                    [feedID, item.title, item.published?.timeIntervalSince1970])
+            if let found = existing { try db.execute("UPDATE item SET key = ? WHERE id = ?", [key, found.id]) }
         }
         if let existing {
             // A pruned item stays pruned; an unchanged one is left alone.
@@ -267,21 +262,19 @@ extension StateStore {
             if existing.hash == record.hash {
                 // The evidence is kept as the feed gives it now (the cleaned text may not move);
                 // a conditional statement, so an unchanged row is not written at all.
-                try db.cachedStatement(sql: "UPDATE item SET blocks = ?1 WHERE id = ?2 AND blocks IS NOT ?1")
-                    .execute(arguments: [blocks, existing.id])
+                try db.execute("UPDATE item SET blocks = ?1 WHERE id = ?2 AND blocks IS DISTINCT FROM ?1", [blocks, existing.id])
                 return .unchanged
             }
             record.id = existing.id
-            try record.update(db, columns: ItemRecord.changedColumns)
+            try db.update(record, columns: ItemRecord.changedColumns, id: existing.id)
             // A corrected article is news for its story (if it has one yet).
-            try db.cachedStatement(
-                sql: "UPDATE story SET last_updated = max(last_updated, ?) WHERE id = (SELECT story_id FROM item WHERE id = ?)"
-            ).execute(arguments: [now.timeIntervalSince1970, existing.id])
+            try db.execute(
+                "UPDATE story SET last_updated = \(db.dialect.greatest("last_updated", "?")) WHERE id = (SELECT story_id FROM item WHERE id = ?)",
+                [now.timeIntervalSince1970, existing.id])
             return .updated
         }
         if try wasEvicted(item, key: key, feedID: feedID, now: now, watermark: watermark, in: db) { return .ignored }
-        try record.insertNew(db)
-        return .new(db.lastInsertedRowID)
+        return .new(try record.insertNew(db))
     }
 
     /// What decides whether an item changed: every field a reader sees.
@@ -299,16 +292,15 @@ extension StateStore {
     public func prune(before cutoff: Date) throws(StoreError) -> Int {
         try write("pruning old items") { db in
             // One statement for every item past the cutoff: no record is read to be cleared.
-            try db.execute(
-                sql: """
-                    UPDATE item SET pruned = 1, title = NULL, summary = NULL, content = NULL, excerpt = NULL, authors = NULL,
-                        categories = NULL, enclosures = NULL, blocks = NULL
-                    WHERE pruned = 0 AND last_changed < ?
-                    """,
-                arguments: [cutoff.timeIntervalSince1970])
-            let pruned = db.changesCount
+            let pruned = try db.execute(
+                """
+                UPDATE item SET pruned = 1, title = NULL, summary = NULL, content = NULL, excerpt = NULL, authors = NULL,
+                    categories = NULL, enclosures = NULL, blocks = NULL
+                WHERE pruned = 0 AND last_changed < ?
+                """,
+                [cutoff.timeIntervalSince1970])
             if pruned > 0 {
-                try db.execute(sql: "DELETE FROM embedding WHERE item_id IN (SELECT id FROM item WHERE pruned = 1)")
+                try db.execute("DELETE FROM embedding WHERE item_id IN (SELECT id FROM item WHERE pruned = 1)", [])
             }
             return pruned
         }
@@ -317,10 +309,9 @@ extension StateStore {
     /// The items of one feed (by config URL), oldest first.
     public func items(feedURL: String) throws(StoreError) -> [StoredItem] {
         try read("reading items") { db in
-            try ItemRecord.fetchAll(
-                db,
-                sql: "SELECT item.* FROM item JOIN feed ON feed.id = item.feed_id WHERE feed.url = ? ORDER BY item.id",
-                arguments: [feedURL]
+            try db.records(
+                ItemRecord.self, "SELECT item.* FROM item JOIN feed ON feed.id = item.feed_id WHERE feed.url = ? ORDER BY item.id",
+                [feedURL]
             ).map(StoredItem.init)
         }
     }

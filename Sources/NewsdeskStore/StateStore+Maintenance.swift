@@ -31,25 +31,6 @@ extension StateStore {
     /// (NTP slewing, a leap second) is no reason to rewrite anything.
     public static let clockSlack: TimeInterval = 60
 
-    /// What the item caps need (``record(_:now:maxItemsPerFeed:)``): a feed's eviction
-    /// watermark, how many items its last document had beyond `max_items_per_document`, and the
-    /// hashes of the keys it evicted last (as many as it keeps items).
-    static func registerCapsMigration(in migrator: inout DatabaseMigrator) {
-        migrator.registerMigration("v5: item caps") { db in
-            try db.execute(
-                sql: """
-                    ALTER TABLE feed ADD COLUMN evicted_through REAL;
-                    ALTER TABLE feed ADD COLUMN dropped_items INTEGER NOT NULL DEFAULT 0;
-                    CREATE TABLE evicted_key (
-                        id INTEGER PRIMARY KEY,
-                        feed_id INTEGER NOT NULL REFERENCES feed(id) ON DELETE CASCADE,
-                        hash INTEGER NOT NULL
-                    );
-                    CREATE INDEX evicted_key_lookup ON evicted_key(feed_id, hash);
-                    """)
-        }
-    }
-
     /// Turns on `auto_vacuum = INCREMENTAL` once, before the migrations: a database not yet in
     /// that mode (a new one, or one made by an older Newsdesk) is rewritten by a `VACUUM`, which
     /// SQLite runs only outside a transaction, so this is not a migration. On an existing
@@ -74,9 +55,11 @@ extension StateStore {
     /// Gives the pages freed since the last step back to the file system (`PRAGMA
     /// incremental_vacuum`), then checkpoints the WAL so the file really shrinks. Called once a
     /// cycle, after the prune and the evictions: the work is proportional to what they freed.
-    /// Returns how many pages were free before.
+    /// Returns how many pages were free before. PostgreSQL vacuums itself (autovacuum): there
+    /// this does nothing.
     @discardableResult
     public func vacuumStep() throws(StoreError) -> Int {
+        guard case .sqlite(let pool) = database else { return 0 }
         do {
             return try pool.writeWithoutTransaction { db in
                 let free = try Int.fetchOne(db, sql: "PRAGMA freelist_count") ?? 0
@@ -107,13 +90,14 @@ extension StateStore {
             let present = now.timeIntervalSince1970
             let ahead = present + Self.clockSlack
             // Columns looked at by name, each with its own limit and reset: a repair, not a record.
-            let rows = try Row.fetchAll(
-                db,
-                sql: """
-                    SELECT id, url, state, next_due, last_success, last_fetch, last_full_fetch FROM feed
-                    WHERE (state != 'gone' AND next_due > ?1) OR last_success > ?2 OR last_fetch > ?2 OR last_full_fetch > ?2
-                    """,
-                arguments: [present + max(horizon, Self.clockSlack), ahead])
+            var rows: [Row] = []
+            try db.forEachRow(
+                """
+                SELECT id, url, state, next_due, last_success, last_fetch, last_full_fetch FROM feed
+                WHERE (state != 'gone' AND next_due > ?1) OR last_success > ?2 OR last_fetch > ?2 OR last_full_fetch > ?2
+                """,
+                [present + max(horizon, Self.clockSlack), ahead]
+            ) { rows.append($0.copy()) }
             for row in rows {
                 let url: String = row["url"]
                 var sets: [String] = []
@@ -124,31 +108,28 @@ extension StateStore {
                     repair.feeds.append(FutureTime(feedURL: url, field: field, stored: Date(timeIntervalSince1970: stored)))
                     sets.append(field == "last_full_fetch" ? "\(field) = NULL" : "\(field) = ?1")
                 }
-                try db.execute(
-                    sql: "UPDATE feed SET \(sets.joined(separator: ", ")) WHERE id = ?2", arguments: [present, row["id"] as Int64])
+                try db.execute("UPDATE feed SET \(sets.joined(separator: ", ")) WHERE id = ?2", [present, row["id"] as Int64])
             }
             // An eviction watermark set while the clock ran ahead would refuse every new item
             // until that date came: it goes back to just before now (an undated item's age is
             // the moment it is seen, and what it evicted was all dated later).
-            try db.execute(sql: "UPDATE feed SET evicted_through = ?1 WHERE evicted_through > ?2", arguments: [present - 1, ahead])
-            repair.watermarks = db.changesCount
-            let newest = try Double.fetchOne(db, sql: "SELECT max(first_seen) FROM item") ?? 0
+            repair.watermarks = try db.execute("UPDATE feed SET evicted_through = ?1 WHERE evicted_through > ?2", [present - 1, ahead])
+            let newest = try db.value(Double.self, "SELECT max(first_seen) FROM item") ?? 0
             guard !repair.feeds.isEmpty || newest > ahead else { return repair }
-            try db.execute(
-                sql: """
-                    UPDATE item SET first_seen = min(first_seen, ?1), last_changed = min(last_changed, ?1)
-                    WHERE first_seen > ?2 OR last_changed > ?2
-                    """,
-                arguments: [present, ahead])
-            repair.items = db.changesCount
-            try db.execute(
-                sql: """
-                    UPDATE story SET first_seen = min(first_seen, ?1), last_coverage = min(last_coverage, ?1),
-                        last_updated = min(last_updated, ?1)
-                    WHERE first_seen > ?2 OR last_coverage > ?2 OR last_updated > ?2
-                    """,
-                arguments: [present, ahead])
-            repair.stories = db.changesCount
+            let least = { (column: String) in db.dialect.least(column, "?1") }
+            repair.items = try db.execute(
+                """
+                UPDATE item SET first_seen = \(least("first_seen")), last_changed = \(least("last_changed"))
+                WHERE first_seen > ?2 OR last_changed > ?2
+                """,
+                [present, ahead])
+            repair.stories = try db.execute(
+                """
+                UPDATE story SET first_seen = \(least("first_seen")), last_coverage = \(least("last_coverage")),
+                    last_updated = \(least("last_updated"))
+                WHERE first_seen > ?2 OR last_coverage > ?2 OR last_updated > ?2
+                """,
+                [present, ahead])
             return repair
         }
     }

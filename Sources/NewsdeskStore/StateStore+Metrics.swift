@@ -17,12 +17,12 @@ extension StateStore {
         try read("counting for the metrics") { db in
             var counts = StateCounts()
             // Two columns counted, no record: the config decides which rows count.
-            for row in try Row.fetchAll(db, sql: "SELECT url, state FROM feed") where configured.contains(row["url"]) {
-                counts.feedsByState[row["state"], default: 0] += 1
+            try db.forEachRow("SELECT url, state FROM feed", []) { row in
+                if configured.contains(row["url"]) { counts.feedsByState[row["state"], default: 0] += 1 }
             }
-            counts.items = try Int.fetchOne(db, sql: "SELECT count(*) FROM item") ?? 0
-            counts.stories = try Int.fetchOne(db, sql: "SELECT count(*) FROM story") ?? 0
-            counts.lastPublished = try Double.fetchOne(db, sql: "SELECT max(published_at) FROM published").map(
+            counts.items = try db.value(Int.self, "SELECT count(*) FROM item") ?? 0
+            counts.stories = try db.value(Int.self, "SELECT count(*) FROM story") ?? 0
+            counts.lastPublished = try db.value(Double.self, "SELECT max(published_at) FROM published").map(
                 Date.init(timeIntervalSince1970:))
             return counts
         }

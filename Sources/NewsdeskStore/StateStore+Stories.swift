@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import Synchronization
 
 /// An item as the story stage sees it: what clustering compares and what a story shows.
 public struct StoryItem: Sendable, Equatable {
@@ -32,23 +33,20 @@ extension StateStore {
     /// first `limit` of them.
     public func unassignedItems(limit: Int = .max) throws(StoreError) -> [StoryItem] {
         try read("reading new items") { db in
-            try StoryItem.fetchAll(
-                db,
-                sql: Self.storyItemColumns
-                    + " WHERE item.story_id IS NULL AND item.pruned = 0 ORDER BY item.first_seen, item.id LIMIT ?",
-                arguments: [limit == .max ? -1 : limit]
-            )
+            try db.records(
+                StoryItem.self,
+                Self.storyItemColumns + " WHERE item.story_id IS NULL AND item.pruned = 0 ORDER BY item.first_seen, item.id LIMIT ?",
+                [limit])
         }
     }
 
     /// Items already in a story and first seen since `since`: what clustering compares new items to.
     public func assignedItems(since: Date) throws(StoreError) -> [StoryItem] {
         try read("reading recent items") { db in
-            try StoryItem.fetchAll(
-                db,
-                sql: Self.storyItemColumns + " WHERE item.story_id IS NOT NULL AND item.first_seen >= ? ORDER BY item.first_seen, item.id",
-                arguments: [since.timeIntervalSince1970]
-            )
+            try db.records(
+                StoryItem.self,
+                Self.storyItemColumns + " WHERE item.story_id IS NOT NULL AND item.first_seen >= ? ORDER BY item.first_seen, item.id",
+                [since.timeIntervalSince1970])
         }
     }
 
@@ -63,32 +61,33 @@ extension StateStore {
         try write("storing stories") { db in
             if !folded.isEmpty {
                 let ids = try Self.jsonArray(folded)
-                try db.execute(sql: "UPDATE embedding SET folded = 1 WHERE item_id IN (SELECT value FROM json_each(?))", arguments: [ids])
+                try db.execute("UPDATE embedding SET folded = 1 WHERE item_id IN \(db.dialect.list(of: .integer))", [ids])
             }
             for merge in merges {
-                try db.execute(sql: "UPDATE item SET story_id = ? WHERE story_id = ?", arguments: [merge.into, merge.from])
-                try db.execute(sql: "DELETE FROM story WHERE id = ?", arguments: [merge.from])
+                try db.execute("UPDATE item SET story_id = ? WHERE story_id = ?", [merge.into, merge.from])
+                try db.execute("DELETE FROM story WHERE id = ?", [merge.from])
             }
             // Setting one column of a row the item store owns: a statement, not a whole record.
-            let link = try db.cachedStatement(sql: "UPDATE item SET story_id = ? WHERE id = ?")
             for (itemID, storyID, firstSeen) in assignments {
                 let story = StoryRecord(id: storyID, firstSeen: firstSeen, lastCoverage: firstSeen, lastUpdated: firstSeen)
-                try story.insert(db, onConflict: .ignore)
-                try link.execute(arguments: [storyID, itemID])
+                try db.insert(story, ignoringConflicts: true)
+                try db.execute("UPDATE item SET story_id = ? WHERE id = ?", [storyID, itemID])
             }
             // The stories that got items (an item updated in place moves its story's
             // last_updated where it is stored, in `record`).
             let touched = Set(assignments.map(\.storyID) + merges.map(\.into))
             // Aggregates of the stories' items, computed where they are.
-            let refresh = try db.cachedStatement(
-                sql: """
+            for story in touched {
+                try db.execute(
+                    """
                     UPDATE story SET
                         first_seen = (SELECT min(first_seen) FROM item WHERE item.story_id = story.id),
                         last_coverage = (SELECT max(first_seen) FROM item WHERE item.story_id = story.id),
                         last_updated = (SELECT max(last_changed) FROM item WHERE item.story_id = story.id)
                     WHERE id = ?
-                    """)
-            for story in touched { try refresh.execute(arguments: [story]) }
+                    """,
+                    [story])
+            }
         }
     }
 
@@ -103,34 +102,35 @@ extension StateStore {
     ) throws(StoreError) -> [(id: String, firstSeen: Date, lastUpdated: Date, items: [StoryItem])] {
         try read("reading stories") { db in
             let urls = try feedURLs.map { try Self.jsonArray($0) }
-            let ofFeeds = urls == nil ? "" : " AND feed_id IN (SELECT id FROM feed WHERE url IN (SELECT value FROM json_each(?)))"
-            let feedArgument: StatementArguments = urls.map { [$0] } ?? []
-            let range: StatementArguments = [from.timeIntervalSince1970, to.timeIntervalSince1970]
-            let ids = try String.fetchAll(
-                db,
-                sql: """
-                    SELECT DISTINCT story_id FROM item
-                    WHERE story_id IS NOT NULL AND pruned = 0 AND first_seen >= ? AND first_seen < ?\(ofFeeds) ORDER BY story_id
-                    """, arguments: range + feedArgument)
+            let ofFeeds = urls == nil ? "" : " AND feed_id IN (SELECT id FROM feed WHERE url IN \(db.dialect.list(of: .text)))"
+            let feedArgument: [(any DatabaseValueConvertible)?] = urls.map { [$0] } ?? []
+            let range: [(any DatabaseValueConvertible)?] = [from.timeIntervalSince1970, to.timeIntervalSince1970]
+            let ids = try db.values(
+                String.self,
+                """
+                SELECT DISTINCT story_id FROM item
+                WHERE story_id IS NOT NULL AND pruned = 0 AND first_seen >= ? AND first_seen < ?\(ofFeeds) ORDER BY story_id
+                """, range + feedArgument)
             guard !ids.isEmpty else { return [] }
             let idList = try Self.jsonArray(ids)
             // One row per story and feed: aggregates, decoded as such (``CoverageGroup``).
-            let groups = try CoverageGroup.fetchAll(
-                db,
-                sql: """
-                    SELECT story_id, feed_id, min(id) AS first_id, min(first_seen) AS first_seen,
-                        max(coalesce(published, updated)) AS published, max(last_changed) AS last_changed
-                    FROM item
-                    WHERE story_id IN (SELECT value FROM json_each(?)) AND first_seen < ? AND pruned = 0\(ofFeeds)
-                    GROUP BY story_id, feed_id
-                    """,
-                arguments: [idList, to.timeIntervalSince1970] + feedArgument)
+            let groups = try db.records(
+                CoverageGroup.self,
+                """
+                SELECT story_id, feed_id, min(id) AS first_id, min(first_seen) AS first_seen,
+                    max(coalesce(published, updated)) AS published, max(last_changed) AS last_changed
+                FROM item
+                WHERE story_id IN \(db.dialect.list(of: .text)) AND first_seen < ? AND pruned = 0\(ofFeeds)
+                GROUP BY story_id, feed_id
+                """,
+                [idList, to.timeIntervalSince1970] + feedArgument)
             // The earliest item of each (story, feed): what the story shows of that source.
             let firstIDs = try Self.jsonArray(groups.map(\.firstID))
             var firsts: [Int64: StoryItem] = [:]
-            let itemRows = try StoryItem.fetchCursor(
-                db, sql: Self.storyItemColumns + " WHERE item.id IN (SELECT value FROM json_each(?))", arguments: [firstIDs])
-            while let item = try itemRows.next() { firsts[item.id] = item }
+            try db.forEachRow(Self.storyItemColumns + " WHERE item.id IN \(db.dialect.list(of: .integer))", [firstIDs]) { row in
+                let item = try StoryItem(row: row)
+                firsts[item.id] = item
+            }
             var items: [String: [StoryItem]] = [:]
             for group in groups.sorted(by: { ($0.firstSeen, $0.firstID) < ($1.firstSeen, $1.firstID) }) {
                 guard var item = firsts[group.firstID] else { continue }
@@ -152,8 +152,10 @@ extension StateStore {
     public func feedsByURL() throws(StoreError) -> [String: FeedRecord] {
         try read("reading feeds") { db in
             var records: [String: FeedRecord] = [:]
-            let feeds = try FeedRecord.fetchCursor(db)
-            while let record = try feeds.next() { records[record.url] = record }
+            try db.forEachRow("SELECT * FROM feed", []) { row in
+                let record = try FeedRecord(row: row)
+                records[record.url] = record
+            }
             return records
         }
     }
@@ -161,39 +163,44 @@ extension StateStore {
     /// When Newsdesk first stored an item, if it ever did.
     public func firstItemSeen() throws(StoreError) -> Date? {
         try read("reading items") { db in
-            try Double.fetchOne(db, sql: "SELECT min(first_seen) FROM item").map(Date.init(timeIntervalSince1970:))
+            try db.value(Double.self, "SELECT min(first_seen) FROM item").map(Date.init(timeIntervalSince1970:))
         }
     }
 
     /// Whether the period starting at `start` has been published.
     public func isPublished(periodStart start: Date) throws(StoreError) -> Bool {
         try read("reading published periods") { db in
-            try Bool.fetchOne(db, sql: "SELECT 1 FROM published WHERE period_start = ?", arguments: [start.timeIntervalSince1970]) ?? false
+            try db.value(Bool.self, "SELECT 1 FROM published WHERE period_start = ?", [start.timeIntervalSince1970]) ?? false
         }
     }
 
     /// Records that a period's archive and digest are written, for good.
     public func markPublished(periodStart start: Date, end: Date, at now: Date) throws(StoreError) {
         try write("recording a published period") { db in
-            try PublishedPeriod(start: start, end: end, publishedAt: now).insert(db, onConflict: .ignore)
+            try db.insert(PublishedPeriod(start: start, end: end, publishedAt: now), ignoringConflicts: true)
         }
     }
 
     /// The starts of the published periods before `before`, newest first.
     public func publishedPeriods(before: Date, limit: Int = 1) throws(StoreError) -> [Date] {
         try read("reading published periods") { db in
-            try Double.fetchAll(
-                db, sql: "SELECT period_start FROM published WHERE period_start < ? ORDER BY period_start DESC LIMIT ?",
-                arguments: [before.timeIntervalSince1970, limit]
+            try db.values(
+                Double.self, "SELECT period_start FROM published WHERE period_start < ? ORDER BY period_start DESC LIMIT ?",
+                [before.timeIntervalSince1970, limit]
             ).map(Date.init(timeIntervalSince1970:))
         }
     }
 
-    /// SQLite's `data_version` on the writing connection: it changes when another connection
-    /// (another process) commits, never for this store's own writes.
+    /// A number that changes when another connection (another process) commits: SQLite's
+    /// `data_version` on the writing connection, never moved by this store's own writes. On
+    /// PostgreSQL, where other daemons write all the time, it is new at every call: what was
+    /// read before is never taken as current.
     public func dataVersion() throws(StoreError) -> Int {
-        try write("reading the data version") { db in try Int.fetchOne(db, sql: "PRAGMA data_version") ?? 0 }
+        if case .postgresql = database { return Self.postgresVersion.wrappingAdd(1, ordering: .relaxed).newValue }
+        return try write("reading the data version") { db in try db.value(Int.self, "PRAGMA data_version") ?? 0 }
     }
+
+    private static let postgresVersion = Atomic<Int>(0)
 }
 
 /// Story items are read from ``StateStore/storyItemColumns``: a column per property, named by

@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import NewsdeskConfig
 
 /// Why the state database cannot be used.
 public struct StoreError: Error, Sendable, CustomStringConvertible {
@@ -17,34 +18,65 @@ public struct StoreError: Error, Sendable, CustomStringConvertible {
 }
 
 /// Newsdesk's memory: feeds and their polling state, and every item seen, in one SQLite file
-/// (WAL mode, versioned migrations). Each change is one transaction, so a crash at any moment
-/// leaves either the old state or the new one.
+/// (WAL mode, versioned migrations) or in a PostgreSQL database (``StateLocation``). Each change
+/// is one transaction, so a crash at any moment leaves either the old state or the new one. The
+/// rest of Newsdesk does not know which database it talks to: every query is written once
+/// (``StateSQL``).
 ///
 /// One process owns a state at a time (the daemon, or `once`): it opens it `exclusive`, holding
-/// its ``StateLock`` as long as the store lives, and only it creates the database and runs the
-/// migrations. Others (`status`, `stories`) open it beside the owner: SQLite serializes their
+/// its lock as long as the store lives (a ``StateLock`` beside an SQLite file, a session
+/// advisory lock on PostgreSQL), and only it creates the database and runs the migrations.
+/// Others (`status`, `stories`) open it beside the owner: the database serializes their
 /// writes, and since the owner brought the schema up to date before anything else, they need
 /// no migration; should one be needed, they take the lock for the moment it runs, or refuse.
 ///
-/// Thread-safe: GRDB's `DatabasePool` serializes writes and lets reads run beside them.
+/// Thread-safe: GRDB's `DatabasePool` (or ``PostgresPool``) serializes writes and lets reads
+/// run beside them.
 public final class StateStore: Sendable {
+    /// The SQLite file, or the PostgreSQL database as `postgresql://user@host:port/name` (never
+    /// with its password).
     public let path: String
-    /// Whether opening it created the database: there was no file at `path`.
+    /// Whether opening it created the database: there was no file at `path` (or no schema).
     public let created: Bool
     /// Why the one-time conversion to incremental vacuuming failed (too little free space for
     /// its copy, say), when it did: the database works as before, and it is tried at the next
-    /// start. Nil when the database vacuums incrementally.
+    /// start. Nil when the database vacuums incrementally (and on PostgreSQL, which vacuums itself).
     public let vacuumProblem: String?
-    let pool: DatabasePool
-    /// Held for the store's life when it was opened `exclusive`.
+    let database: Backend
+    /// Held for the store's life when an SQLite state was opened `exclusive`.
     private let lock: StateLock?
     /// The file opened, to notice it deleted or replaced (``checkFile()``).
     private let identity: StateFiles.Identity?
 
-    /// Opens (creating if missing) the database at `path` and brings its schema up to date.
-    /// `exclusive` takes the state's lock first and keeps it, failing at once (with
-    /// ``StoreError/inUse``) if another process holds it.
+    enum Backend: Sendable {
+        case sqlite(DatabasePool)
+        /// The pool, and the connection that holds the owner's advisory lock (when exclusive).
+        case postgresql(PostgresPool, owner: PostgresOwner?)
+    }
+
+    /// Opens (creating if missing) the state at `path` (a file, or a PostgreSQL URL or libpq
+    /// connection string: see ``StateLocation``) and brings its schema up to date. `exclusive`
+    /// takes the state's lock first and keeps it, failing at once (with ``StoreError/inUse``) if
+    /// another process holds it.
     public init(path: String, exclusive: Bool = false) throws(StoreError) {
+        if StateLocation.isPostgres(path) {
+            let name = PostgresConnection.displayName(path)
+            self.path = name
+            lock = nil
+            identity = nil
+            vacuumProblem = nil
+            do {
+                let pool = try PostgresPool(conninfo: path)
+                let owner = try exclusive ? PostgresOwner(conninfo: path, name: name) : nil
+                created = try StateSchema.migrate(pool)
+                database = .postgresql(pool, owner: owner)
+            } catch let error as StoreError {
+                throw error
+            } catch {
+                throw StoreError(path: name, message: "cannot open the state database: " + Self.explain(error))
+            }
+            return
+        }
         self.path = path
         try StateFiles.makeFolder(of: path)
         lock = try exclusive ? StateLock(database: path) : nil
@@ -56,21 +88,22 @@ public final class StateStore: Sendable {
                 try db.execute(sql: "PRAGMA synchronous = NORMAL")
             }
             let pool = try DatabasePool(path: path, configuration: configuration)
+            try pool.read(StateSchema.checkNotNewer)
             var vacuumProblem: String?
             // Migrations (and the one-time VACUUM into incremental mode) run only under the
             // lock: two processes migrating a new file at once would both create the same tables.
             if exclusive {
                 vacuumProblem = Self.enableIncrementalVacuum(pool, path: path)
-                try Self.migrator.migrate(pool)
-            } else if try !pool.read(Self.migrator.hasCompletedMigrations) {
+                try StateSchema.migrator.migrate(pool)
+            } else if try !pool.read(StateSchema.migrator.hasCompletedMigrations) {
                 let moment = try StateLock(
                     database: path, advice: "its schema is not up to date yet (an older newsdesk, or one starting): try again")
                 try withExtendedLifetime(moment) {
                     vacuumProblem = Self.enableIncrementalVacuum(pool, path: path)
-                    try Self.migrator.migrate(pool)
+                    try StateSchema.migrator.migrate(pool)
                 }
             }
-            self.pool = pool
+            database = .sqlite(pool)
             self.vacuumProblem = vacuumProblem
         } catch let error as DatabaseError {
             throw StoreError(path: path, message: "cannot open the state database: " + StateFiles.explain(error, path: path))
@@ -82,9 +115,18 @@ public final class StateStore: Sendable {
         identity = StateFiles.identity(of: path)
     }
 
-    /// Fails if the file at ``path`` is no longer the one opened: deleted, moved away or
-    /// replaced. Whatever is written after that is lost, so the owner stops on it.
+    /// Fails if the state is no longer the one opened: on SQLite, the file at ``path`` deleted,
+    /// moved away or replaced (whatever is written after that is lost, so the owner stops on
+    /// it); on PostgreSQL, the owner's lock taken by another process after a lost connection.
     public func checkFile() throws(StoreError) {
+        if case .postgresql(_, let owner?) = database {
+            do {
+                try owner.hold()
+            } catch {
+                throw StoreError(path: path, message: Self.explain(error), inUse: true)
+            }
+            return
+        }
         if let lock, !lock.isInPlace {
             throw StoreError(
                 path: path,
@@ -111,142 +153,51 @@ public final class StateStore: Sendable {
         String(decoding: try JSONEncoder().encode(values), as: UTF8.self)
     }
 
-    /// The schema, one registered migration per version; never edit a shipped migration.
-    static var migrator: DatabaseMigrator {
-        var migrator = DatabaseMigrator()
-        migrator.registerMigration("v1: feeds and items") { db in
-            try db.execute(
-                sql: """
-                    CREATE TABLE feed (
-                        id INTEGER PRIMARY KEY,
-                        url TEXT NOT NULL UNIQUE,
-                        fetch_url TEXT NOT NULL,
-                        title TEXT,
-                        site_link TEXT,
-                        etag TEXT,
-                        last_modified TEXT,
-                        content_hash TEXT,
-                        state TEXT NOT NULL DEFAULT 'never',
-                        http_status INTEGER,
-                        error TEXT,
-                        error_count INTEGER NOT NULL DEFAULT 0,
-                        next_due REAL NOT NULL DEFAULT 0,
-                        last_fetch REAL,
-                        last_success REAL,
-                        last_full_fetch REAL,
-                        redirect_target TEXT,
-                        redirect_count INTEGER NOT NULL DEFAULT 0,
-                        server_interval REAL,
-                        key_mode INTEGER NOT NULL DEFAULT 0
-                    );
-                    CREATE TABLE item (
-                        id INTEGER PRIMARY KEY,
-                        feed_id INTEGER NOT NULL REFERENCES feed(id) ON DELETE CASCADE,
-                        key TEXT NOT NULL,
-                        guid TEXT,
-                        link TEXT,
-                        canonical_link TEXT,
-                        title TEXT,
-                        summary TEXT,
-                        content TEXT,
-                        excerpt TEXT,
-                        authors TEXT,
-                        categories TEXT,
-                        enclosures TEXT,
-                        published REAL,
-                        updated REAL,
-                        first_seen REAL NOT NULL,
-                        last_changed REAL NOT NULL,
-                        hash TEXT NOT NULL,
-                        pruned INTEGER NOT NULL DEFAULT 0,
-                        UNIQUE (feed_id, key)
-                    );
-                    CREATE INDEX item_first_seen ON item(first_seen);
-                    CREATE INDEX item_canonical_link ON item(canonical_link);
-                    """)
-        }
-        migrator.registerMigration("v2: stories") { db in
-            try db.execute(
-                sql: """
-                    CREATE TABLE story (
-                        id TEXT PRIMARY KEY,
-                        first_seen REAL NOT NULL,
-                        last_coverage REAL NOT NULL,
-                        last_updated REAL NOT NULL,
-                        score INTEGER,
-                        breakdown TEXT
-                    );
-                    CREATE INDEX story_last_coverage ON story(last_coverage);
-                    ALTER TABLE item ADD COLUMN story_id TEXT REFERENCES story(id);
-                    CREATE INDEX item_story ON item(story_id);
-                    CREATE INDEX item_unassigned ON item(story_id) WHERE story_id IS NULL;
-                    """)
-        }
-        migrator.registerMigration("v3: published periods") { db in
-            try db.execute(
-                sql: """
-                    CREATE TABLE published (
-                        period_start REAL PRIMARY KEY,
-                        period_end REAL NOT NULL,
-                        published_at REAL NOT NULL
-                    );
-                    """)
-        }
-        migrator.registerMigration("v4: embeddings") { db in
-            // One vector per item and model (little-endian Float32s); `folded` says the story
-            // stage has placed its item with it. One status row for the endpoint.
-            try db.execute(
-                sql: """
-                    CREATE TABLE embedding (
-                        item_id INTEGER PRIMARY KEY REFERENCES item(id) ON DELETE CASCADE,
-                        model TEXT NOT NULL,
-                        vector BLOB NOT NULL,
-                        folded INTEGER NOT NULL DEFAULT 0
-                    );
-                    CREATE INDEX embedding_unfolded ON embedding(item_id) WHERE folded = 0;
-                    CREATE TABLE embedding_status (
-                        id INTEGER PRIMARY KEY CHECK (id = 1),
-                        model TEXT NOT NULL,
-                        available INTEGER NOT NULL,
-                        error TEXT,
-                        since REAL NOT NULL,
-                        checked REAL NOT NULL
-                    );
-                    """)
-        }
-        registerCapsMigration(in: &migrator)
-        registerBoilerplateMigration(in: &migrator)
-        // Rankings read and publishing writes files: a story's score is computed when it is
-        // shown, never stored (it was written at every ranking and read by nothing).
-        migrator.registerMigration("v7: scores are not stored") { db in
-            try db.execute(sql: "ALTER TABLE story DROP COLUMN score; ALTER TABLE story DROP COLUMN breakdown")
-        }
-        return migrator
-    }
-
-    func write<T>(_ what: String, _ body: (Database) throws -> T) throws(StoreError) -> T {
+    /// Runs `body` in one write transaction: all of it is stored, or (when it throws) none.
+    func write<T>(_ what: String, _ body: (any StateSQL) throws -> T) throws(StoreError) -> T {
         do {
-            return try pool.write(body)
+            switch database {
+            case .sqlite(let pool): return try pool.write(body)
+            case .postgresql(let pool, _): return try pool.transaction(writing: true, body)
+            }
         } catch {
             throw failure(what, error)
         }
     }
 
-    func read<T>(_ what: String, _ body: (Database) throws -> T) throws(StoreError) -> T {
+    /// Runs `body` in one read transaction, which sees one moment of the state.
+    func read<T>(_ what: String, _ body: (any StateSQL) throws -> T) throws(StoreError) -> T {
         do {
-            return try pool.read(body)
+            switch database {
+            case .sqlite(let pool): return try pool.read(body)
+            case .postgresql(let pool, _): return try pool.transaction(writing: false, body)
+            }
         } catch {
             throw failure(what, error)
         }
     }
 
     private func failure(_ what: String, _ error: any Error) -> StoreError {
-        guard let error = error as? DatabaseError else { return StoreError(path: path, message: "\(what): \(error)") }
+        guard let error = error as? DatabaseError else { return StoreError(path: path, message: "\(what): " + Self.explain(error)) }
         return StoreError(path: path, message: "\(what): " + StateFiles.explain(error, path: path))
     }
 
-    /// `PRAGMA integrity_check`'s verdict: "ok" when the file is sound.
+    /// What a PostgreSQL failure means for the user, with what to do about it.
+    static func explain(_ error: any Error) -> String {
+        guard let error = error as? PostgresError else { return "\(error)" }
+        if error.isReadOnly {
+            return error.message
+                + " (the server takes no writes: a read-only replica? give `state` the primary's address)"
+        }
+        if error.connectionLost { return error.message + " (PostgreSQL is down or unreachable)" }
+        return error.message
+    }
+
+    /// `PRAGMA integrity_check`'s verdict: "ok" when the file is sound. PostgreSQL checks its
+    /// own pages: there it is "ok" when the server answers.
     public func integrityCheck() throws(StoreError) -> String {
-        try read("integrity check") { db in try String.fetchOne(db, sql: "PRAGMA integrity_check") ?? "no answer" }
+        try read("integrity check") { db in
+            db.dialect == .sqlite ? try db.value(String.self, "PRAGMA integrity_check") ?? "no answer" : "ok"
+        }
     }
 }

@@ -26,7 +26,8 @@ import Testing
 
     /// The database's size on disk, its WAL checkpointed and truncated first.
     static func size(_ store: StateStore) throws -> Int {
-        _ = try store.pool.writeWithoutTransaction { db in try db.checkpoint(.truncate) }
+        guard case .sqlite(let pool) = store.database else { return 0 }
+        _ = try pool.writeWithoutTransaction { db in try db.checkpoint(.truncate) }
         return [store.path, store.path + "-wal"].reduce(0) { total, path in
             total + ((try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0)
         }
@@ -55,7 +56,7 @@ import Testing
         let kept = Set(try harness.items().map(\.key))
         #expect(kept == Set((8...10).flatMap { poll in (0..<200).map { "g:p\(poll)-\($0)" } }))
         #expect(try harness.record().droppedItems == 4_800)
-        #expect(try harness.store.read("") { db in try Int.fetchOne(db, sql: "PRAGMA auto_vacuum") } == 2)
+        #expect(try harness.store.read("") { db in try db.value(Int.self, "PRAGMA auto_vacuum") } == 2)
     }
 
     @Test func anEvictedItemThatComesBackIsNotNew() throws {
@@ -126,7 +127,7 @@ import Testing
         let first = try harness.items()
         try harness.store.saveEmbeddings(first.map { ($0.id, [1, 0, 0]) }, model: "m")
         func count(_ table: String) throws -> Int {
-            try harness.store.read("") { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM \(table)") ?? 0 }
+            try harness.store.read("") { db in try db.value(Int.self, "SELECT count(*) FROM \(table)") ?? 0 }
         }
         #expect(try count("story") > 0 && count("embedding") == 3)
         document.increment()
@@ -165,12 +166,12 @@ import Testing
             try db.execute(sql: "PRAGMA auto_vacuum = NONE")
             try db.execute(sql: "VACUUM")
         }
-        #expect(try queue.read { db in try Int.fetchOne(db, sql: "PRAGMA auto_vacuum") } == 0)
+        #expect(try queue.read { db in try db.value(Int.self, "PRAGMA auto_vacuum") } == 0)
         try queue.close()
         // The owner converts it (the daemon or `once`, which hold the lock; a reader beside them
         // never runs a VACUUM).
         let reopened = try StateStore(path: path, exclusive: true)
-        #expect(try reopened.read("") { db in try Int.fetchOne(db, sql: "PRAGMA auto_vacuum") } == 2)
+        #expect(try reopened.read("") { db in try db.value(Int.self, "PRAGMA auto_vacuum") } == 2)
         #expect(try reopened.feed(url: "https://a.example/feed") != nil)
     }
 

@@ -20,7 +20,11 @@ import Testing
     }
 
     static func row(_ store: StateStore, _ sql: String) throws -> Row? {
-        try store.read("reading a row") { db in try Row.fetchOne(db, sql: sql) }
+        try store.read("reading a row") { db in
+            var first: Row?
+            try db.forEachRow(sql, []) { row in if first == nil { first = row.copy() } }
+            return first
+        }
     }
 
     @Test func aNewFeedTakesTheSchemaDefaults() throws {
@@ -35,7 +39,7 @@ import Testing
 
     @Test func aFeedIsWrittenAndReadColumnByColumn() throws {
         let (store, stored) = try Self.store()
-        try store.write("setting a watermark") { db in try db.execute(sql: "UPDATE feed SET evicted_through = 12.5") }
+        _ = try store.write("setting a watermark") { db in try db.execute("UPDATE feed SET evicted_through = 12.5", []) }
         var record = stored
         record.fetchURL = "https://b.example/feed"
         record.title = "A"
@@ -76,7 +80,7 @@ import Testing
 
     @Test func aStateOrModeThisVersionDoesNotKnowReadsAsBefore() throws {
         let (store, record) = try Self.store()
-        try store.write("writing the future") { db in try db.execute(sql: "UPDATE feed SET state = 'paused', key_mode = 7") }
+        _ = try store.write("writing the future") { db in try db.execute("UPDATE feed SET state = 'paused', key_mode = 7", []) }
         let read = try #require(try store.feed(url: record.url))
         #expect(read.state == .never)
         #expect(read.keyMode == .guid)
