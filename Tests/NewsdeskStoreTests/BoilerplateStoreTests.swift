@@ -20,15 +20,14 @@ import Testing
         return item
     }
 
-    static func store() throws -> (StateStore, FeedRecord) {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("newsdesk-bp-\(UUID().uuidString).sqlite").path
-        let store = try StateStore(path: path)
+    static func store(_ backend: StoreBackend) throws -> (StateStore, FeedRecord) {
+        let store = try backend.open()
         let record = try #require(try store.syncFeeds([FeedConfig(url: "https://a.example/feed")]).first)
         return (store, record)
     }
 
-    @Test func aSecondPollBringingOneNewItemWithTheAdLosesTheAd() throws {
-        let (store, record) = try Self.store()
+    @Test(arguments: StoreBackend.allCases) func aSecondPollBringingOneNewItemWithTheAdLosesTheAd(_ backend: StoreBackend) throws {
+        let (store, record) = try Self.store(backend)
         let now = Date(timeIntervalSince1970: 1_800_000_000)
         try store.record(record, items: (0..<3).map(Self.item), now: now)
         try store.record(record, items: [Self.item(3)], now: now.addingTimeInterval(3_600))
@@ -44,8 +43,8 @@ import Testing
         #expect(removed.bytes == 4 * Self.ad.utf8.count)
     }
 
-    @Test func withoutTheFilterNothingIsTakenOut() throws {
-        let (store, record) = try Self.store()
+    @Test(arguments: StoreBackend.allCases) func withoutTheFilterNothingIsTakenOut(_ backend: StoreBackend) throws {
+        let (store, record) = try Self.store(backend)
         try store.record(record, items: (0..<3).map(Self.item), now: Date(), boilerplate: nil)
         #expect(try store.items(feedURL: record.url).allSatisfy { $0.summary?.contains("vCard") == true })
         #expect(try store.boilerplateRemoved().isEmpty)

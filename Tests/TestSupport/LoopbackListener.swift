@@ -18,7 +18,7 @@ public final class LoopbackListener {
     }
 
     /// A TCP socket bound to 127.0.0.1 (or ::1) on a free port and listening, with that port.
-    static func listeningSocket(ipv6: Bool = false) throws -> (Int32, UInt16) {
+    public static func listeningSocket(ipv6: Bool = false) throws -> (Int32, UInt16) {
         let fd = socket(ipv6 ? AF_INET6 : AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard fd >= 0 else { throw POSIXError(.EIO) }
         var yes: Int32 = 1
