@@ -14,6 +14,18 @@ public enum StateLocation {
         return keywords.contains(first)
     }
 
+    /// `state` as it may be shown (logs, `check`): a password in it left out.
+    public static func display(_ state: String) -> String {
+        guard isPostgres(state) else { return state }
+        if let scheme = state.range(of: "://") {
+            // postgresql://user:password@host/...: the part between the first ':' and the '@'.
+            let rest = state[scheme.upperBound...]
+            guard let at = rest.firstIndex(of: "@"), let colon = rest[..<at].firstIndex(of: ":") else { return state }
+            return String(state[..<colon]) + String(rest[at...])
+        }
+        return state.split(separator: " ").filter { !$0.hasPrefix("password=") }.joined(separator: " ")
+    }
+
     private static let keywords: Set<String> = [
         "host", "hostaddr", "port", "dbname", "user", "password", "passfile", "service", "sslmode", "connect_timeout",
         "application_name", "options", "target_session_attrs",

@@ -7,7 +7,9 @@ import NewsdeskStories
 
 /// One cycle, as `run` and `once` both go through it: poll what is due, give the new items
 /// their vectors (how is the caller's: the daemon waits for its embedding thread, `once`
-/// embeds in line), fold them into stories, publish, write the metrics file.
+/// embeds in line), fold them into stories, publish, write the metrics file. On a state that
+/// several daemons share (PostgreSQL), only the publisher (``StateStore/isPublisher(name:now:)``)
+/// folds and publishes; the others poll and embed.
 ///
 /// A failing database ends the cycle (``Failure``); outputs or a metrics file that cannot be
 /// written do not: the cycle is done, and the report says what failed (the daemon logs it and
@@ -55,6 +57,8 @@ public struct Cycle {
         public var stories: StoryUpdate
         /// Nil when the cycle was stopped before publishing, or publishing failed.
         public var published: PublishReport?
+        /// Whether this process folded and published (on a shared state, one daemon does).
+        public var publisher = true
         /// Why the outputs, or the metrics file, could not be written.
         public var publishError: String?
         public var metricsError: String?
@@ -78,6 +82,10 @@ public struct Cycle {
             summary = try FeedPoller(config: config, store: store, logger: logger, clock: clock)
                 .poll(all: all, shouldStop: hooks.shouldStop, progress: { hooks.progress(.polling($0, due: $1)) })
             try hooks.vectors(summary)
+            // On a shared state one daemon folds and publishes; the others only poll.
+            guard try store.isPublisher(name: FeedPoller.daemonName, now: clock()) else {
+                return Report(summary: summary, stories: StoryUpdate(), publisher: false, duration: started.elapsed, finished: clock())
+            }
             hooks.progress(.folding(StoryUpdate()))
             stories = try StoryDesk(config: config, store: store)
                 .update(memory: memory, now: clock(), shouldStop: hooks.shouldStop, progress: { hooks.progress(.folding($0)) })

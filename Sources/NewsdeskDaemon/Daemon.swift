@@ -116,7 +116,10 @@ public actor Daemon: Service {
 
     private func loop() async throws(Failure) {
         logger.info(
-            "started", metadata: ["config": "\(configPath)", "feeds": "\(config.feeds.count)", "state": "\(config.settings.state)"])
+            "started",
+            metadata: [
+                "config": "\(configPath)", "feeds": "\(config.feeds.count)", "state": "\(StateLocation.display(config.settings.state))",
+            ])
         if store.created { logger.notice("no state database was at \(store.path): created a new one") }
         if let problem = store.vacuumProblem { logger.warning("\(problem)") }
         // The longest sleep between two stamps of the heartbeat (and checks of the file).

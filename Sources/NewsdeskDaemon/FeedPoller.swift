@@ -47,6 +47,10 @@ public final class FeedPoller {
 
     /// Results are stored in batches of this many feeds (one transaction each).
     static let batchSize = 200
+    /// Feeds leased at a time: this many per transfer slot (`concurrency`).
+    static let rounds = 8
+    /// Who this poller is to the other daemons on the state: host, process and a random tag.
+    let owner: String
 
     public init(
         config: Config, store: StateStore, logger: Logger,
@@ -58,7 +62,15 @@ public final class FeedPoller {
         self.policy = PollPolicy(defaultInterval: config.settings.pollInterval.timeInterval, minimum: config.settings.minimumInterval)
         self.clock = clock
         self.random = random
+        owner = Self.daemonName
     }
+
+    /// This process as the leases and `status` name it: `host:pid`.
+    public static let daemonName: String = {
+        var name = [CChar](repeating: 0, count: 256)
+        gethostname(&name, name.count - 1)
+        return "\(String(decoding: name.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)):\(getpid())"
+    }()
 
     /// Polls every feed due now or within the policy's `gather` (with `all`, every feed not gone
     /// and not inside a Retry-After).
@@ -72,7 +84,7 @@ public final class FeedPoller {
         warn(about: try store.repairFutureTimes(now: start, horizon: PollPolicy.longestWait))
         let records = try store.syncFeeds(config.feeds)
         let configs = Dictionary(config.feeds.map { ($0.url, $0) }, uniquingKeysWith: { first, _ in first })
-        let due = records.filter { record in
+        let candidates = records.filter { record in
             switch record.state {
             case .gone: return false
             case .retryAfter where record.nextDue > start: return false
@@ -80,16 +92,18 @@ public final class FeedPoller {
             }
         }
         var summary = PollSummary()
-        guard !due.isEmpty else { return summary }
-        let requests = due.map { record in
-            // A 304-forever server still gets one unconditional fetch a day.
-            let unconditional = record.lastFullFetch.map { start.timeIntervalSince($0) >= PollPolicy.unconditionalEvery } ?? true
-            var request =
-                unconditional
-                ? FetchRequest(url: record.fetchURL)
-                : FetchRequest(url: record.fetchURL, etag: record.etag, lastModified: record.lastModified)
-            request.allowPrivateNetworks = configs[record.url]?.allowPrivateNetworks ?? config.settings.allowPrivateNetworks
-            return request
+        guard !candidates.isEmpty else { return summary }
+        func requests(for due: [FeedRecord]) -> [FetchRequest] {
+            due.map { record in
+                // A 304-forever server still gets one unconditional fetch a day.
+                let unconditional = record.lastFullFetch.map { start.timeIntervalSince($0) >= PollPolicy.unconditionalEvery } ?? true
+                var request =
+                    unconditional
+                    ? FetchRequest(url: record.fetchURL)
+                    : FetchRequest(url: record.fetchURL, etag: record.etag, lastModified: record.lastModified)
+                request.allowPrivateNetworks = configs[record.url]?.allowPrivateNetworks ?? config.settings.allowPrivateNetworks
+                return request
+            }
         }
         var limits = FetchLimits()
         limits.timeout = config.settings.timeout
@@ -133,44 +147,68 @@ public final class FeedPoller {
             batch.removeAll(keepingCapacity: true)
         }
 
-        multi.run(requests, limits: limits, shouldStop: shouldStop) { index, result in
-            let record = due[index]
+        // The feeds are leased a batch at a time (StateStore+Leases.swift): other daemons on the
+        // same state take the rest. A batch is fetched within `rounds` timeouts at most, and its
+        // lease outlasts that: only a daemon that died leaves a lease to expire.
+        let batchSize = max(config.settings.concurrency * Self.rounds, 64)
+        let leaseTime = config.settings.timeout.timeInterval * Double(batchSize / max(config.settings.concurrency, 1) + 1) + 30
+        var remaining = candidates.map(\.id)[...]
+        while !remaining.isEmpty, !shouldStop() {
+            // A window of the earliest due: feeds others hold are passed over, not waited for.
+            let window = Array(remaining.prefix(batchSize * 2))
+            remaining = remaining.dropFirst(window.count)
             let now = clock()
-            guard let feedConfig = configs[record.url] else { return }
-            let outcome = FetchOutcome(
-                result: result, record: record, config: feedConfig, policy: policy, parser: parser, now: now,
-                postsLastWeek: { posts[record.id] }, random: random())
-            var updated = outcome.record
-            if requests[index].etag == nil && requests[index].lastModified == nil { updated.lastFullFetch = now }
-            summary.polled += 1
-            if case .success(let response) = result { summary.bytes += response.body.count }
-            var items = outcome.feed?.items
-            if let all = items {
-                items = Self.newest(all, limit: self.config.settings.maxItemsPerDocument)
-                updated.droppedItems = all.count - (items?.count ?? 0)
-                summary.droppedItems += updated.droppedItems
-            }
-            log(outcome, record: updated, config: feedConfig)
-            switch outcome.event {
-            case .fetched: summary.fetched += 1
-            case .notModified: summary.notModified += 1
-            case .failed(let message):
-                summary.failed += 1
-                summary.failures.append(.init(url: record.url, message: message))
-            case .gone, .retryAfter:
-                summary.failed += 1
-                summary.failures.append(.init(url: record.url, message: updated.error ?? "unavailable"))
-            }
-            batch.append((updated, items))
-            if batch.count >= Self.batchSize { flush() }
-            progress(summary, due.count)
+            let due = try store.lease(
+                window, owner: owner, now: now, until: now.addingTimeInterval(leaseTime),
+                dueBy: all ? nil : start.addingTimeInterval(policy.gather), limit: batchSize)
+            let leased = Set(due.map(\.id))
+            remaining = window.filter { !leased.contains($0) }.dropFirst(due.isEmpty ? window.count : 0) + remaining
+            guard !due.isEmpty else { continue }
+            fetch(due, requests: requests(for: due))
         }
         flush()
-        progress(summary, due.count)
+        progress(summary, candidates.count)
         if let storeError { throw storeError }
+        if shouldStop() { try store.releaseLeases(owner: owner) }
         try store.prune(before: clock().addingTimeInterval(-config.settings.retention.timeInterval))
         try store.vacuumStep()
         return summary
+
+        func fetch(_ due: [FeedRecord], requests: [FetchRequest]) {
+            multi.run(requests, limits: limits, shouldStop: shouldStop) { index, result in
+                let record = due[index]
+                let now = clock()
+                guard let feedConfig = configs[record.url] else { return }
+                let outcome = FetchOutcome(
+                    result: result, record: record, config: feedConfig, policy: policy, parser: parser, now: now,
+                    postsLastWeek: { posts[record.id] }, random: random())
+                var updated = outcome.record
+                if requests[index].etag == nil && requests[index].lastModified == nil { updated.lastFullFetch = now }
+                summary.polled += 1
+                if case .success(let response) = result { summary.bytes += response.body.count }
+                var items = outcome.feed?.items
+                if let all = items {
+                    items = Self.newest(all, limit: self.config.settings.maxItemsPerDocument)
+                    updated.droppedItems = all.count - (items?.count ?? 0)
+                    summary.droppedItems += updated.droppedItems
+                }
+                log(outcome, record: updated, config: feedConfig)
+                switch outcome.event {
+                case .fetched: summary.fetched += 1
+                case .notModified: summary.notModified += 1
+                case .failed(let message):
+                    summary.failed += 1
+                    summary.failures.append(.init(url: record.url, message: message))
+                case .gone, .retryAfter:
+                    summary.failed += 1
+                    summary.failures.append(.init(url: record.url, message: updated.error ?? "unavailable"))
+                }
+                batch.append((updated, items))
+                if batch.count >= Self.batchSize { flush() }
+                progress(summary, candidates.count)
+            }
+            flush()
+        }
     }
 
     /// At most `limit` of a document's items: the newest by their date (published, else

@@ -60,43 +60,28 @@ final class PostgresPool: Sendable {
     }
 }
 
-/// The owner's hold on a PostgreSQL state: a session advisory lock on a connection of its own,
-/// held as long as the store lives (as ``StateLock`` holds an SQLite state). PostgreSQL lets
-/// go of it when the connection ends, so a crashed owner never leaves it taken.
-final class PostgresOwner: Sendable {
+/// The publisher's hold on a PostgreSQL state: a session advisory lock on a connection of its
+/// own, kept as long as the store lives. PostgreSQL lets go of it when the connection ends, so
+/// a publisher that died (or lost its connection) leaves it to the next daemon that asks.
+final class PostgresPublisher: Sendable {
     private let conninfo: String
-    private let name: String
-    private let connection: Mutex<PostgresConnection>
+    private let connection = Mutex<PostgresConnection?>(nil)
 
-    init(conninfo: String, name: String) throws {
-        self.conninfo = conninfo
-        self.name = name
-        connection = Mutex(try Self.take(conninfo, name: name))
-    }
+    init(conninfo: String) { self.conninfo = conninfo }
 
-    /// Makes sure the lock is still held: after a lost connection it is taken again on a new
-    /// one, which fails when another process took it meanwhile. While PostgreSQL cannot be
-    /// reached this throws nothing: the store's own statements fail, and the next call retries.
-    func hold() throws {
-        try connection.withLock { held in
-            guard !held.isOpen else { return }
-            do {
-                held = try Self.take(conninfo, name: name)
-            } catch let error as PostgresError where error.connectionLost {
-                return
-            }
+    /// Whether this process holds the lock, taking it when nobody does (on a new connection
+    /// when the old one broke). False while PostgreSQL cannot be reached.
+    func hold() -> Bool {
+        connection.withLock { held in
+            if let open = held, open.isOpen { return true }
+            held = nil
+            guard let fresh = try? PostgresConnection(conninfo),
+                let taken = try? fresh.execute("SELECT pg_try_advisory_lock(?)", [StateSchema.publisherLock.databaseValue]).rows.first?[0]
+                    as Bool?,
+                taken
+            else { return false }
+            held = fresh
+            return true
         }
-    }
-
-    private static func take(_ conninfo: String, name: String) throws -> PostgresConnection {
-        let connection = try PostgresConnection(conninfo)
-        let taken = try connection.execute("SELECT pg_try_advisory_lock(?)", [StateSchema.ownerLock.databaseValue]).rows.first?[0] as Bool?
-        guard taken == true else {
-            throw StoreError(
-                path: name,
-                message: "another newsdesk holds this state (its advisory lock is taken): stop it first, or give this one another state",
-                inUse: true)
-        }
-        return connection
     }
 }

@@ -143,6 +143,23 @@ enum StateSchema {
         // Rankings read and publishing writes files: a story's score is computed when it is
         // shown, never stored (it was written at every ranking and read by nothing).
         ("v7: scores are not stored", "ALTER TABLE story DROP COLUMN score; ALTER TABLE story DROP COLUMN breakdown"),
+        // Several daemons on one state (StateStore+Leases.swift): which daemon fetches a feed
+        // now and until when, and the host it is on (one daemon works a host at a time); which
+        // daemon publishes, since when.
+        (
+            "v8: leases",
+            """
+            ALTER TABLE feed ADD COLUMN host TEXT;
+            ALTER TABLE feed ADD COLUMN lease_owner TEXT;
+            ALTER TABLE feed ADD COLUMN lease_until REAL;
+            CREATE INDEX feed_leases ON feed(lease_until) WHERE lease_until IS NOT NULL;
+            CREATE TABLE publisher (
+                id INTEGER PRIMARY KEY CHECK (id = 1),
+                owner TEXT NOT NULL,
+                since REAL NOT NULL
+            );
+            """
+        ),
     ]
 
     /// SQLite's migrator: GRDB records the versions applied in `grdb_migrations`.
@@ -167,6 +184,10 @@ enum StateSchema {
     static let migrationLock: Int64 = 0x6E65_7773_6465_736B  // "newsdesk"
     /// The advisory lock key the owner of a PostgreSQL state holds (``PostgresOwner``).
     static let ownerLock: Int64 = 0x6E65_7773_6F77_6E72  // "newsownr"
+    /// The advisory lock key under which leases are handed out, one daemon at a time.
+    static let leaseLock: Int64 = 0x6E65_7773_6C65_6173  // "newsleas"
+    /// The advisory lock key the publishing daemon holds (``StateStore/publisher``).
+    static let publisherLock: Int64 = 0x6E65_7773_7075_626C  // "newspubl"
 
     /// Brings a PostgreSQL state up to date, in one transaction under the migration lock; the
     /// versions applied are the rows of `schema_migration`. Refuses a schema with versions this

@@ -12,7 +12,13 @@ extension StateStore {
             // A new feed is only its identity: every other column takes the schema's default
             // (a record would write its own, `next_due` among them).
             for feed in feeds {
-                try db.execute("INSERT INTO feed (url, fetch_url) VALUES (?, ?) ON CONFLICT(url) DO NOTHING", [feed.url, feed.fetchURL])
+                // The host decides which daemon may fetch it (StateStore+Leases.swift); a file has none.
+                try db.execute(
+                    """
+                    INSERT INTO feed (url, fetch_url, host) VALUES (?1, ?2, ?3)
+                    ON CONFLICT(url) DO UPDATE SET host = ?3 WHERE feed.host IS DISTINCT FROM ?3
+                    """,
+                    [feed.url, feed.fetchURL, URL(string: feed.fetchURL)?.host?.lowercased()])
                 if feed.fetchURL.hasPrefix("file:") {
                     try db.execute("UPDATE feed SET fetch_url = ? WHERE url = ?", [feed.fetchURL, feed.url])
                 }

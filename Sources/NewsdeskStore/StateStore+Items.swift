@@ -133,6 +133,8 @@ extension StateStore {
             outcome.new = inserted.count - inserted.filter(evicted.contains).count
         }
         try db.update(feed, columns: FeedRecord.polledColumns, id: feed.id)
+        // The fetch is stored: its lease ends (StateStore+Leases.swift).
+        try db.execute("UPDATE feed SET lease_owner = NULL, lease_until = NULL WHERE id = ? AND lease_owner IS NOT NULL", [feed.id])
         return outcome
     }
 

@@ -23,12 +23,15 @@ public struct StoreError: Error, Sendable, CustomStringConvertible {
 /// rest of Newsdesk does not know which database it talks to: every query is written once
 /// (``StateSQL``).
 ///
-/// One process owns a state at a time (the daemon, or `once`): it opens it `exclusive`, holding
-/// its lock as long as the store lives (a ``StateLock`` beside an SQLite file, a session
-/// advisory lock on PostgreSQL), and only it creates the database and runs the migrations.
-/// Others (`status`, `stories`) open it beside the owner: the database serializes their
-/// writes, and since the owner brought the schema up to date before anything else, they need
-/// no migration; should one be needed, they take the lock for the moment it runs, or refuse.
+/// One process owns an SQLite state at a time (the daemon, or `once`): it opens it `exclusive`,
+/// holding its ``StateLock`` as long as the store lives, and only it creates the database and
+/// runs the migrations. Others (`status`, `stories`) open it beside the owner: SQLite serializes
+/// their writes, and since the owner brought the schema up to date before anything else, they
+/// need no migration; should one be needed, they take the lock for the moment it runs, or refuse.
+///
+/// A PostgreSQL state is shared: several daemons poll it, each the feeds it leased
+/// (StateStore+Leases.swift), and one at a time folds and publishes (``isPublisher()``);
+/// migrations run under an advisory lock, one process at a time.
 ///
 /// Thread-safe: GRDB's `DatabasePool` (or ``PostgresPool``) serializes writes and lets reads
 /// run beside them.
@@ -50,8 +53,8 @@ public final class StateStore: Sendable {
 
     enum Backend: Sendable {
         case sqlite(DatabasePool)
-        /// The pool, and the connection that holds the owner's advisory lock (when exclusive).
-        case postgresql(PostgresPool, owner: PostgresOwner?)
+        /// The pool, and the lock that makes one daemon the publisher.
+        case postgresql(PostgresPool, publisher: PostgresPublisher)
     }
 
     /// Opens (creating if missing) the state at `path` (a file, or a PostgreSQL URL or libpq
@@ -67,9 +70,8 @@ public final class StateStore: Sendable {
             vacuumProblem = nil
             do {
                 let pool = try PostgresPool(conninfo: path)
-                let owner = try exclusive ? PostgresOwner(conninfo: path, name: name) : nil
                 created = try StateSchema.migrate(pool)
-                database = .postgresql(pool, owner: owner)
+                database = .postgresql(pool, publisher: PostgresPublisher(conninfo: path))
             } catch let error as StoreError {
                 throw error
             } catch {
@@ -95,6 +97,10 @@ public final class StateStore: Sendable {
             if exclusive {
                 vacuumProblem = Self.enableIncrementalVacuum(pool, path: path)
                 try StateSchema.migrator.migrate(pool)
+                // The one owner: leases left by an earlier process (killed mid-fetch) are void.
+                try pool.write { db in
+                    try db.execute(sql: "UPDATE feed SET lease_owner = NULL, lease_until = NULL WHERE lease_owner IS NOT NULL")
+                }
             } else if try !pool.read(StateSchema.migrator.hasCompletedMigrations) {
                 let moment = try StateLock(
                     database: path, advice: "its schema is not up to date yet (an older newsdesk, or one starting): try again")
@@ -115,18 +121,10 @@ public final class StateStore: Sendable {
         identity = StateFiles.identity(of: path)
     }
 
-    /// Fails if the state is no longer the one opened: on SQLite, the file at ``path`` deleted,
-    /// moved away or replaced (whatever is written after that is lost, so the owner stops on
-    /// it); on PostgreSQL, the owner's lock taken by another process after a lost connection.
+    /// Fails if the file at ``path`` is no longer the one opened: deleted, moved away or
+    /// replaced. Whatever is written after that is lost, so the owner stops on it. (A
+    /// PostgreSQL state has no file.)
     public func checkFile() throws(StoreError) {
-        if case .postgresql(_, let owner?) = database {
-            do {
-                try owner.hold()
-            } catch {
-                throw StoreError(path: path, message: Self.explain(error), inUse: true)
-            }
-            return
-        }
         if let lock, !lock.isInPlace {
             throw StoreError(
                 path: path,

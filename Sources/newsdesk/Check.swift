@@ -1,4 +1,5 @@
 import ArgumentParser
+import NewsdeskConfig
 import Foundation
 
 /// `newsdesk check`: validate a config and list every problem.
@@ -10,6 +11,6 @@ struct Check: ParsableCommand {
     func run() throws {
         let config = try options.load()
         let feeds = "\(config.feeds.count) feed\(config.feeds.count == 1 ? "" : "s")"
-        print("\(options.config): ok, \(feeds); state \(config.settings.state), output \(config.settings.output)")
+        print("\(options.config): ok, \(feeds); state \(StateLocation.display(config.settings.state)), output \(config.settings.output)")
     }
 }

@@ -44,6 +44,20 @@ struct Status: ParsableCommand {
             try JSONOutput.print(feeds.map(FeedStatusJSON.init))
         } else {
             print(FeedStatus.table(feeds, now: now))
+            do {
+                // Who does what on a shared state: the publisher, and each daemon's leases.
+                if let publisher = try store.publisher() {
+                    print("publisher: \(publisher.owner), since \(FeedDate.rfc3339(publisher.since))")
+                }
+                for lease in try store.leases(now: now) {
+                    print(
+                        "fetching: \(lease.owner) holds \(lease.feeds) feed\(lease.feeds == 1 ? "" : "s") until \(FeedDate.rfc3339(lease.until))"
+                    )
+                }
+            } catch {
+                Console.error(error.description)
+                throw ExitCode(3)
+            }
             if let settings = config.embeddings {
                 let since = now.addingTimeInterval(-config.settings.clusterWindow.timeInterval)
                 do {

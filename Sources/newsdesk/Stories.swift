@@ -35,7 +35,7 @@ struct Stories: ParsableCommand {
             let desk = StoryDesk(config: config, store: store)
             // Items not yet in stories are placed only by the state's owner: beside a running
             // daemon (which keeps them placed), the ranking is read as it stands.
-            if let owner = try? StateLock(database: config.settings.state) {
+            if !StateLocation.isPostgres(config.settings.state), let owner = try? StateLock(database: config.settings.state) {
                 _ = try withExtendedLifetime(owner) { () throws(StoreError) in try desk.update() }
             }
             // As it would be published: its texts cleaned and cut, no link that gives a secret away.
