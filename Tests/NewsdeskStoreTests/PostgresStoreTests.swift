@@ -15,6 +15,9 @@ import TestSupport
         #expect(StateLocation.isPostgres("dbname = news"))
         #expect(!StateLocation.isPostgres("state/newsdesk.sqlite"))
         #expect(!StateLocation.isPostgres("/var/lib/newsdesk/a=b.sqlite"))
+        #expect(StateLocation.display("postgresql://newsdesk:s3cret@db1:5432/news") == "postgresql://newsdesk@db1:5432/news")
+        #expect(StateLocation.display("host=db1 password=s3cret dbname=news") == "host=db1 dbname=news")
+        #expect(StateLocation.display("postgresql://db1/news") == "postgresql://db1/news")
     }
 
     @Test func theConfigKeepsAPostgresStateAsItIs() throws {

@@ -236,8 +236,8 @@ import Testing
         #expect(try store.integrityCheck() == "ok")
     }
 
-    @Test(arguments: StoreBackend.allCases) func oneOwnerAtATime(_ backend: StoreBackend) throws {
-        let location = try backend.location()
+    @Test func oneOwnerOfAnSQLiteStateAtATime() throws {
+        let location = try StoreBackend.sqlite.location()
         let owner = try StateStore(path: location, exclusive: true)
         #expect(throws: StoreError.self) { try StateStore(path: location, exclusive: true) }
         do {
