@@ -12,13 +12,14 @@ extension StateStore {
             // A new feed is only its identity: every other column takes the schema's default
             // (a record would write its own, `next_due` among them).
             for feed in feeds {
-                // The host decides which daemon may fetch it (StateStore+Leases.swift); a file has none.
+                // The host decides which daemon may fetch it (StateStore+Leases.swift): its name and
+                // port, as libcurl's `per_host` counts connections; a file has none.
                 try db.execute(
                     """
                     INSERT INTO feed (url, fetch_url, host) VALUES (?1, ?2, ?3)
                     ON CONFLICT(url) DO UPDATE SET host = ?3 WHERE feed.host IS DISTINCT FROM ?3
                     """,
-                    [feed.url, feed.fetchURL, URL(string: feed.fetchURL)?.host?.lowercased()])
+                    [feed.url, feed.fetchURL, Self.host(of: feed.fetchURL)])
                 if feed.fetchURL.hasPrefix("file:") {
                     try db.execute("UPDATE feed SET fetch_url = ? WHERE url = ?", [feed.fetchURL, feed.url])
                 }
@@ -69,5 +70,11 @@ extension StateStore {
             ) { row in counts[row["feed_id"]] = (row["total"], row["recent"] ?? 0) }
             return counts
         }
+    }
+
+    /// `name:port` of an http(s) URL (the port when it says one), nil for a file.
+    static func host(of url: String) -> String? {
+        guard let components = URLComponents(string: url), let name = components.host?.lowercased(), !name.isEmpty else { return nil }
+        return components.port.map { "\(name):\($0)" } ?? name
     }
 }

@@ -8,6 +8,9 @@ public struct StoreError: Error, Sendable, CustomStringConvertible {
     public var message: String
     /// Another process owns the state (see ``StateLock``): not a fault of the database.
     public var inUse = false
+    /// The database server could not be reached (PostgreSQL down, or the network): trying
+    /// again later may work.
+    public var unreachable = false
     public var description: String { "\(path): \(message)" }
 
     package init(path: String, message: String, inUse: Bool = false) {
@@ -75,7 +78,9 @@ public final class StateStore: Sendable {
             } catch let error as StoreError {
                 throw error
             } catch {
-                throw StoreError(path: name, message: "cannot open the state database: " + Self.explain(error))
+                var failure = StoreError(path: name, message: "cannot open the state database: " + Self.explain(error))
+                failure.unreachable = (error as? PostgresError)?.connectionLost == true
+                throw failure
             }
             return
         }

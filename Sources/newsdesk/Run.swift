@@ -18,17 +18,27 @@ struct Run: AsyncParsableCommand {
         let logger = options.logger()
         // A test hook: the watchdog tests hold a reload for 20 s, a loop stuck as seen from outside.
         let stall = ProcessInfo.processInfo.environment["NEWSDESK_FAULT"] == "stall-reload"
-        do {
-            daemon = try Daemon(
-                configPath: options.config, config: config, logger: logger, clock: SystemClock(wall: { ConfigOptions.now() }),
-                beforeReload: {
-                    guard stall else { return }
-                    logger.warning("holding the reload for 20 s (NEWSDESK_FAULT=stall-reload)")
-                    sleep(20)
-                })
-        } catch {
-            Console.error(error.description)
-            throw ExitCode(ConfigOptions.status(of: error))
+        // A database server that cannot be reached yet (PostgreSQL starting after us, or down) is
+        // waited for, the wait doubling up to a minute; any other failure ends the run.
+        var wait: UInt32 = 2
+        while true {
+            do {
+                daemon = try Daemon(
+                    configPath: options.config, config: config, logger: logger, clock: SystemClock(wall: { ConfigOptions.now() }),
+                    beforeReload: {
+                        guard stall else { return }
+                        logger.warning("holding the reload for 20 s (NEWSDESK_FAULT=stall-reload)")
+                        sleep(20)
+                    })
+                break
+            } catch  where error.unreachable {
+                logger.error("\(error); trying again in \(wait) s")
+                sleep(wait)
+                wait = min(wait * 2, 60)
+            } catch {
+                Console.error(error.description)
+                throw ExitCode(ConfigOptions.status(of: error))
+            }
         }
         let status = await daemon.serve()
         if status != 0 { throw ExitCode(status) }
