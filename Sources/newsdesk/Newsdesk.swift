@@ -10,7 +10,7 @@ struct Newsdesk: AsyncParsableCommand {
         version: NewsdeskVersion.string,
         subcommands: [
             Run.self, Once.self, Status.self, Stories.self, Check.self, Add.self, OPMLCommand.self, Cluster.self, Similarity.self,
-            Parse.self,
+            Parse.self, Migrate.self,
             Bench.self,
         ]
     )
