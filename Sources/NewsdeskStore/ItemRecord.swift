@@ -75,14 +75,14 @@ struct ItemRecord: Codable, FetchableRecord, PersistableRecord, StateRecord {
     /// The columns a new item's row is written with, and the statement, built once.
     private static let insertColumns: [CodingKeys] = CodingKeys.allCases.filter { $0 != .id }
     private static let insertSQL =
-        "INSERT INTO item (\(insertColumns.map(\.rawValue).joined(separator: ", "))) VALUES (\(insertColumns.map { _ in "?" }.joined(separator: ", "))) RETURNING id"
+        "INSERT INTO item (\(insertColumns.map(\.rawValue).joined(separator: ", "))) VALUES (\(insertColumns.map { _ in "?" }.joined(separator: ", ")))"
 
-    /// A new item's row, through one cached statement (returning its id): a first cycle stores every item it sees,
+    /// A new item's row, through one cached statement: a first cycle stores every item it sees,
     /// and GRDB's generic insert (encoding the record into a container, then building the
     /// INSERT) took a seventh of that cycle (docs/BENCHMARKS.md). The values are the coding
     /// keys' in order; times are seconds since 1970, as ``StateRecord`` writes them.
     mutating func insertNew(_ db: any StateSQL) throws -> Int64 {
-        let id = try db.value(Int64.self, Self.insertSQL, Self.insertColumns.map(value(of:))) ?? 0
+        let id = try db.insertReturningID(Self.insertSQL, Self.insertColumns.map(value(of:)))
         self.id = id
         return id
     }

@@ -43,6 +43,9 @@ protocol StateSQL {
     func records<R: FetchableRecord>(_ type: R.Type, _ sql: String, _ arguments: [(any DatabaseValueConvertible)?]) throws -> [R]
 
     func values<V: DatabaseValueConvertible>(_ type: V.Type, _ sql: String, _ arguments: [(any DatabaseValueConvertible)?]) throws -> [V]
+
+    /// Runs an INSERT into a table whose rows number themselves; returns the new row's id.
+    func insertReturningID(_ sql: String, _ arguments: [(any DatabaseValueConvertible)?]) throws -> Int64
 }
 
 extension StateSQL {
@@ -71,11 +74,13 @@ extension StateSQL {
         try execute(sql, values.map(\.value))
     }
 
-    /// Writes `columns` of a record's row, found by its `id`.
-    func update<R: EncodableRecord & TableRecord>(_ record: R, columns: [String], id: Int64) throws {
+    /// Writes `columns` of a record's row, found by its `id`, and `also` (more assignments, in SQL).
+    func update<R: EncodableRecord & TableRecord>(_ record: R, columns: [String], id: Int64, also: String? = nil) throws {
         let values = try record.databaseDictionary
-        let sql = "UPDATE \(R.databaseTableName) SET \(columns.map { "\($0) = ?" }.joined(separator: ", ")) WHERE id = ?"
-        try execute(sql, columns.map { values[$0] ?? .null } + [id])
+        let assignments = columns.map { "\($0) = ?" } + (also.map { [$0] } ?? [])
+        try execute(
+            "UPDATE \(R.databaseTableName) SET \(assignments.joined(separator: ", ")) WHERE id = ?",
+            columns.map { values[$0] ?? .null } + [id])
     }
 }
 
@@ -100,6 +105,11 @@ extension Database: StateSQL {
     func values<V: DatabaseValueConvertible>(_ type: V.Type, _ sql: String, _ arguments: [(any DatabaseValueConvertible)?]) throws -> [V] {
         try V.fetchAll(cachedStatement(sql: sql), arguments: StatementArguments(arguments))
     }
+
+    func insertReturningID(_ sql: String, _ arguments: [(any DatabaseValueConvertible)?]) throws -> Int64 {
+        try cachedStatement(sql: sql).execute(arguments: StatementArguments(arguments))
+        return lastInsertedRowID
+    }
 }
 
 /// PostgreSQL's statements, on the connection a transaction holds (``PostgresPool``).
@@ -121,5 +131,9 @@ struct PostgresTransaction: StateSQL {
 
     func values<V: DatabaseValueConvertible>(_ type: V.Type, _ sql: String, _ arguments: [(any DatabaseValueConvertible)?]) throws -> [V] {
         try connection.execute(sql, arguments.map { $0?.databaseValue ?? .null }).rows.compactMap { $0[0] }
+    }
+
+    func insertReturningID(_ sql: String, _ arguments: [(any DatabaseValueConvertible)?]) throws -> Int64 {
+        try connection.execute(sql + " RETURNING id", arguments.map { $0?.databaseValue ?? .null }).rows.first?["id"] ?? 0
     }
 }

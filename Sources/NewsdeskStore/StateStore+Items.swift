@@ -132,9 +132,8 @@ extension StateStore {
             // An item evicted as soon as it came (older than all the feed keeps) was never news.
             outcome.new = inserted.count - inserted.filter(evicted.contains).count
         }
-        try db.update(feed, columns: FeedRecord.polledColumns, id: feed.id)
         // The fetch is stored: its lease ends (StateStore+Leases.swift).
-        try db.execute("UPDATE feed SET lease_owner = NULL, lease_until = NULL WHERE id = ? AND lease_owner IS NOT NULL", [feed.id])
+        try db.update(feed, columns: FeedRecord.polledColumns, id: feed.id, also: "lease_owner = NULL, lease_until = NULL")
         return outcome
     }
 
