@@ -70,7 +70,7 @@ extension StateStore {
             // Setting one column of a row the item store owns: a statement, not a whole record.
             for (itemID, storyID, firstSeen) in assignments {
                 let story = StoryRecord(id: storyID, firstSeen: firstSeen, lastCoverage: firstSeen, lastUpdated: firstSeen)
-                try db.insert(story, ignoringConflicts: true)
+                try story.insertIfAbsent(db)
                 try db.execute("UPDATE item SET story_id = ? WHERE id = ?", [storyID, itemID])
             }
             // The stories that got items (an item updated in place moves its story's
@@ -230,6 +230,16 @@ struct StoryRecord: Encodable, PersistableRecord, StateRecord {
         case firstSeen = "first_seen"
         case lastCoverage = "last_coverage"
         case lastUpdated = "last_updated"
+    }
+
+    /// The story's row unless it has one, through one statement written once: the fold does
+    /// this for every item it places, and the generic insert (encoding the record into a
+    /// container, then building the INSERT from its keys) cost as much again as the rest of
+    /// storing the placements. Times are seconds since 1970, as ``StateRecord`` writes them.
+    func insertIfAbsent(_ db: any StateSQL) throws {
+        try db.execute(
+            "INSERT INTO story (id, first_seen, last_coverage, last_updated) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
+            [id, firstSeen.timeIntervalSince1970, lastCoverage.timeIntervalSince1970, lastUpdated.timeIntervalSince1970])
     }
 }
 
