@@ -151,6 +151,8 @@ public final class FeedPoller {
         // same state take the rest. A batch is fetched within `rounds` timeouts at most, and its
         // lease outlasts that: only a daemon that died leaves a lease to expire.
         let batchSize = max(config.settings.concurrency * Self.rounds, 64)
+        // A host's feeds in one batch: what `per_host` transfers fetch in `rounds`.
+        let perHostPerBatch = config.settings.perHost * Self.rounds
         let leaseTime = config.settings.timeout.timeInterval * Double(batchSize / max(config.settings.concurrency, 1) + 1) + 30
         var remaining = candidates.map(\.id)[...]
         while !remaining.isEmpty, !shouldStop() {
@@ -160,7 +162,8 @@ public final class FeedPoller {
             let now = clock()
             let due = try store.lease(
                 window, owner: owner, now: now, until: now.addingTimeInterval(leaseTime),
-                dueBy: all ? nil : start.addingTimeInterval(policy.gather), limit: batchSize)
+                dueBy: all ? nil : start.addingTimeInterval(policy.gather), limit: batchSize,
+                perHost: perHostPerBatch)
             let leased = Set(due.map(\.id))
             remaining = window.filter { !leased.contains($0) }.dropFirst(due.isEmpty ? window.count : 0) + remaining
             guard !due.isEmpty else { continue }

@@ -20,31 +20,40 @@ public struct Lease: Sendable, Equatable {
 extension StateStore {
     /// Leases up to `limit` of the feeds `candidates` (their ids) to `owner` until `until`,
     /// those still due by `deadline` (nil: whenever due) and not leased to another daemon, on a
-    /// host no other daemon is fetching from, the earliest due first. Returns their records as
-    /// they stand now.
+    /// host no other daemon is fetching from: whole hosts, the one due first first, at most
+    /// `perHost` feeds of each, so that a batch leaves the other hosts to the other daemons.
+    /// Returns their records as they stand now.
     public func lease(
-        _ candidates: [Int64], owner: String, now: Date, until: Date, dueBy deadline: Date?, limit: Int
+        _ candidates: [Int64], owner: String, now: Date, until: Date, dueBy deadline: Date?, limit: Int, perHost: Int = .max
     ) throws(StoreError) -> [FeedRecord] {
         guard !candidates.isEmpty, limit > 0 else { return [] }
         return try write("leasing due feeds") { db in
             let skipLocked = db.dialect == .postgresql ? " FOR UPDATE SKIP LOCKED" : ""
             if db.dialect == .postgresql { try db.execute("SELECT pg_advisory_xact_lock(?)", [StateSchema.leaseLock]) }
+            // The feeds free to take, grouped by host (a file is a host of its own): whole hosts
+            // first, the one due first first, at most `perHost` feeds of each.
             let leased = try db.records(
                 FeedRecord.self,
                 """
-                UPDATE feed SET lease_owner = ?1, lease_until = ?2
-                WHERE id IN (
-                    SELECT id FROM feed
+                WITH free AS (
+                    SELECT id, coalesce(host, 'id:' || id) AS place, next_due FROM feed
                     WHERE id IN \(db.dialect.list("?3", of: .integer)) AND state != 'gone' AND next_due <= ?4
                         AND (lease_until IS NULL OR lease_until <= ?5 OR lease_owner = ?1)
                         AND (host IS NULL OR host NOT IN (
                             SELECT host FROM feed WHERE lease_until > ?5 AND lease_owner != ?1 AND host IS NOT NULL))
-                    ORDER BY next_due, id LIMIT ?6\(skipLocked))
+                ), ranked AS (
+                    SELECT id, place, row_number() OVER (PARTITION BY place ORDER BY next_due, id) AS rank,
+                        min(next_due) OVER (PARTITION BY place) AS place_due FROM free
+                )
+                UPDATE feed SET lease_owner = ?1, lease_until = ?2
+                WHERE id IN (
+                    SELECT id FROM feed WHERE id IN (
+                        SELECT id FROM ranked WHERE rank <= ?7 ORDER BY place_due, place, rank LIMIT ?6)\(skipLocked))
                 RETURNING *
                 """,
                 [
                     owner, until.timeIntervalSince1970, try Self.jsonArray(candidates),
-                    deadline?.timeIntervalSince1970 ?? .infinity, now.timeIntervalSince1970, limit,
+                    deadline?.timeIntervalSince1970 ?? .infinity, now.timeIntervalSince1970, limit, perHost,
                 ])
             return leased.sorted { ($0.nextDue, $0.id) < ($1.nextDue, $1.id) }
         }

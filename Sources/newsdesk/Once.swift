@@ -48,6 +48,13 @@ struct Once: ParsableCommand {
             Console.error(error.description)
             throw ExitCode(3)
         }
+        guard cycle.publisher else {
+            // Another daemon on this (shared) state folds and publishes.
+            progress?.finish()
+            print(Self.render(cycle.summary, feeds: config.feeds.count))
+            print("folding and publishing left to the publishing daemon of this state")
+            return
+        }
         guard let published = cycle.published, cycle.metricsError == nil else {
             Console.error("publishing failed: \(cycle.publishError ?? cycle.metricsError ?? "")")
             throw ExitCode(4)
