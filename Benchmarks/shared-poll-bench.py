@@ -85,7 +85,7 @@ class Postgres:
         subprocess.run(self.prefix + [f"{self.bin}/initdb", "-D", f"{self.dir}/data", "-A", "trust", "-U", "newsdesk"],
                        check=True, capture_output=True, cwd="/")
         subprocess.run(self.prefix + [f"{self.bin}/pg_ctl", "-D", f"{self.dir}/data", "-l", f"{self.dir}/log", "-w", "-o",
-                                      f"-p {self.port} -k {self.dir} -c listen_addresses=127.0.0.1 -c max_connections=200", "start"],
+                                      f"-p {self.port} -k {self.dir} -c listen_addresses=127.0.0.1 -c max_connections=200 " + os.environ.get("BENCH_PG_OPTIONS", ""), "start"],
                        check=True, capture_output=True, cwd="/")
         self.url = f"postgresql://newsdesk@127.0.0.1:{self.port}"
 
@@ -179,6 +179,8 @@ def main():
                       f"{total / wall / k:.0f} | {pg_cpu:.1f} | {size:.1f} |", flush=True)
     finally:
         if pg:
+            if os.environ.get("BENCH_PG_LOG"):
+                shutil.copy(f"{pg.dir}/log", os.environ["BENCH_PG_LOG"])
             pg.stop()
         nginx.terminate()
         shutil.rmtree(scratch, ignore_errors=True)

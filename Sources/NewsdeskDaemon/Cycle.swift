@@ -89,6 +89,7 @@ public struct Cycle {
             hooks.progress(.folding(StoryUpdate()))
             stories = try StoryDesk(config: config, store: store)
                 .update(memory: memory, now: clock(), shouldStop: hooks.shouldStop, progress: { hooks.progress(.folding($0)) })
+            try store.refreshStatistics()
         } catch {
             throw Failure(error: error)
         }

@@ -162,7 +162,7 @@ public final class FeedPoller {
             let now = clock()
             let due = try store.lease(
                 window, owner: owner, now: now, until: now.addingTimeInterval(leaseTime),
-                dueBy: all ? nil : start.addingTimeInterval(policy.gather), limit: batchSize,
+                dueBy: all ? nil : start.addingTimeInterval(policy.gather), notFetchedSince: start, limit: batchSize,
                 perHost: perHostPerBatch)
             let leased = Set(due.map(\.id))
             remaining = window.filter { !leased.contains($0) }.dropFirst(due.isEmpty ? window.count : 0) + remaining

@@ -19,12 +19,15 @@ public struct Lease: Sendable, Equatable {
 
 extension StateStore {
     /// Leases up to `limit` of the feeds `candidates` (their ids) to `owner` until `until`,
-    /// those still due by `deadline` (nil: whenever due) and not leased to another daemon, on a
+    /// those still due by `deadline` (nil: whenever due), not fetched since `start` (by another
+    /// daemon, in this cycle: `--all` polls each feed once) and not leased to another daemon, on a
     /// host no other daemon is fetching from: whole hosts, the one due first first, at most
     /// `perHost` feeds of each, so that a batch leaves the other hosts to the other daemons.
     /// Returns their records as they stand now.
     public func lease(
-        _ candidates: [Int64], owner: String, now: Date, until: Date, dueBy deadline: Date?, limit: Int, perHost: Int = .max
+        _ candidates: [Int64], owner: String, now: Date, until: Date, dueBy deadline: Date?, notFetchedSince start: Date = .distantFuture,
+        limit: Int,
+        perHost: Int = .max
     ) throws(StoreError) -> [FeedRecord] {
         guard !candidates.isEmpty, limit > 0 else { return [] }
         return try write("leasing due feeds") { db in
@@ -38,7 +41,7 @@ extension StateStore {
                 WITH free AS (
                     SELECT id, coalesce(host, 'id:' || id) AS place, next_due FROM feed
                     WHERE id IN \(db.dialect.list("?3", of: .integer)) AND state != 'gone' AND next_due <= ?4
-                        AND (lease_until IS NULL OR lease_until <= ?5 OR lease_owner = ?1)
+                        AND coalesce(last_fetch, 0) <= ?8 AND (lease_until IS NULL OR lease_until <= ?5 OR lease_owner = ?1)
                         AND (host IS NULL OR host NOT IN (
                             SELECT host FROM feed WHERE lease_until > ?5 AND lease_owner != ?1 AND host IS NOT NULL))
                 ), ranked AS (
@@ -54,6 +57,7 @@ extension StateStore {
                 [
                     owner, until.timeIntervalSince1970, try Self.jsonArray(candidates),
                     deadline?.timeIntervalSince1970 ?? .infinity, now.timeIntervalSince1970, limit, perHost,
+                    start.timeIntervalSince1970,
                 ])
             return leased.sorted { ($0.nextDue, $0.id) < ($1.nextDue, $1.id) }
         }

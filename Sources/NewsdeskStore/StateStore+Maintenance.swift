@@ -55,11 +55,14 @@ extension StateStore {
     /// Gives the pages freed since the last step back to the file system (`PRAGMA
     /// incremental_vacuum`), then checkpoints the WAL so the file really shrinks. Called once a
     /// cycle, after the prune and the evictions: the work is proportional to what they freed.
-    /// Returns how many pages were free before. PostgreSQL vacuums itself (autovacuum): there
-    /// this does nothing.
+    /// Returns how many pages were free before. PostgreSQL vacuums itself (autovacuum); there
+    /// this refreshes the planner's statistics instead (``refreshStatistics()``).
     @discardableResult
     public func vacuumStep() throws(StoreError) -> Int {
-        guard case .sqlite(let pool) = database else { return 0 }
+        guard case .sqlite(let pool) = database else {
+            try refreshStatistics()
+            return 0
+        }
         do {
             return try pool.writeWithoutTransaction { db in
                 let free = try Int.fetchOne(db, sql: "PRAGMA freelist_count") ?? 0
@@ -72,6 +75,19 @@ extension StateStore {
             throw StoreError(path: path, message: "vacuuming: \(error.message ?? "\(error)")")
         } catch {
             throw StoreError(path: path, message: "vacuuming: \(error)")
+        }
+    }
+
+    /// Brings PostgreSQL's planner statistics of the tables a cycle fills up to date (`ANALYZE`,
+    /// a sample of each): right after a large write autovacuum has not looked yet, and a plan
+    /// made for tables it believed empty turned the ranking of 3,000 feeds into ten seconds.
+    /// Called after polling and after folding. SQLite plans without them: nothing to do.
+    public func refreshStatistics() throws(StoreError) {
+        guard case .postgresql(let pool, _) = database else { return }
+        do {
+            try pool.session { try $0.run("ANALYZE feed, item, story") }
+        } catch {
+            throw StoreError(path: path, message: "refreshing statistics: " + Self.explain(error))
         }
     }
 
