@@ -49,6 +49,8 @@ public final class FeedPoller {
     static let batchSize = 200
     /// Feeds leased at a time: this many per transfer slot (`concurrency`).
     static let rounds = 8
+    /// How many times (0.2 s apart) a poller waits in a row for hosts other daemons hold.
+    static let maxWaits = 50
     /// Who this poller is to the other daemons on the state: host, process and a random tag.
     let owner: String
 
@@ -155,6 +157,7 @@ public final class FeedPoller {
         let perHostPerBatch = config.settings.perHost * Self.rounds
         let leaseTime = config.settings.timeout.timeInterval * Double(batchSize / max(config.settings.concurrency, 1) + 1) + 30
         var remaining = candidates.map(\.id)[...]
+        var waits = 0
         while !remaining.isEmpty, !shouldStop() {
             // A window of the earliest due: feeds others hold are passed over, not waited for.
             let window = Array(remaining.prefix(batchSize * 2))
@@ -165,7 +168,18 @@ public final class FeedPoller {
                 dueBy: all ? nil : start.addingTimeInterval(policy.gather), notFetchedSince: start, limit: batchSize,
                 perHost: perHostPerBatch)
             let leased = Set(due.map(\.id))
-            remaining = window.filter { !leased.contains($0) }.dropFirst(due.isEmpty ? window.count : 0) + remaining
+            // Nothing to take: the window's feeds were fetched meanwhile, or other daemons are
+            // on their hosts. While others fetch, the window waits for them a while (their
+            // hosts come free as they finish a batch); else, or after that, it is done.
+            var waiting = false
+            if due.isEmpty, waits < Self.maxWaits, try store.leases(now: now).contains(where: { $0.owner != owner }) {
+                waiting = true
+                waits += 1
+                Thread.sleep(forTimeInterval: 0.2)
+            } else if !due.isEmpty {
+                waits = 0
+            }
+            remaining = window.filter { !leased.contains($0) }.dropFirst(due.isEmpty && !waiting ? window.count : 0) + remaining
             guard !due.isEmpty else { continue }
             fetch(due, requests: requests(for: due))
         }
