@@ -51,8 +51,6 @@ public final class FeedPoller {
     static let rounds = 8
     /// How many times (0.2 s apart) a poller waits in a row for hosts other daemons hold.
     static let maxWaits = 50
-    /// Who this poller is to the other daemons on the state: host, process and a random tag.
-    let owner: String
 
     public init(
         config: Config, store: StateStore, logger: Logger,
@@ -64,10 +62,9 @@ public final class FeedPoller {
         self.policy = PollPolicy(defaultInterval: config.settings.pollInterval.timeInterval, minimum: config.settings.minimumInterval)
         self.clock = clock
         self.random = random
-        owner = Self.daemonName
     }
 
-    /// This process as the leases and `status` name it: `host:pid`.
+    /// This process as the leases, the publisher and `status` name it: `host:pid`.
     public static let daemonName: String = {
         var name = [CChar](repeating: 0, count: 256)
         gethostname(&name, name.count - 1)
@@ -159,12 +156,12 @@ public final class FeedPoller {
         var remaining = candidates.map(\.id)[...]
         var waits = 0
         while !remaining.isEmpty, !shouldStop() {
-            // A window of the earliest due: feeds others hold are passed over, not waited for.
+            // A window of the earliest due (what others hold is waited for a while, below).
             let window = Array(remaining.prefix(batchSize * 2))
             remaining = remaining.dropFirst(window.count)
             let now = clock()
             let due = try store.lease(
-                window, owner: owner, now: now, until: now.addingTimeInterval(leaseTime),
+                window, owner: Self.daemonName, now: now, until: now.addingTimeInterval(leaseTime),
                 dueBy: all ? nil : start.addingTimeInterval(policy.gather), notFetchedSince: start, limit: batchSize,
                 perHost: perHostPerBatch)
             let leased = Set(due.map(\.id))
@@ -172,7 +169,7 @@ public final class FeedPoller {
             // on their hosts. While others fetch, the window waits for them a while (their
             // hosts come free as they finish a batch); else, or after that, it is done.
             var waiting = false
-            if due.isEmpty, waits < Self.maxWaits, try store.leases(now: now).contains(where: { $0.owner != owner }) {
+            if due.isEmpty, waits < Self.maxWaits, try store.leases(now: now).contains(where: { $0.owner != Self.daemonName }) {
                 waiting = true
                 waits += 1
                 Thread.sleep(forTimeInterval: 0.2)
@@ -186,7 +183,7 @@ public final class FeedPoller {
         flush()
         progress(summary, candidates.count)
         if let storeError { throw storeError }
-        if shouldStop() { try store.releaseLeases(owner: owner) }
+        if shouldStop() { try store.releaseLeases(owner: Self.daemonName) }
         try store.prune(before: clock().addingTimeInterval(-config.settings.retention.timeInterval))
         try store.vacuumStep()
         return summary

@@ -76,9 +76,6 @@ final class PostgresConnection: @unchecked Sendable {
     /// Whether the connection still stands (after a failure, the server or the network may be gone).
     var isOpen: Bool { PQstatus(connection) == CONNECTION_OK }
 
-    /// Whether the server is a standby, which takes no writes (`pg_is_in_recovery()`).
-    var isStandby: Bool { PQparameterStatus(connection, "in_hot_standby").map { String(cString: $0) } == "on" }
-
     /// Runs a statement without parameters or results (BEGIN, COMMIT, DDL; several at once allowed).
     func run(_ sql: String) throws(PostgresError) {
         let result = PQexec(connection, sql)

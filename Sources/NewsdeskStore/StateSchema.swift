@@ -182,8 +182,6 @@ enum StateSchema {
 
     /// The advisory lock key under which PostgreSQL migrations run (one process at a time).
     static let migrationLock: Int64 = 0x6E65_7773_6465_736B  // "newsdesk"
-    /// The advisory lock key the owner of a PostgreSQL state holds (``PostgresOwner``).
-    static let ownerLock: Int64 = 0x6E65_7773_6F77_6E72  // "newsownr"
     /// The advisory lock key under which leases are handed out, one daemon at a time.
     static let leaseLock: Int64 = 0x6E65_7773_6C65_6173  // "newsleas"
     /// The advisory lock key the publishing daemon holds (``StateStore/publisher``).
