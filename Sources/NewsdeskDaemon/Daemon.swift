@@ -15,7 +15,9 @@ import UnixSignals
 /// reloads the config.
 ///
 /// It owns its state for its whole life (``StateStore``'s lock), and stops with an error when
-/// the database file is deleted or replaced under it, checked at every turn of the loop.
+/// the database file is deleted or replaced under it, checked at every turn of the loop. On
+/// PostgreSQL, a server that stops answering abandons the cycle (what was stored stays) and the
+/// loop tries again, every few seconds, until it answers; another failure of the database ends it.
 ///
 /// One clock (``DaemonClock``) gives the loop the time of day and its sleeps. The loop stamps a
 /// ``Heartbeat`` between steps, long steps stamp it from their progress callbacks (asked about
@@ -141,6 +143,8 @@ public actor Daemon: Service {
             heartbeat.beat()
             return inbox.stopping
         }
+        // PostgreSQL lost: the wait before the next try, doubled up to `nap` while it lasts.
+        var outage: TimeInterval = 0
         while !inbox.stopping {
             heartbeat.beat()
             if inbox.takeReload() { reload() }
@@ -148,12 +152,14 @@ public actor Daemon: Service {
                 try store.checkFile()
                 let now = clock.now
                 let due = try store.nextDue(config.feeds, now: now, horizon: PollPolicy.longestWait) ?? .distantFuture
+                outage = 0
                 if due <= now {
                     // Nothing was fetched although something was due (a clock jump): do not spin.
                     if try cycle(shouldStop: alive).summary.polled == 0 { await inbox.nap(seconds: 1, clock: clock) }
                     continue
                 }
                 if inbox.takeVectors() {
+                    guard try isPublisher() else { continue }
                     // Vectors for items folded lexically meanwhile: fold them in, refresh the ranking.
                     let stories = try StoryDesk(config: config, store: store).update(memory: storyMemory, now: clock.now, shouldStop: alive)
                     if stories.refolded + stories.assigned > 0 {
@@ -168,10 +174,22 @@ public actor Daemon: Service {
                 await inbox.nap(seconds: wake.timeIntervalSince(now), clock: clock)
                 if clock.now >= boundary { publish() }
             } catch {
-                logger.error("the state database failed: \(error)")
-                throw Failure(error: error, ready: true)
+                guard let lost = (error as? Cycle.Failure)?.error ?? (error as? StoreError), lost.unreachable else {
+                    logger.error("the state database failed: \(error)")
+                    throw Failure(error: error, ready: true)
+                }
+                // PostgreSQL is down or out of reach: each write was whole or not at all, so the
+                // cycle is abandoned where it stood and the loop goes on when the server answers.
+                outage = min(max(outage * 2, 2), nap)
+                logger.error("the state database failed: \(lost); cycle abandoned, trying again in \(Int(outage)) s")
+                await inbox.nap(seconds: outage, clock: clock)
             }
         }
+    }
+
+    /// Whether this daemon folds and publishes: always on SQLite, the elected one on PostgreSQL.
+    private func isPublisher() throws(StoreError) -> Bool {
+        try store.isPublisher(name: FeedPoller.daemonName, now: clock.now)
     }
 
     /// One cycle (``Cycle``): its new items wait a little for their vectors, and what it did is
@@ -217,9 +235,11 @@ public actor Daemon: Service {
         logger.info("embeddings", metadata: ["url": "\(settings.url)", "model": "\(settings.model)"])
     }
 
-    /// Publishes now; a failure is logged and retried at the next occasion.
+    /// Publishes now, when this daemon is the publisher; a failure is logged and retried at the
+    /// next occasion.
     private func publish() {
         do {
+            guard try isPublisher() else { return }
             log(try Publisher(config: config, store: store).publish(now: clock.now))
         } catch {
             logger.error("publishing failed: \(error)")

@@ -225,8 +225,11 @@ final class PostgresConnection: @unchecked Sendable {
         }
     }
 
+    /// libpq's message on one line (its hints come on lines of their own), for a log line.
     private static func message(_ text: UnsafePointer<CChar>?) -> String {
-        text.map { String(cString: $0) }?.trimmingCharacters(in: .whitespacesAndNewlines) ?? "unknown PostgreSQL error"
+        guard let text else { return "unknown PostgreSQL error" }
+        return String(cString: text).split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }
+            .filter { !$0.isEmpty }.joined(separator: " ")
     }
 
     private static func withCStrings<T>(_ strings: [String], _ body: ([UnsafePointer<CChar>?]) -> T) -> T {

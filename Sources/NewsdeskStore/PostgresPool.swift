@@ -70,10 +70,12 @@ final class PostgresPublisher: Sendable {
     init(conninfo: String) { self.conninfo = conninfo }
 
     /// Whether this process holds the lock, taking it when nobody does (on a new connection
-    /// when the old one broke). False while PostgreSQL cannot be reached.
+    /// when the old one broke). False while PostgreSQL cannot be reached. The held connection is
+    /// asked each time: libpq sees a connection the server dropped (a restart, a failover) only
+    /// when it is used, and the lock went with it.
     func hold() -> Bool {
         connection.withLock { held in
-            if let open = held, open.isOpen { return true }
+            if let open = held, (try? open.execute("SELECT 1", [])) != nil { return true }
             held = nil
             guard let fresh = try? PostgresConnection(conninfo),
                 let taken = try? fresh.execute("SELECT pg_try_advisory_lock(?)", [StateSchema.publisherLock.databaseValue]).rows.first?[0]

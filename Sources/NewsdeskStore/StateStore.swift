@@ -49,6 +49,11 @@ public final class StateStore: Sendable {
     /// start. Nil when the database vacuums incrementally (and on PostgreSQL, which vacuums itself).
     public let vacuumProblem: String?
     let database: Backend
+    /// Whether several daemons may share it (PostgreSQL).
+    public var isShared: Bool {
+        guard case .postgresql = database else { return false }
+        return true
+    }
     /// Held for the store's life when an SQLite state was opened `exclusive`.
     private let lock: StateLock?
     /// The file opened, to notice it deleted or replaced (``checkFile()``).
@@ -181,7 +186,11 @@ public final class StateStore: Sendable {
     }
 
     private func failure(_ what: String, _ error: any Error) -> StoreError {
-        guard let error = error as? DatabaseError else { return StoreError(path: path, message: "\(what): " + Self.explain(error)) }
+        guard let error = error as? DatabaseError else {
+            var failure = StoreError(path: path, message: "\(what): " + Self.explain(error))
+            failure.unreachable = (error as? PostgresError)?.connectionLost == true
+            return failure
+        }
         return StoreError(path: path, message: "\(what): " + StateFiles.explain(error, path: path))
     }
 

@@ -6,7 +6,8 @@ import Foundation
 /// temporary folder with Debian's `initdb` and served on a free loopback port (as the
 /// `postgres` user when the tests run as root, which PostgreSQL refuses to run as), until the
 /// test process ends. With neither, ``shared`` holds the reason, and every test that needs the
-/// server fails with it.
+/// server fails with it. A test that stops and starts its server makes one of its own
+/// (``ownCluster()``).
 public final class PostgresServer: Sendable {
     public struct StartError: Error, CustomStringConvertible {
         public var description: String
@@ -14,20 +15,38 @@ public final class PostgresServer: Sendable {
 
     /// `postgresql://user@127.0.0.1:PORT`, to which a database name is added.
     public let base: String
-    /// The guarding shell of a cluster started here: it stops the server when the tests end
-    /// (its stdin, kept open by this process, closes).
-    private let guardian: Process?
-    private let lifeline: Pipe?
+    /// The cluster started here, nil for CI's.
+    private let cluster: Cluster?
 
-    public static let shared = Result<PostgresServer, any Error> { try PostgresServer() }
+    /// A cluster in a temporary folder, and its guarding shell: it stops the server and removes
+    /// the folder when the tests end (its stdin, kept open by this process, closes), and stops
+    /// or starts it when told so on that stdin.
+    private struct Cluster {
+        /// The folder of PostgreSQL's programs.
+        var bin: String
+        var folder: String
+        var port: UInt16
+        var guardian: Process
+        var lifeline: Pipe
+    }
 
-    private init() throws {
+    public static let shared = Result<PostgresServer, any Error> {
         if let url = ProcessInfo.processInfo.environment["NEWSDESK_TEST_POSTGRES"], !url.isEmpty {
-            base = url.hasSuffix("/") ? String(url.dropLast()) : url
-            guardian = nil
-            lifeline = nil
-            return
+            return PostgresServer(base: url.hasSuffix("/") ? String(url.dropLast()) : url)
         }
+        return try PostgresServer(cluster: ())
+    }
+
+    /// A server of the caller's own, whatever `NEWSDESK_TEST_POSTGRES` says: one it may stop
+    /// and start again.
+    public static func ownCluster() throws -> PostgresServer { try PostgresServer(cluster: ()) }
+
+    private init(base: String) {
+        self.base = base
+        cluster = nil
+    }
+
+    private init(cluster _: Void) throws {
         guard let bin = Self.binaries() else {
             throw StartError(
                 description: "PostgreSQL is not installed (apt-get install postgresql) and NEWSDESK_TEST_POSTGRES names no server")
@@ -39,39 +58,75 @@ public final class PostgresServer: Sendable {
         // PostgreSQL refuses to run as root: then it runs as `postgres`, which owns the folder.
         var asUser = ""
         if getuid() == 0 {
-            asUser = "setpriv --reuid=postgres --regid=postgres --init-groups"
+            asUser = "setpriv --reuid=postgres --regid=postgres --init-groups "
             guard chown(folder, Self.postgresUser() ?? 0, Self.postgresGroup() ?? 0) == 0 else {
                 throw StartError(description: "cannot give \(folder) to the postgres user")
             }
         }
+        let control = "\(asUser)\"\(bin)/pg_ctl\" -D \"\(folder)/data\""
+        let start =
+            "\(control) -l \"\(folder)/server.log\" -w -o \"-p \(port) -k \(folder) -c listen_addresses=127.0.0.1 -c fsync=off "
+            + "-c max_connections=200\" start >>\"\(folder)/ctl.log\" 2>&1"
+        // The server's programs are this shell's children, so that none holds a descriptor of
+        // a process Foundation waits for (its exit would go unseen): `stop` and `start` are
+        // lines sent to it.
         let script = """
             set -e
-            \(asUser) "\(bin)/initdb" -D "\(folder)/data" -A trust -U newsdesk --no-sync >"\(folder)/initdb.log" 2>&1
-            \(asUser) "\(bin)/postgres" -D "\(folder)/data" -p \(port) -k "\(folder)" -c listen_addresses=127.0.0.1 \
-                -c fsync=off -c max_connections=200 >"\(folder)/server.log" 2>&1 &
-            server=$!
-            cat >/dev/null || true
-            kill -INT $server 2>/dev/null || true
-            wait $server || true
+            \(asUser)"\(bin)/initdb" -D "\(folder)/data" -A trust -U newsdesk --no-sync >"\(folder)/initdb.log" 2>&1
+            \(start)
+            set +e
+            while read -r command; do
+                case "$command" in
+                    stop) \(control) -m immediate -w stop >>"\(folder)/ctl.log" 2>&1 ;;
+                    start) \(start) ;;
+                esac
+            done
+            \(control) -m fast -w stop >/dev/null 2>&1
             rm -rf "\(folder)"
             """
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/bin/sh")
         process.arguments = ["-c", script]
+        process.currentDirectoryURL = URL(fileURLWithPath: "/")
         let pipe = Pipe()
         process.standardInput = pipe
         try process.run()
-        guardian = process
-        lifeline = pipe
+        cluster = Cluster(bin: bin, folder: folder, port: port, guardian: process, lifeline: pipe)
         base = "postgresql://newsdesk@127.0.0.1:\(port)"
-        let deadline = Date().addingTimeInterval(60)
-        while !Self.ready(bin: bin, port: port) {
-            guard Date() < deadline, process.isRunning else {
-                let log = [folder + "/initdb.log", folder + "/server.log"].compactMap { try? String(contentsOfFile: $0, encoding: .utf8) }
-                throw StartError(description: "PostgreSQL did not start: " + log.joined(separator: "\n").suffix(2000))
+        try waitUntil(ready: true, seconds: 60)
+    }
+
+    /// Waits until the server answers (`ready`) or no longer does.
+    private func waitUntil(ready: Bool, seconds: TimeInterval) throws {
+        guard let cluster else { return }
+        let deadline = Date().addingTimeInterval(seconds)
+        while Self.ready(bin: cluster.bin, port: cluster.port) != ready {
+            guard Date() < deadline, cluster.guardian.isRunning else {
+                let log = ["initdb.log", "server.log", "ctl.log"].compactMap {
+                    try? String(contentsOfFile: cluster.folder + "/" + $0, encoding: .utf8)
+                }
+                throw StartError(
+                    description: "PostgreSQL did not \(ready ? "start" : "stop"): " + log.joined(separator: "\n").suffix(2000))
             }
             usleep(100_000)
         }
+    }
+
+    /// Stops the server at once, as a crash or a pulled cable would (`pg_ctl -m immediate`).
+    public func stop() throws {
+        try tell("stop")
+        try waitUntil(ready: false, seconds: 30)
+    }
+
+    /// Starts the server stopped by ``stop()`` again, on the same port; returns when it answers.
+    public func start() throws {
+        try tell("start")
+        try waitUntil(ready: true, seconds: 60)
+    }
+
+    private func tell(_ command: String) throws {
+        guard let cluster else { throw StartError(description: "this server is not the tests' own: it cannot be stopped or started") }
+        cluster.lifeline.fileHandleForWriting.write(Data((command + "\n").utf8))
     }
 
     /// A new, empty database for one test: its URL.
