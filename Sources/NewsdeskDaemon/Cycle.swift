@@ -9,7 +9,7 @@ import NewsdeskStories
 /// their vectors (how is the caller's: the daemon waits for its embedding thread, `once`
 /// embeds in line), fold them into stories, publish, write the metrics file. On a state that
 /// several daemons share (PostgreSQL), only the publisher (``StateStore/isPublisher(name:now:)``)
-/// folds and publishes; the others poll and embed.
+/// folds and publishes; the others poll and embed (and write their metrics file).
 ///
 /// A failing database ends the cycle (``Failure``); outputs or a metrics file that cannot be
 /// written do not: the cycle is done, and the report says what failed (the daemon logs it and
@@ -84,7 +84,10 @@ public struct Cycle {
             try hooks.vectors(summary)
             // On a shared state one daemon folds and publishes; the others only poll.
             guard try store.isPublisher(name: FeedPoller.daemonName, now: clock()) else {
-                return Report(summary: summary, stories: StoryUpdate(), publisher: false, duration: started.elapsed, finished: clock())
+                var report = Report(
+                    summary: summary, stories: StoryUpdate(), publisher: false, duration: started.elapsed, finished: clock())
+                report.metricsError = writeMetrics(report)
+                return report
             }
             hooks.progress(.folding(StoryUpdate()))
             stories = try StoryDesk(config: config, store: store)
@@ -104,12 +107,19 @@ public struct Cycle {
         }
         report.duration = started.elapsed
         report.finished = clock()
+        report.metricsError = writeMetrics(report)
+        return report
+    }
+
+    /// Writes the metrics file for `report`; why it could not, if it could not.
+    private func writeMetrics(_ report: Report) -> String? {
         do {
             try MetricsFile.write(
-                CycleReport(summary: summary, duration: report.duration, finished: report.finished), config: config, store: store)
+                CycleReport(summary: report.summary, duration: report.duration, finished: report.finished, publisher: report.publisher),
+                config: config, store: store, daemon: FeedPoller.daemonName)
         } catch {
-            report.metricsError = "\(error)"
+            return "\(error)"
         }
-        return report
+        return nil
     }
 }

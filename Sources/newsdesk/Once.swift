@@ -53,6 +53,10 @@ struct Once: ParsableCommand {
             progress?.finish()
             print(Self.render(cycle.summary, feeds: config.feeds.count))
             print("folding and publishing left to the publishing daemon of this state")
+            if let error = cycle.metricsError {
+                Console.error(error)
+                throw ExitCode(4)
+            }
             return
         }
         guard let published = cycle.published, cycle.metricsError == nil else {

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// `metrics_file`: Prometheus's text format after every cycle, checked by Prometheus's own
@@ -38,7 +39,12 @@ import Testing
         let bytes = try #require(text.split(separator: "\n").first { $0.hasPrefix("newsdesk_cycle_fetched_bytes ") })
         let size = try FileManager.default.attributesOfItem(atPath: folder + "/a.rss")[.size] as? Int
         #expect(Int(bytes.split(separator: " ")[1]) ?? 0 >= size ?? .max, "\(bytes)")
+        #expect(!text.contains("newsdesk_publisher"), "an SQLite state has no daemons to tell apart")
+        try Self.expectPromtoolAccepts(path)
+    }
 
+    /// `promtool check metrics` on the file at `path`: no complaint.
+    static func expectPromtoolAccepts(_ path: String) throws {
         let promtool = Process()
         promtool.executableURL = URL(fileURLWithPath: "/usr/bin/promtool")
         promtool.arguments = ["check", "metrics"]
@@ -50,6 +56,67 @@ import Testing
         let said = String(decoding: report.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         promtool.waitUntilExit()
         #expect(promtool.terminationStatus == 0 && said.isEmpty, "promtool: \(said)")
+    }
+
+    /// On PostgreSQL every daemon writes its own file: its cycle, whether it published, and
+    /// the leases of all.
+    @Test func onASharedStateEachDaemonWritesItsOwnFigures() throws {
+        let database = try PostgresServer.shared.get().database()
+        let folder = try BinaryRunner.temporaryFolder()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        try Data(TinyFeed.rss(["Harbour reopens"], host: "a.example").utf8).write(to: URL(fileURLWithPath: folder + "/a.rss"))
+        try Data(TinyFeed.rss(["Bridge closes"], host: "b.example").utf8).write(to: URL(fileURLWithPath: folder + "/b.rss"))
+        for name in ["publisher", "poller"] {
+            let config = """
+                [newsdesk]
+                state = "\(database)"
+                output = "\(name)-public"
+                metrics_file = "\(name).prom"
+
+                [[feed]]
+                url = "file:a.rss"
+
+                [[feed]]
+                url = "file:b.rss"
+                """
+            try Data(config.utf8).write(to: URL(fileURLWithPath: folder + "/\(name).conf"))
+        }
+        let daemon = try RunningBinary(["run", "--config", folder + "/publisher.conf"])
+        defer { daemon.signal(SIGTERM) }
+        let publisherLine = ":\(daemon.process.processIdentifier)\"} 1\n"
+        #expect(
+            daemon.wait(upTo: 30) {
+                ((try? String(contentsOfFile: folder + "/publisher.prom", encoding: .utf8)) ?? "").split(separator: "\n")
+                    .contains { $0.hasPrefix("newsdesk_publisher{daemon=\"") && ($0 + "\n").hasSuffix(publisherLine) }
+            },
+            "\(daemon.stderr)")
+
+        // A second daemon (one cycle of `once`) polls, leaves the rest to the publisher, and says so.
+        let once = try BinaryRunner.run(["once", "--all", "--config", folder + "/poller.conf"])
+        #expect(once.status == 0, "\(once.stderr)")
+        let text = try String(contentsOfFile: folder + "/poller.prom", encoding: .utf8)
+        let lines = text.split(separator: "\n")
+        #expect(lines.contains { $0.hasPrefix("newsdesk_publisher{daemon=\"") && $0.hasSuffix("\"} 0") }, "\(text)")
+        #expect(lines.contains { $0.hasPrefix("newsdesk_cycle_fetches{outcome=") && !$0.hasSuffix(" 0") }, "\(text)")
+        #expect(text.contains("# TYPE newsdesk_leased_feeds gauge\n"), "\(text)")
+        #expect(text.contains("newsdesk_items 2\n"), "the counts are the database's: \(text)")
+        #expect(once.stdout.contains("folding and publishing left to the publishing daemon"), "\(once.stdout)")
+        try Self.expectPromtoolAccepts(folder + "/poller.prom")
+
+        // A second `run` polls and writes its metrics, and publishes nothing, not even on start.
+        try FileManager.default.removeItem(atPath: folder + "/poller.prom")
+        try PostgresServer.psql(database, "UPDATE feed SET next_due = 0")
+        let poller = try RunningBinary(["run", "--config", folder + "/poller.conf"])
+        let pollerLine = ":\(poller.process.processIdentifier)\"} 0"
+        #expect(
+            poller.wait(upTo: 30) {
+                ((try? String(contentsOfFile: folder + "/poller.prom", encoding: .utf8)) ?? "").split(separator: "\n")
+                    .contains { $0.hasPrefix("newsdesk_publisher{daemon=\"") && $0.hasSuffix(pollerLine) }
+            }, "\(poller.stderr)")
+        poller.signal(SIGTERM)
+        #expect(poller.wait(upTo: 10) { !poller.process.isRunning })
+        #expect(!FileManager.default.fileExists(atPath: folder + "/poller-public/ranked.atom"), "a poller published")
+        #expect(FileManager.default.fileExists(atPath: folder + "/publisher-public/ranked.atom"))
     }
 
     /// The daemon rewrites the file after each cycle.
