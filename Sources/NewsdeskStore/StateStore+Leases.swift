@@ -70,6 +70,19 @@ extension StateStore {
         }
     }
 
+    /// The feeds leased at `now` (their ids): to which daemon, until when.
+    public func feedLeases(now: Date) throws(StoreError) -> [Int64: (owner: String, until: Date)] {
+        try read("reading leases") { db in
+            var leases: [Int64: (owner: String, until: Date)] = [:]
+            try db.forEachRow(
+                "SELECT id, lease_owner, lease_until FROM feed WHERE lease_until > ?", [now.timeIntervalSince1970]
+            ) { row in
+                leases[row["id"]] = (row["lease_owner"], Date(timeIntervalSince1970: row["lease_until"]))
+            }
+            return leases
+        }
+    }
+
     /// The leases in force at `now`, by daemon: who is fetching how many feeds.
     public func leases(now: Date) throws(StoreError) -> [Lease] {
         try read("reading leases") { db in

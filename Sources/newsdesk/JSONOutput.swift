@@ -182,6 +182,9 @@ struct FeedStatusJSON: Encodable {
     var moved: Bool
     @Nullable var title: String?
     var droppedItems, boilerplateItems, boilerplateBlocks, boilerplateBytes: Int
+    /// On a shared state: the daemon fetching the feed now, and when its lease ends.
+    @Nullable var leasedBy: String?
+    @Nullable var leaseUntil: String?
     @Nullable var note: String?
 
     enum CodingKeys: String, CodingKey {
@@ -196,6 +199,8 @@ struct FeedStatusJSON: Encodable {
         case boilerplateItems = "boilerplate_items"
         case boilerplateBlocks = "boilerplate_blocks"
         case boilerplateBytes = "boilerplate_bytes"
+        case leasedBy = "leased_by"
+        case leaseUntil = "lease_until"
     }
 
     init(_ feed: FeedStatus) {
@@ -207,6 +212,7 @@ struct FeedStatusJSON: Encodable {
         (items, new24h, moved, title) = (feed.items, feed.recent, feed.moved, record.title)
         droppedItems = record.droppedItems
         (boilerplateItems, boilerplateBlocks, boilerplateBytes) = (feed.boilerplate.items, feed.boilerplate.blocks, feed.boilerplate.bytes)
+        (leasedBy, leaseUntil) = (feed.lease?.owner, feed.lease.map { FeedDate.rfc3339($0.until) })
         note = feed.notes.isEmpty ? nil : feed.notes.joined(separator: "; ")
     }
 }

@@ -21,11 +21,13 @@ struct Status: ParsableCommand {
         let stored: [String: FeedRecord]
         let counts: [Int64: (total: Int, recent: Int)]
         let removedBoilerplate: [Int64: BoilerplateRemoved]
+        let leases: [Int64: (owner: String, until: Date)]
         do {
             rows = try store.syncFeeds(config.feeds)
             stored = try store.feedsByURL()
             counts = try store.itemCounts(since: now.addingTimeInterval(-86_400))
             removedBoilerplate = try store.boilerplateRemoved()
+            leases = try store.feedLeases(now: now)
         } catch {
             Console.error(error.description)
             throw ExitCode(3)
@@ -38,7 +40,7 @@ struct Status: ParsableCommand {
             FeedStatus(
                 config: feed, record: record, items: counts[record.id]?.total ?? 0, recent: counts[record.id]?.recent ?? 0,
                 removed: removed, documentCap: config.settings.maxItemsPerDocument,
-                boilerplate: removedBoilerplate[record.id] ?? BoilerplateRemoved())
+                boilerplate: removedBoilerplate[record.id] ?? BoilerplateRemoved(), lease: leases[record.id])
         }
         if json {
             try JSONOutput.print(feeds.map(FeedStatusJSON.init))
@@ -97,6 +99,8 @@ struct FeedStatus {
     var documentCap = Settings().maxItemsPerDocument
     /// What the boilerplate filter took out of this feed's items, all polls together.
     var boilerplate = BoilerplateRemoved()
+    /// On a shared state, the daemon fetching it now, and until when its lease runs.
+    var lease: (owner: String, until: Date)?
 
     static let removedNote = "no longer in the config; items kept until retention"
 
@@ -111,6 +115,7 @@ struct FeedStatus {
     var notes: [String] {
         var notes: [String] = []
         if removed { notes.append(Self.removedNote) }
+        if let lease { notes.append("being fetched by \(lease.owner)") }
         if moved { notes.append("moved to \(record.fetchURL)") }
         if let error = record.error, record.state != .ok, record.state != .notModified { notes.append(error) }
         if record.droppedItems > 0 {
