@@ -85,8 +85,32 @@ import Testing
     @Test func markdownEscapingNeutralisesEverythingThatHasAMeaning() {
         #expect(Markdown.escape("# Not a heading") == "\\# Not a heading")
         #expect(Markdown.escape("1. Not a list") == "1\\. Not a list")
+        #expect(Markdown.escape("2026) nor this") == "2026\\) nor this")
         #expect(Markdown.escape("- nor this") == "\\- nor this")
-        #expect(Markdown.escape("a|b [c](d) *e* _f_ `g` <h> & i\nj") == "a\\|b \\[c\\]\\(d\\) \\*e\\* \\_f\\_ \\`g\\` &lt;h&gt; &amp; i j")
+        #expect(Markdown.escape("+ nor this") == "\\+ nor this")
+        #expect(Markdown.escape("> nor a quote") == "\\> nor a quote")
+        #expect(Markdown.escape("--- nor a rule") == "\\--- nor a rule")
+        #expect(Markdown.escape("  ###### six") == "\\###### six")
+        #expect(
+            Markdown.escape("a|b [c](d) *e* _f_ `g` <h> ~~i~~ \\*j\nk")
+                == "a|b \\[c\\](d) \\*e\\* \\_f\\_ \\`g\\` \\<h> \\~\\~i\\~\\~ \\\\\\*j k")
+        #expect(Markdown.escape("a|b", inTable: true) == "a\\|b")
+        #expect(Markdown.escape("</script><!-- <?php") == "\\</script>\\<!-- \\<?php")
+        #expect(Markdown.escape("AT&amp;T &#38; &#x26; &copy;") == "AT\\&amp;T \\&#38; \\&#x26; \\&copy;")
+    }
+
+    /// What needs no escape keeps its bytes: the raw file reads as the feed wrote it.
+    @Test func markdownLeavesWhatMeansNothingAlone() {
+        for text in [
+            "Harbour & Town Gazette", "Fish & chips; 3 < 4 > 2", "snake_case_name and __init__", "C:\\Users\\me", "Up 5% (again)!",
+            "#1 in the charts", "-5 degrees at dawn", "3.5 million", "1999 was a year", "a = b", "{braces} and ! alone", "AT&T, R&D",
+        ] {
+            let expected = text == "snake_case_name and __init__" ? "snake_case_name and \\_\\_init\\_\\_" : text
+            #expect(Markdown.escape(text) == expected, "\(text)")
+        }
+    }
+
+    @Test func markdownLinksTakeOnlyWebURLs() {
         #expect(Markdown.link("t", "javascript:alert(1)") == "t")
         #expect(Markdown.link("t", "https://x.example/a(b)<c>") == "[t](https://x.example/a%28b%29%3Cc%3E)")
         #expect(Markdown.link("t", "https://x.example/a b") == "t")  // white space: not a usable link
