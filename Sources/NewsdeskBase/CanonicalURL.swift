@@ -4,13 +4,41 @@
 ///
 /// A key for comparison, never a link to show: it folds http into https and drops `www.`.
 public enum CanonicalURL {
-    /// Query parameters that only track where a click came from.
+    /// Query parameters that only track where a click came from (with every `utm_*`): no page
+    /// needs them, so published links go without them too (``withoutTracking(_:)``).
     static let trackingParameters: Set<String> = [
         "fbclid", "gclid", "dclid", "gclsrc", "msclkid", "yclid", "twclid", "ttclid", "igshid", "mc_cid", "mc_eid",
-        "ref", "ref_src", "ref_url", "referrer", "_ga", "_gl", "_hsenc", "_hsmi", "mkt_tok", "cmpid", "s_cid", "ocid",
-        "smid", "sr_share", "ito", "icid", "ncid", "soc_src", "soc_trk", "wt.mc_id", "xtor", "at_medium", "at_campaign",
-        "rss", "cmp", "amp", "outputtype", "__twitter_impression", "share", "via",
+        "ref_src", "ref_url", "_ga", "_gl", "_hsenc", "_hsmi", "mkt_tok", "cmpid", "s_cid", "ocid", "smid", "sr_share",
+        "ito", "icid", "ncid", "soc_src", "soc_trk", "wt.mc_id", "xtor", "at_medium", "at_campaign", "cmp",
+        "__twitter_impression",
     ]
+    /// Parameters that name a variant of the same article (its AMP or feed version, who shared
+    /// it): one article for the key, but a page may use them (`ref` picks a branch on a code
+    /// host), so links keep them.
+    static let variantParameters: Set<String> = ["ref", "referrer", "rss", "amp", "outputtype", "share", "via"]
+
+    static func isTracking(_ name: some StringProtocol) -> Bool {
+        let name = name.lowercased()
+        return name.hasPrefix("utm_") || trackingParameters.contains(name)
+    }
+
+    /// `url` without its tracking parameters (``trackingParameters``), everything else as it
+    /// was, byte for byte: scheme, host, path, the other parameters in their order, the
+    /// fragment. A URL that is not http(s), or has no such parameter, comes back unchanged.
+    public static func withoutTracking(_ url: String) -> String {
+        let fragmentStart = url.firstIndex(of: "#") ?? url.endIndex
+        guard url.lowercased().hasPrefix("http://") || url.lowercased().hasPrefix("https://"),
+            let question = url[..<fragmentStart].firstIndex(of: "?")
+        else { return url }
+        let query = url[url.index(after: question)..<fragmentStart]
+        let parameters = query.split(separator: "&", omittingEmptySubsequences: false)
+        let kept = parameters.filter { parameter in
+            parameter.isEmpty || !isTracking(parameter.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)[0])
+        }
+        guard kept.count < parameters.count else { return url }
+        let rest = kept.filter { !$0.isEmpty }
+        return String(url[..<question]) + (rest.isEmpty ? "" : "?" + rest.joined(separator: "&")) + url[fragmentStart...]
+    }
 
     /// The canonical key of `url`; a string that is not an absolute http(s) URL is returned trimmed.
     public static func key(_ url: String) -> String {
@@ -41,7 +69,7 @@ public enum CanonicalURL {
         path = foldPath(path)
         let parameters = query.split(separator: "&").filter { parameter in
             let name = (parameter.split(separator: "=", maxSplits: 1).first ?? "").lowercased()
-            return !name.isEmpty && !name.hasPrefix("utm_") && !trackingParameters.contains(name)
+            return !name.isEmpty && !isTracking(name) && !variantParameters.contains(name)
         }.sorted()
         return "https://" + host + path + (parameters.isEmpty ? "" : "?" + parameters.joined(separator: "&"))
     }

@@ -74,6 +74,9 @@ public struct Settings: Sendable, Equatable {
     public var maxExcerptChars = 280
     /// Where the Prometheus metrics are written after every cycle (absolute path); none when nil.
     public var metricsFile: String?
+    /// Whether published links go without their tracking parameters (`utm_*`, `fbclid`...,
+    /// ``CanonicalURL/withoutTracking(_:)``); off, they are published as the feeds gave them.
+    public var cleanLinks = true
 
     public init() {}
 }

@@ -34,7 +34,7 @@ public enum ConfigLoader {
         "state", "output", "title", "feed_url", "poll_interval", "concurrency", "per_host", "timeout", "max_body", "retention",
         "half_life", "red_threshold", "per_source_top", "window", "top", "cluster_window", "publish_every", "timezone", "keep",
         "allow_private_networks", "max_items_per_feed", "max_items_per_document", "max_title_chars", "max_excerpt_chars",
-        "metrics_file",
+        "metrics_file", "clean_links",
     ]
     static let ruleKeys: Set<String> = ["match", "in", "feed", "tag", "adjust", "name"]
     static let feedKeys: Set<String> = ["url", "name", "weight", "interval", "tags", "allow_private_networks"]

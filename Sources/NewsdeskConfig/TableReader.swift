@@ -200,6 +200,7 @@ struct TableReader {
         if let value = positiveInt(table, "concurrency") { settings.concurrency = value }
         if let value = positiveInt(table, "per_host") { settings.perHost = value }
         if let value = bool(table, "allow_private_networks") { settings.allowPrivateNetworks = value }
+        if let value = bool(table, "clean_links") { settings.cleanLinks = value }
         if let value = positiveInt(table, "max_items_per_feed") { settings.maxItemsPerFeed = value }
         if let value = positiveInt(table, "max_items_per_document") { settings.maxItemsPerDocument = value }
         if settings.maxItemsPerDocument > settings.maxItemsPerFeed {

@@ -1,3 +1,4 @@
+import NewsdeskBase
 import NewsdeskConfig
 import NewsdeskParse
 import NewsdeskStories
@@ -5,7 +6,8 @@ import NewsdeskStories
 /// A ranking as it may be published: every plain text (titles, feed names, excerpts, tags)
 /// without invisible controls and cut to its cap (``PlainText``), and every link an http(s) one
 /// no longer than ``AtomWriter/maxLinkBytes`` that carries none of the secrets of the feed URL
-/// it came from (``PublicFeedURL/secrets(of:)``: a private feed's links may echo its token).
+/// it came from (``PublicFeedURL/secrets(of:)``: a private feed's links may echo its token),
+/// and (`clean_links`, the default) none of the parameters that only track clicks.
 ///
 /// The normalizer cleans and caps titles and excerpts before they are stored; this is done
 /// again here for items stored before that (or under larger caps), for feed names from the
@@ -14,10 +16,13 @@ import NewsdeskStories
 public struct PublishedText: Sendable {
     public var maxTitleChars: Int
     public var maxExcerptChars: Int
+    /// `clean_links`: links without their tracking parameters.
+    public var cleanLinks: Bool
 
     public init(_ settings: Settings) {
         maxTitleChars = settings.maxTitleChars
         maxExcerptChars = settings.maxExcerptChars
+        cleanLinks = settings.cleanLinks
     }
 
     /// `ranked` with everything in its story as it may be published.
@@ -48,9 +53,11 @@ public struct PublishedText: Sendable {
 
     private func nonEmpty(_ text: String) -> String? { text.isEmpty ? nil : text }
 
-    /// `link` when it may be published as a link of the feed at `feedURL`, else nil.
+    /// `link` when it may be published as a link of the feed at `feedURL`, else nil; with
+    /// `clean_links`, without its tracking parameters.
     func link(_ link: String?, from feedURL: String?) -> String? {
-        guard let link = link.flatMap(AtomWriter.webLink) else { return nil }
+        guard var link = link.flatMap(AtomWriter.webLink) else { return nil }
+        if cleanLinks { link = CanonicalURL.withoutTracking(link) }
         guard let feedURL else { return link }
         let decoded = link.removingPercentEncoding ?? link
         return PublicFeedURL.secrets(of: feedURL).contains { link.contains($0) || decoded.contains($0) } ? nil : link
