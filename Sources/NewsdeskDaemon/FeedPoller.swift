@@ -155,9 +155,17 @@ public final class FeedPoller {
         let leaseTime = config.settings.timeout.timeInterval * Double(batchSize / max(config.settings.concurrency, 1) + 1) + 30
         var remaining = candidates.map(\.id)[...]
         var waits = 0
+        // Feeds passed over because other daemons held their hosts too long: they are tried
+        // again after the rest (with a new while to wait), and that second pass is the last.
+        var deferred = Set<Int64>()
+        var secondPass = false
         while !remaining.isEmpty, !shouldStop() {
             // A window of the earliest due (what others hold is waited for a while, below).
             let window = Array(remaining.prefix(batchSize * 2))
+            if !secondPass, let first = window.first, deferred.contains(first) {
+                secondPass = true
+                waits = 0
+            }
             remaining = remaining.dropFirst(window.count)
             let now = clock()
             let due = try store.lease(
@@ -169,14 +177,19 @@ public final class FeedPoller {
             // on their hosts. While others fetch, the window waits for them a while (their
             // hosts come free as they finish a batch); else, or after that, it is done.
             var waiting = false
-            if due.isEmpty, waits < Self.maxWaits, try store.leases(now: now).contains(where: { $0.owner != Self.daemonName }) {
-                waiting = true
-                waits += 1
-                Thread.sleep(forTimeInterval: 0.2)
+            var othersHold = false
+            if due.isEmpty, try store.leases(now: now).contains(where: { $0.owner != Self.daemonName }) {
+                othersHold = true
+                if waits < Self.maxWaits {
+                    waiting = true
+                    waits += 1
+                    Thread.sleep(forTimeInterval: 0.2)
+                }
             } else if !due.isEmpty {
                 waits = 0
             }
             remaining = window.filter { !leased.contains($0) }.dropFirst(due.isEmpty && !waiting ? window.count : 0) + remaining
+            if due.isEmpty, othersHold, !waiting, !secondPass { remaining += window.filter { deferred.insert($0).inserted } }
             guard !due.isEmpty else { continue }
             fetch(due, requests: requests(for: due))
         }
