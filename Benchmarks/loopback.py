@@ -34,3 +34,23 @@ http {{
     process = subprocess.Popen(["nginx", "-c", conf, "-p", scratch])
     time.sleep(0.5)
     return process
+
+
+def write_feeds(folder, count, items, site, summary, channel_description=False):
+    """Writes `count` RSS feeds f0.xml... of `items` items each into `folder`: links under `site`,
+    each item's description `summary` (a format with {i} and {n}, already escaped for XML)."""
+    os.makedirs(folder, exist_ok=True)
+    for n in range(count):
+        body = "".join(
+            f"<item><title>Feed {n} story {i}: a headline of usual length</title>"
+            f"<link>{site}article/{n}/{i}</link><guid>feed-{n}-item-{i}</guid>"
+            f"<pubDate>Fri, 27 Nov 2026 {i % 24:02d}:00:00 GMT</pubDate>"
+            f"<description>{summary.format(i=i, n=n)}</description></item>"
+            for i in range(items)
+        )
+        about = f"<description>Generated feed {n}</description>" if channel_description else ""
+        with open(os.path.join(folder, f"f{n}.xml"), "w") as f:
+            f.write(
+                '<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel>'
+                f"<title>Feed {n}</title><link>{site}</link>{about}{body}</channel></rss>"
+            )

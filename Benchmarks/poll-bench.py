@@ -23,6 +23,7 @@ import subprocess
 import sys
 import tempfile
 
+import loopback
 from loopback import start_nginx
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -32,22 +33,11 @@ ITEMS = 20
 
 
 def write_feeds(folder, count):
-    os.makedirs(folder, exist_ok=True)
-    for n in range(count):
-        items = "".join(
-            f"<item><title>Feed {n} story {i}: a headline of usual length</title>"
-            f"<link>http://127.0.0.1:{PORT}/article/{n}/{i}</link><guid>feed-{n}-item-{i}</guid>"
-            f"<pubDate>Fri, 27 Nov 2026 {i % 24:02d}:00:00 GMT</pubDate>"
-            f"<description>&lt;p&gt;The summary of story {i} of feed {n}, a sentence or two of text, "
-            f"as real feeds carry.&lt;/p&gt;</description></item>"
-            for i in range(ITEMS)
-        )
-        with open(os.path.join(folder, f"f{n}.xml"), "w") as f:
-            f.write(
-                '<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel>'
-                f"<title>Feed {n}</title><link>http://127.0.0.1:{PORT}/</link>"
-                f"<description>Generated feed {n}</description>{items}</channel></rss>"
-            )
+    loopback.write_feeds(
+        folder, count, ITEMS, f"http://127.0.0.1:{PORT}/",
+        "&lt;p&gt;The summary of story {i} of feed {n}, a sentence or two of text, as real feeds carry.&lt;/p&gt;",
+        channel_description=True,
+    )
 
 
 def timed(command, cwd):

@@ -25,6 +25,7 @@ import sys
 import tempfile
 import time
 
+import loopback
 from loopback import start_nginx
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -41,20 +42,7 @@ def free_port():
 
 
 def write_feeds(folder, count):
-    os.makedirs(folder, exist_ok=True)
-    for n in range(count):
-        items = "".join(
-            f"<item><title>Feed {n} story {i}: a headline of usual length</title>"
-            f"<link>http://example.org/article/{n}/{i}</link><guid>feed-{n}-item-{i}</guid>"
-            f"<pubDate>Fri, 27 Nov 2026 {i % 24:02d}:00:00 GMT</pubDate>"
-            f"<description>The summary of story {i} of feed {n}, a sentence of text.</description></item>"
-            for i in range(ITEMS)
-        )
-        with open(os.path.join(folder, f"f{n}.xml"), "w") as f:
-            f.write(
-                '<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel>'
-                f"<title>Feed {n}</title><link>http://example.org/</link>{items}</channel></rss>"
-            )
+    loopback.write_feeds(folder, count, ITEMS, "http://example.org/", "The summary of story {i} of feed {n}, a sentence of text.")
 
 
 def start_nginx_ports(scratch, docroot, ports):
