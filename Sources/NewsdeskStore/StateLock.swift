@@ -20,7 +20,7 @@ public final class StateLock: Sendable {
     public let path: String
     private let descriptor: Int32
 
-    /// Takes the lock of the state at `database`, or fails at once: with
+    /// Takes the lock of the state at `database`, or fails within half a second: with
     /// ``StoreError/inUse`` set and the holder's pid named ("in use by another newsdesk
     /// (pid 1234); `advice`"), or saying why the lock file cannot be opened or written.
     ///
@@ -34,7 +34,7 @@ public final class StateLock: Sendable {
         for _ in 0..<5 where taken == nil {
             let fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0o600)
             guard fd >= 0 else { throw Self.failure(database, errno, path: path, doing: "opening") }
-            guard flock(fd, LOCK_EX | LOCK_NB) == 0 else {
+            guard Self.lock(fd) else {
                 let code = errno
                 defer { close(fd) }
                 guard code == EWOULDBLOCK else { throw Self.failure(database, code, path: path, doing: "locking") }
@@ -58,6 +58,19 @@ public final class StateLock: Sendable {
     }
 
     deinit { close(descriptor) }
+
+    /// Takes the lock on `fd`, trying again for up to half a second: a lock just released can
+    /// still be held a moment by a child process this one forked meanwhile (its copy of the
+    /// descriptor lives until its exec), and a moment's holder is not "another newsdesk".
+    /// False with errno set when it stays held, or the lock fails otherwise.
+    private static func lock(_ fd: Int32) -> Bool {
+        for attempt in 0..<10 {
+            if flock(fd, LOCK_EX | LOCK_NB) == 0 { return true }
+            guard errno == EWOULDBLOCK, attempt < 9 else { return false }
+            usleep(50_000)
+        }
+        return false
+    }
 
     /// Whether the file locked is still the one at ``path``. Deleted or replaced, it no longer
     /// keeps a second process out: the daemon stops (``StateStore/checkFile()``).
