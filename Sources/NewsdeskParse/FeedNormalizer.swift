@@ -25,7 +25,7 @@ struct FeedNormalizer {
         feed.language = (raw.language ?? raw.rootLanguage).flatMap(nonEmpty).map {
             $0.contains("_") ? $0.replacingOccurrences(of: "_", with: "-") : $0
         }
-        feed.updated = raw.updated.flatMap { date($0, warnings: &feed.warnings, what: "feed date").trusted }
+        feed.updated = raw.updated.flatMap { date($0, field: "updated", warnings: &feed.warnings, what: "feed date").trusted }
         feed.imageURL = raw.imageURL.map(resolve)
         feed.ttlMinutes = raw.ttl.flatMap { Int($0) }.flatMap { $0 > 0 ? $0 : nil }
         feed.items = raw.items.map { item(from: $0, warnings: &feed.warnings) }
@@ -44,7 +44,7 @@ struct FeedNormalizer {
         var label: String { item.title.map { "item \"\($0.prefix(60))\"" } ?? "an item" }
         for (text, isPublished) in [(raw.published, true), (raw.updated, false)] {
             guard let text else { continue }
-            let (trusted, future) = date(text, warnings: &warnings, what: label)
+            let (trusted, future) = date(text, field: isPublished ? "published" : "updated", warnings: &warnings, what: label)
             if isPublished { item.published = trusted } else { item.updated = trusted }
             if future { item.futureDate = text }
         }
@@ -108,12 +108,19 @@ struct FeedNormalizer {
 
     private func resolve(_ link: RawLink) -> String { LinkResolver.resolve(link.href, against: link.base) }
 
-    /// The date `text` names, unless it is unreadable or more than a day ahead (`future`);
-    /// either is reported in `warnings`.
-    private func date(_ text: String, warnings: inout [String], what: @autoclosure () -> String)
+    /// The date `text` names, unless it is unreadable, a zero value standing for no date
+    /// (`FeedDate.isPlaceholder`) or more than a day ahead (`future`); each is reported in
+    /// `warnings`, a placeholder with the `field` it was found in. Every date of every format
+    /// comes through here.
+    private func date(_ text: String, field: String, warnings: inout [String], what: @autoclosure () -> String)
         -> (trusted: Date?, future: Bool)
     {
-        guard let date = FeedDate.parse(text) else {
+        let parsed = FeedDate.parse(text)
+        if FeedDate.isPlaceholder(text, parsed: parsed) {
+            warnings.append("\(what()): \(field) \"\(text.prefix(60))\" is a placeholder (a zero value), not a date; ignored")
+            return (nil, false)
+        }
+        guard let date = parsed else {
             warnings.append("\(what()): unreadable date \"\(text.prefix(60))\"")
             return (nil, false)
         }
