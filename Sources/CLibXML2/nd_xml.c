@@ -167,7 +167,9 @@ int nd_xml_parse(const char *buffer, size_t length, const nd_xml_handler *handle
     if (ctxt->instate == XML_PARSER_EOF && ctxt->input != NULL && ctxt->input->cur != NULL &&
         ctxt->input->end != NULL && ctxt->input->cur < ctxt->input->end && result->error_count > 0)
         result->stopped_early = 1;
-    if (ctxt->disableSAX == 2) result->stopped_early = 1;
+    // Halting sets disableSAX: to 2 from libxml2 2.11, to 1 before (Debian 12 has 2.9.14). Under
+    // XML_PARSE_RECOVER nothing else sets it, so any value means libxml2 stopped before the end.
+    if (ctxt->disableSAX != 0) result->stopped_early = 1;
     int status = (ctxt->wellFormed && result->error_count == 0) ? 0 : 1;
     if (ctxt->myDoc != NULL) xmlFreeDoc(ctxt->myDoc);
     ctxt->myDoc = NULL;

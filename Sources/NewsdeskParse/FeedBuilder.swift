@@ -5,8 +5,9 @@ import NewsdeskBase
 ///
 /// Keeps a stack of open elements (with the xml:base in force at each) and captures the text of
 /// the elements it knows, by where they stand: a `title` in an item is the item's title, in an
-/// RSS `image` it is not. An item joins the feed only when its end tag is seen, so a truncated
-/// document yields its complete items.
+/// RSS `image` it is not. An item joins the feed when its end tag is seen, so a truncated
+/// document yields its complete items; the one item it ends inside joins it too, through
+/// `keepCutOffItem`, when the cut fell in its text after its title and identity.
 ///
 /// Its state is touched on every SAX event, from one thread and never reentrantly: the
 /// properties read at every event opt out of Swift's dynamic exclusivity checks
@@ -147,6 +148,32 @@ final class FeedBuilder: XMLEventSink {
             // Moved out, not copied: a copy retains every field and the release frees them again.
             if let finished = item.take() { feed.items.append(finished) }
         }
+    }
+
+    /// Keeps the item a document cut off, called once the parse reached the end of the input:
+    /// when the cut fell inside the item's summary or content, after its title and its identity
+    /// (a guid, an `rdf:about` or an alternate link) had closed, it joins the feed with the text
+    /// that arrived, marked `cutOff`. Cut anywhere else (inside its title, link, guid or a date,
+    /// between two of its elements, inside the start tag of one) it is dropped, as before: part of a title or of a
+    /// link is worse than none, and nothing says how much of the item is missing.
+    /// Returns whether an item was kept.
+    func keepCutOffItem() -> Bool {
+        guard let open = item, let active = capture else { return false }
+        let body: String
+        switch active.target {
+        case .summary: body = "summary"
+        case .content: body = "content"
+        case .mediaDescription: body = "media description"
+        default: return false
+        }
+        let identified = open.guid != nil || open.about != nil || open.links.contains { $0.rel == "alternate" }
+        guard open.title != nil || open.mediaTitle != nil, identified else { return false }
+        capture = nil
+        finish(active)
+        item?.cutOff = body
+        if item?.guid == nil, let about = item?.about { item?.guid = about }
+        if let kept = item.take() { feed.items.append(kept) }
+        return true
     }
 
     /// In a `<feed>` root with no namespace, unqualified names are Atom's.

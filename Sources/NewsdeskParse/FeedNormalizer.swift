@@ -63,6 +63,9 @@ struct FeedNormalizer {
             if excerpt == nil, item.content != nil { excerpt = text }
         }
         item.excerpt = excerpt.map(PlainText.visible).flatMap(nonEmpty)
+        if let cutOff = raw.cutOff {
+            warnings.append("\(label): the document ends inside its \(cutOff); kept with the text that arrived, which may be incomplete")
+        }
         var seen: Set<String> = []
         item.enclosures = raw.enclosures.compactMap { link in
             let url = resolve(link)

@@ -55,6 +55,8 @@ public struct FeedParser: Sendable {
         let builder = FeedBuilder(documentURL: url, lifted: repaired)
         var outcome = repaired.bytes.withUnsafeBytes { XMLStreamParser.parse($0, sink: builder) }
         outcome.line += repaired.lineOffset
+        // Only a parse that read to the end: one libxml2 gave up on mid-way was not cut, but broken.
+        let keptCutOff = !outcome.stoppedEarly && builder.keepCutOffItem()
         let raw = builder.feed
 
         guard let root = builder.rootName else {
@@ -86,8 +88,10 @@ public struct FeedParser: Sendable {
                     line: outcome.line, column: outcome.column)
             }
             let more = outcome.errorCount > 1 ? " and \(outcome.errorCount - 1) more errors" : ""
+            let complete = raw.items.count - (keptCutOff ? 1 : 0)
+            let last = keptCutOff ? " and the last one, cut off" : ""
             warnings.append(
-                "not well-formed XML at line \(outcome.line), column \(outcome.column): \(error)\(more); recovered \(raw.items.count) complete items"
+                "not well-formed XML at line \(outcome.line), column \(outcome.column): \(error)\(more); recovered \(complete) complete items\(last)"
             )
         }
         if builder.truncatedFields > 0 {

@@ -67,4 +67,7 @@ struct RawItem {
     var commentCount: String?
     var duration: String?
     var base: URL?
+    /// Set on the item a truncated document ended inside: the text it was cut in ("content",
+    /// "summary"), which holds only what arrived.
+    var cutOff: String?
 }
