@@ -22,8 +22,7 @@ extension StateStore {
     /// those still due by `deadline` (nil: whenever due), not fetched since `start` (by another
     /// daemon, in this cycle: `--all` polls each feed once) and not leased to another daemon, on a
     /// host no other daemon is fetching from: whole hosts, the one due first first, at most
-    /// `perHost` feeds of each and (on a shared state, of four hosts or more) half the free
-    /// hosts, so that a batch leaves the other hosts to the other daemons.
+    /// `perHost` feeds of each, so that a batch leaves the other hosts to the other daemons.
     /// Returns their records as they stand now.
     public func lease(
         _ candidates: [Int64], owner: String, now: Date, until: Date, dueBy deadline: Date?, notFetchedSince start: Date = .distantFuture,
@@ -32,14 +31,10 @@ extension StateStore {
     ) throws(StoreError) -> [FeedRecord] {
         guard !candidates.isEmpty, limit > 0 else { return [] }
         return try write("leasing due feeds") { db in
-            let shared = db.dialect == .postgresql
-            let skipLocked = shared ? " FOR UPDATE SKIP LOCKED" : ""
-            if shared { try db.execute("SELECT pg_advisory_xact_lock(?)", [StateSchema.leaseLock]) }
+            let skipLocked = db.dialect == .postgresql ? " FOR UPDATE SKIP LOCKED" : ""
+            if db.dialect == .postgresql { try db.execute("SELECT pg_advisory_xact_lock(?)", [StateSchema.leaseLock]) }
             // The feeds free to take, grouped by host (a file is a host of its own): whole hosts
-            // first, the one due first first, at most `perHost` feeds of each. On a shared state
-            // a batch takes at most half the free hosts (of four or more), so that a daemon that
-            // leases first, or again as soon as its batch is done, leaves work to the others.
-            let hosts = shared ? "(SELECT CASE WHEN count(*) >= 4 THEN (count(*) + 1) / 2 ELSE count(*) END FROM places)" : "place_order"
+            // first, the one due first first, at most `perHost` feeds of each.
             let leased = try db.records(
                 FeedRecord.self,
                 """
@@ -52,15 +47,11 @@ extension StateStore {
                 ), ranked AS (
                     SELECT id, place, row_number() OVER (PARTITION BY place ORDER BY next_due, id) AS rank,
                         min(next_due) OVER (PARTITION BY place) AS place_due FROM free
-                ), places AS (
-                    SELECT place, row_number() OVER (ORDER BY place_due, place) AS place_order
-                    FROM (SELECT DISTINCT place, place_due FROM ranked) AS distinct_places
                 )
                 UPDATE feed SET lease_owner = ?1, lease_until = ?2
                 WHERE id IN (
                     SELECT id FROM feed WHERE id IN (
-                        SELECT id FROM ranked JOIN places USING (place) WHERE rank <= ?7 AND place_order <= \(hosts)
-                        ORDER BY place_due, place, rank LIMIT ?6)\(skipLocked))
+                        SELECT id FROM ranked WHERE rank <= ?7 ORDER BY place_due, place, rank LIMIT ?6)\(skipLocked))
                 RETURNING *
                 """,
                 [

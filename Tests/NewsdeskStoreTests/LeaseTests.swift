@@ -40,23 +40,6 @@ import TestSupport
         #expect(try store.leases(now: later).isEmpty)
     }
 
-    /// A daemon leasing first leaves half the hosts to the others on a shared state; the one
-    /// owner of an SQLite state takes them all.
-    @Test(arguments: StoreBackend.allCases) func aBatchLeavesHalfTheHostsToTheOthers(_ backend: StoreBackend) throws {
-        let store = try backend.open()
-        let ids = try store.syncFeeds((0..<40).map { FeedConfig(url: "https://h\($0 % 8).example/\($0)") }).map(\.id)
-        let until = Self.now.addingTimeInterval(60)
-        func hosts(_ feeds: [FeedRecord]) -> Set<String> { Set(feeds.map { URL(string: $0.url)?.host ?? "" }) }
-        let first = try store.lease(ids, owner: "d1", now: Self.now, until: until, dueBy: Self.now, limit: 100)
-        guard backend == .postgresql else {
-            #expect(first.count == 40)
-            return
-        }
-        #expect(hosts(first).count == 4 && first.count == 20, "\(first.map(\.url))")
-        let second = try store.lease(ids, owner: "d2", now: Self.now, until: until, dueBy: Self.now, limit: 100)
-        #expect(hosts(second).count == 2 && hosts(second).isDisjoint(with: hosts(first)), "\(second.map(\.url))")
-    }
-
     @Test func daemonsLeasingAtOnceNeverShareAFeed() throws {
         let url = try PostgresServer.shared.get().database()
         let setup = try StateStore(path: url)
