@@ -49,8 +49,9 @@ public final class FeedPoller {
     static let batchSize = 200
     /// Feeds leased at a time: this many per transfer slot (`concurrency`).
     static let rounds = 8
-    /// How many times (0.2 s apart) a poller waits in a row for hosts other daemons hold.
-    static let maxWaits = 50
+    /// How long (in seconds, asking every 0.2 s) a poller waits in a row for hosts other daemons
+    /// hold: time, not a count of tries, so that a loaded database does not stretch it.
+    static let maxWait: TimeInterval = 10
 
     public init(
         config: Config, store: StateStore, logger: Logger,
@@ -154,7 +155,7 @@ public final class FeedPoller {
         let perHostPerBatch = config.settings.perHost * Self.rounds
         let leaseTime = config.settings.timeout.timeInterval * Double(batchSize / max(config.settings.concurrency, 1) + 1) + 30
         var remaining = candidates.map(\.id)[...]
-        var waits = 0
+        var waitingSince: DispatchTime?
         // Feeds passed over because other daemons held their hosts too long: they are tried
         // again after the rest (with a new while to wait), and that second pass is the last.
         var deferred = Set<Int64>()
@@ -164,7 +165,7 @@ public final class FeedPoller {
             let window = Array(remaining.prefix(batchSize * 2))
             if !secondPass, let first = window.first, deferred.contains(first) {
                 secondPass = true
-                waits = 0
+                waitingSince = nil
             }
             remaining = remaining.dropFirst(window.count)
             let now = clock()
@@ -180,13 +181,14 @@ public final class FeedPoller {
             var othersHold = false
             if due.isEmpty, try store.leases(now: now).contains(where: { $0.owner != Self.daemonName }) {
                 othersHold = true
-                if waits < Self.maxWaits {
+                let since = waitingSince ?? .now()
+                waitingSince = since
+                if since.elapsed < Self.maxWait {
                     waiting = true
-                    waits += 1
                     Thread.sleep(forTimeInterval: 0.2)
                 }
             } else if !due.isEmpty {
-                waits = 0
+                waitingSince = nil
             }
             remaining = window.filter { !leased.contains($0) }.dropFirst(due.isEmpty && !waiting ? window.count : 0) + remaining
             if due.isEmpty, othersHold, !waiting, !secondPass { remaining += window.filter { deferred.insert($0).inserted } }

@@ -85,7 +85,7 @@ import Testing
         #expect(
             daemons[survivor].wait(upTo: 75) {
                 ((try? sql("SELECT owner FROM publisher")) ?? "").hasSuffix(":\(daemons[survivor].process.processIdentifier)")
-            })
+            }, "the survivor (running: \(daemons[survivor].process.isRunning)) said:\n\(daemons[survivor].stderr.suffix(4000))")
         let takeover = Date().timeIntervalSince(killedAt)
         #expect(takeover < 75, "the publisher was taken over after \(takeover) s")
         #expect(
