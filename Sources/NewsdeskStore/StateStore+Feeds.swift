@@ -9,17 +9,27 @@ extension StateStore {
     @discardableResult
     public func syncFeeds(_ feeds: [FeedConfig]) throws(StoreError) -> [FeedRecord] {
         try write("registering feeds") { db in
-            // A new feed is only its identity: every other column takes the schema's default
-            // (a record would write its own, `next_due` among them).
+            // Rows are written only where something changes: on a shared state an upsert of every
+            // feed would lock each row (PostgreSQL locks a conflicting row even when its update
+            // is skipped), holding up the daemons already fetching for the whole transaction.
+            var hosts: [String: String] = [:]
+            try db.forEachRow("SELECT url, host FROM feed", []) { row in
+                let host: String? = row["host"]
+                hosts[row["url"]] = host ?? ""
+            }
             for feed in feeds {
                 // The host decides which daemon may fetch it (StateStore+Leases.swift): its name and
                 // port, as libcurl's `per_host` counts connections; a file has none.
-                try db.execute(
-                    """
-                    INSERT INTO feed (url, fetch_url, host) VALUES (?1, ?2, ?3)
-                    ON CONFLICT(url) DO UPDATE SET host = ?3 WHERE feed.host IS DISTINCT FROM ?3
-                    """,
-                    [feed.url, feed.fetchURL, Self.host(of: feed.fetchURL)])
+                let host = Self.host(of: feed.fetchURL)
+                if let stored = hosts[feed.url] {
+                    if stored != host ?? "" { try db.execute("UPDATE feed SET host = ? WHERE url = ?", [host, feed.url]) }
+                } else {
+                    // A new feed is only its identity: every other column takes the schema's
+                    // default (a record would write its own, `next_due` among them).
+                    try db.execute(
+                        "INSERT INTO feed (url, fetch_url, host) VALUES (?1, ?2, ?3) ON CONFLICT(url) DO NOTHING",
+                        [feed.url, feed.fetchURL, host])
+                }
                 if feed.fetchURL.hasPrefix("file:") {
                     try db.execute("UPDATE feed SET fetch_url = ? WHERE url = ?", [feed.fetchURL, feed.url])
                 }
